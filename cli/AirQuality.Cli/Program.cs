@@ -1,1 +1,4 @@
-return 0;
+using AirQuality.Cli;
+using AirQuality.Cli.Commands;
+
+return await AirqCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,35 @@
+using Confluent.Kafka;
+
+namespace AirQuality.Ingest.Kafka;
+
+/// <summary>Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>, so pass-through security settings reach every client.</summary>
+public static class KafkaClients
+{
+    public static ProducerConfig Producer(string bootstrapServers, KafkaOptions options)
+    {
+        KafkaNative.EnsureLoaded();
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Client))
+        {
+            BootstrapServers = bootstrapServers,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+        };
+        return config;
+    }
+
+    public static ConsumerConfig Consumer(string bootstrapServers, KafkaOptions options)
+    {
+        KafkaNative.EnsureLoaded();
+        return new ConsumerConfig(new Dictionary<string, string>(options.Client))
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = options.GroupId,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Offsets are committed by hand, only after the batch they cover is in the database.
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+        };
+    }
+}

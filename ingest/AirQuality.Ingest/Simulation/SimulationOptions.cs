@@ -1,0 +1,25 @@
+namespace AirQuality.Ingest.Simulation;
+
+/// <summary>What <c>airq simulate</c> plays.</summary>
+/// <remarks><see cref="Start"/> is inclusive and UTC; readings are stamped at the end of each reporting interval.</remarks>
+public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, int Seed, double Speed)
+{
+    /// <summary>Checks ranges; <see cref="Speed"/> is simulated seconds per wall-clock second, 0 meaning as fast as possible.</summary>
+    public SimulationOptions Validate()
+    {
+        if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromDays(400))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Duration), Duration, "The simulated period must be longer than zero and at most 400 days.");
+        }
+
+        if (Speed < 0 || !double.IsFinite(Speed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Speed), Speed, "--speed must be 0 (as fast as possible) or a positive number of simulated seconds per second.");
+        }
+
+        return this;
+    }
+}
+
+/// <summary>What a simulation sent.</summary>
+public sealed record SimulationSummary(long Messages, int Sensors, DateTimeOffset From, DateTimeOffset To, long DeliveryFailures);
