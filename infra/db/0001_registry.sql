@@ -44,12 +44,12 @@ CREATE TABLE pollution_sources (
     address                     text NOT NULL,
     latitude                    double precision NOT NULL CHECK (latitude BETWEEN -90 AND 90),
     longitude                   double precision NOT NULL CHECK (longitude BETWEEN -180 AND 180),
-    stack_height_m              real CHECK (stack_height_m BETWEEN 0 AND 400),
+    stack_height_m              double precision CHECK (stack_height_m BETWEEN 0 AND 400),
     has_telemetry               boolean NOT NULL,
-    permitted_particulate_mgm3  real CHECK (permitted_particulate_mgm3 > 0),
-    permitted_so2_mgm3          real CHECK (permitted_so2_mgm3 > 0),
-    permitted_nox_mgm3          real CHECK (permitted_nox_mgm3 > 0),
-    estimated_pm25_emission_g_s real NOT NULL CHECK (estimated_pm25_emission_g_s >= 0)
+    permitted_particulate_mgm3  double precision CHECK (permitted_particulate_mgm3 > 0),
+    permitted_so2_mgm3          double precision CHECK (permitted_so2_mgm3 > 0),
+    permitted_nox_mgm3          double precision CHECK (permitted_nox_mgm3 > 0),
+    estimated_pm25_emission_g_s double precision NOT NULL CHECK (estimated_pm25_emission_g_s >= 0)
 );
 COMMENT ON TABLE pollution_sources IS 'Monitored or known pollution sources: stacks with continuous emission monitoring, dust sites, roads.';
 COMMENT ON COLUMN pollution_sources.stack_height_m IS 'Stack height in metres; NULL for ground-level sources (construction, roads, yards).';

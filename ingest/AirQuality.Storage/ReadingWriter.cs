@@ -82,23 +82,19 @@ public sealed class ReadingWriter
     {
         // On plain PostgreSQL a reading for a month with no partition would fail the whole batch; the function
         // is a no-op on TimescaleDB. Months already ensured by this writer are not asked about again.
-        var min = readings.Min(r => r.ObservedAt).UtcDateTime;
-        var max = readings.Max(r => r.ObservedAt).UtcDateTime;
-        var first = new DateTime(min.Year, min.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-        var last = new DateTime(max.Year, max.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-        if (_monthsEnsured.Contains(first) && _monthsEnsured.Contains(last) && first.AddMonths(1) >= last)
+        foreach (var month in readings.Select(r => new DateTime(r.ObservedAt.UtcDateTime.Year, r.ObservedAt.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)).Distinct())
         {
-            return;
-        }
+            if (_monthsEnsured.Contains(month))
+            {
+                continue;
+            }
 
-        await using var ensure = new NpgsqlCommand("SELECT ensure_monthly_partitions('sensor_readings', $1, $2)", connection)
-        {
-            Parameters = { new() { Value = min }, new() { Value = max } },
-        };
-        await ensure.ExecuteScalarAsync(cancellationToken);
-        for (var m = first; m <= last; m = m.AddMonths(1))
-        {
-            _monthsEnsured.Add(m);
+            await using var ensure = new NpgsqlCommand("SELECT ensure_monthly_partitions('sensor_readings', $1, $1)", connection)
+            {
+                Parameters = { new() { Value = month } },
+            };
+            await ensure.ExecuteScalarAsync(cancellationToken);
+            _monthsEnsured.Add(month);
         }
     }
 }

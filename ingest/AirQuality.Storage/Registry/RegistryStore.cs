@@ -58,9 +58,8 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         var sensors = await Query<Sensor>(connection,
             "SELECT sensor_id, name, district_id, township_id, latitude, longitude, kind, reporting_interval_s FROM sensors ORDER BY sensor_id", cancellationToken);
         var sources = await Query<PollutionSource>(connection, """
-            SELECT source_id, name, category, district_id, township_id, address, latitude, longitude, stack_height_m::float8 AS stack_height_m, has_telemetry,
-                   permitted_particulate_mgm3::float8 AS permitted_particulate_mgm3, permitted_so2_mgm3::float8 AS permitted_so2_mgm3,
-                   permitted_nox_mgm3::float8 AS permitted_nox_mgm3, estimated_pm25_emission_g_s::float8 AS estimated_pm25_emission_g_s
+            SELECT source_id, name, category, district_id, township_id, address, latitude, longitude, stack_height_m, has_telemetry,
+                   permitted_particulate_mgm3, permitted_so2_mgm3, permitted_nox_mgm3, estimated_pm25_emission_g_s
             FROM pollution_sources ORDER BY source_id
             """, cancellationToken);
         var teams = (await connection.QueryAsync<(string TeamId, string Name, string[] RecipientEmails, string[] DistrictIds)>(new CommandDefinition("""
