@@ -31,9 +31,12 @@ demo: setup
 # Runs every test project, then prints the totals as "N passed, N failed" (read by CI).
 test: build
 	@rm -rf $(RESULTS); status=0; \
-	dotnet test AirQuality.sln -c Release --no-build --nologo -v quiet \
-	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) || status=$$?; \
-	python3 -c 'import glob,re; c=[re.search(r"<Counters [^>]*", open(f, encoding="utf-8").read()).group(0) for f in glob.glob("$(RESULTS)/*.trx")]; g=lambda k: sum(int(re.search(k+r"=\"(\d+)\"", x).group(1)) for x in c); print(f"{g(\"passed\")} passed, {g(\"failed\")} failed")'; \
+	for project in tests/*/*Tests.csproj; do \
+	  [ -f "$$project" ] || continue; name=$$(basename "$$project" .csproj); \
+	  dotnet test "$$project" -c Release --no-build --nologo -v quiet \
+	    --logger "trx;LogFileName=$$name.trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) || status=1; \
+	done; \
+	python3 -c 'import glob,re; c=[re.search(r"<Counters [^>]*", open(f, encoding="utf-8").read()).group(0) for f in glob.glob("$(RESULTS)/*.trx")]; g=lambda k: sum(int(re.search(k + "=.([0-9]+)", x).group(1)) for x in c); print("%d passed, %d failed" % (g("passed"), g("failed")))'; \
 	exit $$status
 
 clean:
