@@ -23,10 +23,14 @@ BEGIN
     WHILE month_start <= last_month LOOP
         partition := format('%s_y%sm%s', parent::text, to_char(month_start, 'YYYY'), to_char(month_start, 'MM'));
         IF to_regclass(partition) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
-                partition, parent,
-                (month_start AT TIME ZONE 'UTC'), ((month_start + interval '1 month') AT TIME ZONE 'UTC'));
-            created := created + 1;
+            BEGIN
+                EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                    partition, parent,
+                    (month_start AT TIME ZONE 'UTC'), ((month_start + interval '1 month') AT TIME ZONE 'UTC'));
+                created := created + 1;
+            EXCEPTION WHEN duplicate_table THEN
+                NULL; -- another worker created it a moment ago
+            END;
         END IF;
         month_start := month_start + interval '1 month';
     END LOOP;

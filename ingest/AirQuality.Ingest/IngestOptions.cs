@@ -18,6 +18,9 @@ public sealed class IngestOptions
     /// <summary>Readings older than this are rejected as too old. Default 400 days, enough to replay a year for year-over-year figures.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(400);
 
+    /// <summary>How often the worker reloads the registry's sensor ids, so newly imported sensors are accepted. Default 1 minute.</summary>
+    public TimeSpan RegistryRefresh { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>First wait after a failed database write; doubles up to <see cref="MaxRetryDelay"/>. Default 500 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -45,6 +48,11 @@ public sealed class IngestOptions
         if (FutureTolerance < TimeSpan.Zero || MaxAge <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, "Ingest:FutureTolerance must not be negative and Ingest:MaxAge must be positive.");
+        }
+
+        if (RegistryRefresh < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RegistryRefresh), RegistryRefresh, "Ingest:RegistryRefresh must be at least 1 second.");
         }
 
         if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)

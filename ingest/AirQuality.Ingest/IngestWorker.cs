@@ -30,6 +30,9 @@ public sealed class IngestWorker(
     ILogger logger,
     TimeProvider time)
 {
+    /// <summary>How much of a message too large for the dead-letter topic is kept.</summary>
+    const int TruncatedBytes = 64 * 1024;
+
     readonly ReadingWriter _writer = new();
     readonly List<SensorReading> _readings = [];
     readonly List<(ConsumeResult<string, byte[]> Source, Rejection Rejection)> _rejections = [];
@@ -43,7 +46,10 @@ public sealed class IngestWorker(
     void Run(CancellationToken cancellationToken)
     {
         options.Validate();
-        using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafkaOptions)).Build();
+        var producerConfig = KafkaClients.Producer(bootstrapServers, kafkaOptions);
+        // A dead letter carries the rejected message unchanged, so it may be as large as anything consumed.
+        producerConfig.MessageMaxBytes = 100_000_000;
+        using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
         using var consumer = new ConsumerBuilder<string, byte[]>(KafkaClients.Consumer(bootstrapServers, kafkaOptions))
             .SetPartitionsRevokedHandler((c, revoked) =>
             {
@@ -123,23 +129,74 @@ public sealed class IngestWorker(
 
         var watch = Stopwatch.StartNew();
         var written = WriteWithRetry(cancellationToken);
-        foreach (var (source, rejection) in _rejections)
-        {
-            producer.Produce(Topics.DeadLetter, DeadLetter(source, rejection));
-        }
-
-        // Flush returns the number still in flight; wait until every dead letter is acknowledged before committing.
-        while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
-        {
-            logger.LogWarning("Waiting for the dead-letter topic to acknowledge {Count} messages.", _rejections.Count);
-        }
-
+        DeliverDeadLetters(producer, cancellationToken);
         consumer.Commit(_offsets.Select(p => new TopicPartitionOffset(p.Key, p.Value)));
         counters.BatchCommitted(written.Stored, written.Duplicates, _rejections.Select(r => r.Rejection.Reason), watch.Elapsed);
         _readings.Clear();
         _rejections.Clear();
         _offsets.Clear();
         _batchStarted = 0;
+    }
+
+    void DeliverDeadLetters(IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    {
+        // Offsets are committed only when every dead letter of the batch is acknowledged, so a rejected
+        // message is never lost; a failed delivery is retried with backoff, like a failed database write.
+        var pending = _rejections.Select(r => DeadLetter(r.Source, r.Rejection)).ToList();
+        var delay = options.RetryDelay;
+        while (pending.Count > 0)
+        {
+            var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<string, byte[]> Message, Error Error)>();
+            foreach (var message in pending)
+            {
+                void OnDelivery(DeliveryReport<string, byte[]> report)
+                {
+                    if (report.Error.IsError)
+                    {
+                        failed.Enqueue((report.Message, report.Error));
+                    }
+                }
+
+                try
+                {
+                    producer.Produce(Topics.DeadLetter, message, OnDelivery);
+                }
+                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
+                {
+                    producer.Produce(Topics.DeadLetter, Truncated(message), OnDelivery);
+                }
+            }
+
+            while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+            {
+                logger.LogWarning("Waiting for the dead-letter topic to acknowledge messages.");
+            }
+
+            if (failed.IsEmpty)
+            {
+                return;
+            }
+
+            var first = failed.First().Error;
+            logger.LogWarning("{Count} dead letters were not delivered ({Reason}); retrying in {Delay}. Offsets stay uncommitted.", failed.Count, first.Reason, delay);
+            cancellationToken.WaitHandle.WaitOne(delay);
+            cancellationToken.ThrowIfCancellationRequested();
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+            pending = failed.Select(f => f.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize ? Truncated(f.Message) : f.Message).ToList();
+        }
+    }
+
+    static Message<string, byte[]> Truncated(Message<string, byte[]> message)
+    {
+        // The dead-letter topic takes smaller messages than the source did: keep the head of the value and say so.
+        var headers = new Headers();
+        foreach (var h in message.Headers)
+        {
+            headers.Add(h.Key, h.GetValueBytes());
+        }
+
+        headers.Add("airq-original-bytes", System.Text.Encoding.UTF8.GetBytes(message.Value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new Message<string, byte[]> { Key = message.Key, Value = message.Value.AsSpan(0, Math.Min(message.Value.Length, TruncatedBytes)).ToArray(), Headers = headers };
     }
 
     WriteResult WriteWithRetry(CancellationToken cancellationToken)

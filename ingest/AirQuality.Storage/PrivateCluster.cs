@@ -59,6 +59,13 @@ public sealed class PrivateCluster
         return (cluster, connectionString);
     }
 
+    /// <summary>The cluster in <paramref name="directory"/> if one was created there, without starting it; otherwise null.</summary>
+    public static PrivateCluster? Existing(string directory)
+    {
+        var cluster = new PrivateCluster(Path.GetFullPath(directory), FindBinDirectory());
+        return File.Exists(cluster.PortPath) ? cluster : null;
+    }
+
     /// <summary>The TCP port the cluster listens on, chosen when it was created.</summary>
     public int Port => int.Parse(File.ReadAllText(PortPath).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 

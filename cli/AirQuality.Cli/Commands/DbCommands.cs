@@ -48,9 +48,15 @@ static class DbCommands
                 throw new UsageException("AIRQ_DB is set, so no private cluster is in use; stop that server with its own tools.");
             }
 
-            var (cluster, _) = await PrivateCluster.EnsureRunningAsync(env.Configuration.Database.DataDirectory, false, null, token);
+            var cluster = PrivateCluster.Existing(env.Configuration.Database.DataDirectory);
+            if (cluster is null || !await cluster.IsRunningAsync(token))
+            {
+                Console.WriteLine($"No private cluster is running in {Path.GetFullPath(env.Configuration.Database.DataDirectory)}; nothing to stop.");
+                return 0;
+            }
+
             await cluster.StopAsync(token);
-            Console.WriteLine($"Stopped the private cluster in {cluster.Directory}.");
+            Console.WriteLine($"Stopped the private cluster in {cluster.Directory}; its data stays for the next run.");
             return 0;
         }, ct));
 

@@ -27,8 +27,8 @@ static class DemoCommand
             Console.WriteLine($"Registry: {registry.Districts.Count} districts, {registry.Sensors.Count} sensors, {registry.Sources.Count} pollution sources.");
 
             var counters = new IngestCounters();
-            var worker = await IngestCommand.CreateWorkerAsync(env, bootstrap, counters, token);
             using var stopIngest = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var (worker, refreshing) = await IngestCommand.CreateWorkerAsync(env, bootstrap, counters, stopIngest.Token);
             var ingesting = worker.RunAsync(stopIngest.Token);
             var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
             Console.WriteLine($"Simulating {options.Duration.TotalDays:0.##} day(s) from {options.Start:yyyy-MM-dd HH:mm zzz} (seed {options.Seed}) ...");
@@ -42,6 +42,7 @@ static class DemoCommand
 
             await stopIngest.CancelAsync();
             await ingesting;
+            await refreshing;
             Console.WriteLine($"Ingest: {counters}");
             Console.WriteLine($"Reconciled: {summary.Messages:N0} sent = {counters.Stored:N0} stored + {counters.Duplicates:N0} duplicates + {counters.Rejected:N0} rejected.");
 

@@ -1,7 +1,10 @@
 namespace AirQuality.Ingest.Simulation;
 
 /// <summary>What <c>airq simulate</c> plays.</summary>
-/// <remarks><see cref="Start"/> is inclusive and UTC; readings are stamped at the end of each reporting interval.</remarks>
+/// <remarks>
+/// <see cref="Start"/> is an instant (the CLI passes local midnight, UTC+8). Readings are stamped at the end of each
+/// reporting interval, so the first is at <see cref="Start"/> plus one interval and the last at Start + Duration.
+/// </remarks>
 public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, int Seed, double Speed)
 {
     /// <summary>Checks ranges; <see cref="Speed"/> is simulated seconds per wall-clock second, 0 meaning as fast as possible.</summary>

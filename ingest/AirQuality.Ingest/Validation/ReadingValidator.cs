@@ -20,9 +20,13 @@ public sealed record ValidationResult(IReadOnlyList<SensorReading> Readings, IRe
 /// Reads with <see cref="JsonDocument"/> instead of the contract serializer so that each failure gets its own
 /// reason code and names the field, which a serializer exception would not do reliably.
 /// </remarks>
-public sealed class ReadingValidator(IReadOnlySet<string> knownSensors, IngestOptions options, TimeProvider time)
+public sealed class ReadingValidator(KnownSensors knownSensors, IngestOptions options, TimeProvider time)
 {
     static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    // ISO 8601 with an explicit zone only: a local time without offset is ambiguous by eight hours here.
+    static readonly string[] TimestampFormats =
+        ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
 
     public ValidationResult Validate(ReadOnlyMemory<byte> message)
     {
@@ -106,9 +110,9 @@ public sealed class ReadingValidator(IReadOnlySet<string> knownSensors, IngestOp
         }
 
         if (timeElement.ValueKind != JsonValueKind.String
-            || !DateTimeOffset.TryParse(timeElement.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var observedAt))
+            || !DateTimeOffset.TryParseExact(timeElement.GetString(), TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var observedAt))
         {
-            return Fail(RejectReason.WrongType, $"{where}field 'observed_at' must be an ISO 8601 timestamp such as 2026-06-30T08:00:00Z");
+            return Fail(RejectReason.WrongType, $"{where}field 'observed_at' must be an ISO 8601 timestamp with Z or an offset, such as 2026-06-30T08:00:00Z");
         }
 
         var values = new double?[PhysicalRanges.Readings.Count];

@@ -10,7 +10,7 @@ public sealed class ReadingValidatorTests
     static readonly DateTimeOffset Now = new(2026, 6, 30, 12, 0, 0, TimeSpan.Zero);
 
     static ValidationResult Validate(string json, IngestOptions? options = null) =>
-        new ReadingValidator(new HashSet<string> { "S0001", "S0002" }, options ?? new IngestOptions(), new FixedTime(Now)).Validate(Encoding.UTF8.GetBytes(json));
+        new ReadingValidator(new KnownSensors(["S0001", "S0002"]), options ?? new IngestOptions(), new FixedTime(Now)).Validate(Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void A_complete_reading_passes_with_every_value()
@@ -35,6 +35,8 @@ public sealed class ReadingValidatorTests
     [InlineData("""{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":"high"}""", RejectReason.WrongType)]
     [InlineData("""{"sensor_id":42,"observed_at":"2026-06-30T11:55:00Z","pm25":1}""", RejectReason.WrongType)]
     [InlineData("""{"sensor_id":"S0001","observed_at":"yesterday","pm25":1}""", RejectReason.WrongType)]
+    [InlineData("""{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00","pm25":1}""", RejectReason.WrongType)]
+    [InlineData("""{"sensor_id":"S0001","observed_at":"30/06/2026 11:55","pm25":1}""", RejectReason.WrongType)]
     [InlineData("""{"sensor_id":"S9999","observed_at":"2026-06-30T11:55:00Z","pm25":1}""", RejectReason.UnknownSensor)]
     [InlineData("""{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":-0.1}""", RejectReason.OutOfRange)]
     [InlineData("""{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":2000.1}""", RejectReason.OutOfRange)]
@@ -50,6 +52,17 @@ public sealed class ReadingValidatorTests
         Assert.Equal(reason, rejection.Reason);
         Assert.False(string.IsNullOrWhiteSpace(rejection.Detail));
         Assert.Equal(json, Encoding.UTF8.GetString(rejection.Payload.Span));
+    }
+
+    [Theory]
+    [InlineData("2026-06-30T11:55:00Z")]
+    [InlineData("2026-06-30T11:55:00.250Z")]
+    [InlineData("2026-06-30T19:55:00+08:00")]
+    public void Timestamps_with_a_zone_are_read_as_utc(string stamp)
+    {
+        var reading = Assert.Single(Validate($$"""{"sensor_id":"S0001","observed_at":"{{stamp}}","pm25":1}""").Readings);
+        Assert.Equal(new DateTime(2026, 6, 30, 11, 55, 0, DateTimeKind.Utc), reading.ObservedAt.UtcDateTime.AddMilliseconds(-reading.ObservedAt.Millisecond));
+        Assert.Equal(TimeSpan.Zero, reading.ObservedAt.Offset);
     }
 
     [Fact]
@@ -82,6 +95,18 @@ public sealed class ReadingValidatorTests
         Assert.Equal(1, rejection.BatchIndex);
         Assert.Contains("-5", Encoding.UTF8.GetString(rejection.Payload.Span), StringComparison.Ordinal);
         Assert.Equal(3, result.ReadingCount);
+    }
+
+    [Fact]
+    public void A_sensor_added_to_the_registry_is_accepted_after_a_refresh()
+    {
+        var known = new KnownSensors(["S0001"]);
+        var validator = new ReadingValidator(known, new IngestOptions(), new FixedTime(Now));
+        var json = Encoding.UTF8.GetBytes("""{"sensor_id":"S0777","observed_at":"2026-06-30T11:55:00Z","pm25":9}""");
+        Assert.Equal(RejectReason.UnknownSensor, Assert.Single(validator.Validate(json).Rejections).Reason);
+
+        known.Replace(["S0001", "S0777"]);
+        Assert.Equal("S0777", Assert.Single(validator.Validate(json).Readings).SensorId);
     }
 
     sealed class FixedTime(DateTimeOffset now) : TimeProvider
