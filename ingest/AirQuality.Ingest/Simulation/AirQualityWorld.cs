@@ -15,7 +15,6 @@ namespace AirQuality.Ingest.Simulation;
 /// </remarks>
 public sealed class AirQualityWorld
 {
-    const double MetresPerDegreeLatitude = 111_320;
     const double MaxPlumeDistanceM = 15_000;
 
     readonly Random _random;
@@ -36,8 +35,8 @@ public sealed class AirQualityWorld
         _districtFactor = districts.Select(_ => 0.85 + 0.35 * _random.NextDouble()).ToArray();
         _sensorDistrict = _sensors.Select(s => districts.IndexOf(s.DistrictId)).ToArray();
         _nearby = _sensors.Select(s => registry.Sources
-            .Select((p, i) => (Source: i, Dx: (s.Longitude - p.Longitude) * MetresPerDegreeLatitude * Math.Cos(p.Latitude * Math.PI / 180),
-                Dy: (s.Latitude - p.Latitude) * MetresPerDegreeLatitude, Height: p.StackHeightM ?? 2, Rate: p.EstimatedPm25EmissionGS))
+            .Select((p, i) => (Source: i, Offset: Geo.OffsetMetres(p.Latitude, p.Longitude, s.Latitude, s.Longitude), Height: p.StackHeightM ?? 2, Rate: p.EstimatedPm25EmissionGS))
+            .Select(x => (x.Source, Dx: x.Offset.East, Dy: x.Offset.North, x.Height, x.Rate))
             .Where(x => Math.Sqrt(x.Dx * x.Dx + x.Dy * x.Dy) < MaxPlumeDistanceM)
             .ToArray()).ToArray();
         _background = 30 + 10 * _random.NextDouble();

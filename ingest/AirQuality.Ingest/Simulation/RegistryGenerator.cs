@@ -18,7 +18,6 @@ public static class RegistryGenerator
     const int NationalStationsPerDistrict = 3;
     const int NationalIntervalS = 3600;
     const int MicroIntervalS = 300;
-    const double KmPerDegreeLatitude = 111.32;
     const double SensorRadiusKm = 1.5;
     const double NationalStationRadiusKm = 0.8;
     const double SourceRadiusKm = 1.5;
@@ -229,12 +228,10 @@ public static class RegistryGenerator
         return Offset(lat, lon, distanceKm, bearing);
     }
 
-    // Flat-earth offset: at a few kilometres the error is far below sensor siting accuracy.
     static (double Latitude, double Longitude) Offset(double lat, double lon, double distanceKm, double bearingRad)
     {
-        var dLat = distanceKm * Math.Cos(bearingRad) / KmPerDegreeLatitude;
-        var dLon = distanceKm * Math.Sin(bearingRad) / (KmPerDegreeLatitude * Math.Cos(lat * Math.PI / 180));
-        return (Math.Round(lat + dLat, 5), Math.Round(lon + dLon, 5));
+        var (newLat, newLon) = Geo.Move(lat, lon, distanceKm * 1000, bearingRad);
+        return (Math.Round(newLat, 5), Math.Round(newLon, 5));
     }
 
     static double Between(Random rng, double min, double max) => min + (rng.NextDouble() * (max - min));

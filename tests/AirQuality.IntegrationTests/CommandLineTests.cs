@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using AirQuality.Tests.Support;
+using Xunit;
+
+namespace AirQuality.IntegrationTests;
+
+/// <summary>The <c>airq</c> program as a user runs it: a separate process, its output and exit code.</summary>
+public sealed class CommandLineTests
+{
+    static (int ExitCode, string Output) Airq(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "airq.dll"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "airq did not finish within a minute");
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [Fact]
+    public void Help_lists_every_verb_with_one_line()
+    {
+        var (exit, output) = Airq(null, "--help");
+        Assert.Equal(0, exit);
+        foreach (var verb in new[] { "demo", "db", "registry", "broker", "simulate", "ingest" })
+        {
+            Assert.Matches($@"(?m)^\s+{verb}\s+\S.*$", output);
+        }
+    }
+
+    [Fact]
+    public void A_setting_out_of_range_from_the_environment_stops_with_a_sentence_naming_it()
+    {
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_Ingest__BatchSize"] = "0" }, "db", "info");
+        Assert.Equal(2, exit);
+        Assert.Contains("Ingest:BatchSize must be between 1 and 100,000 readings.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_without_a_broker_says_how_to_start_one()
+    {
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_KAFKA_BOOTSTRAP"] = "" }, "simulate", "--days", "0.1");
+        Assert.Equal(2, exit);
+        Assert.Contains("./airq broker", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_registry_with_a_bad_file_is_refused_with_file_line_and_field()
+    {
+        var dir = TestRegistry.CopyToTemp();
+        File.AppendAllText(Path.Combine(dir, "sources.csv"), "P999,Ghost Works,steel,nowhere,yuzhong-daping,1 Road,29.5,106.5,80,true,20,50,100,5\n");
+        var lines = File.ReadAllLines(Path.Combine(dir, "sources.csv")).Length;
+
+        // An unreachable database: the files are checked before any connection is made.
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_DB"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x" }, "registry", "import", dir);
+        Assert.Equal(2, exit);
+        Assert.Contains($"sources.csv:{lines}: field 'district_id': unknown id 'nowhere' (not in districts.csv)", output, StringComparison.Ordinal);
+        Assert.Contains("nothing was applied", output, StringComparison.Ordinal);
+    }
+}
