@@ -17,8 +17,10 @@ setup:
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	  $$sudo mkdir -p /etc/postgresql-common/createcluster.d; \
 	  echo "create_main_cluster = false" | $$sudo tee /etc/postgresql-common/createcluster.d/airq.conf >/dev/null; \
-	  $$sudo apt-get update -qq >/dev/null; \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  log=$$(mktemp); \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; } >$$log 2>&1 \
+	    || { cat $$log; echo "make setup: installing$$missing failed (log above)."; exit 1; }; \
+	  rm -f $$log; \
 	fi; \
 	command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
 

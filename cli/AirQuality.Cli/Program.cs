@@ -1,4 +1,6 @@
-using AirQuality.Cli;
+using System.CommandLine;
 using AirQuality.Cli.Commands;
 
-return await AirqCommandLine.Build().Parse(args).InvokeAsync();
+// On Ctrl+C or SIGTERM the running command is cancelled and given this long to flush, commit and leave its consumer group.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+return await AirqCommandLine.Build().Parse(args).InvokeAsync(invocation);
