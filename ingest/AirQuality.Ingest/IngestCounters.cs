@@ -3,38 +3,54 @@ using System.Collections.Concurrent;
 namespace AirQuality.Ingest;
 
 /// <summary>Running totals of one ingest worker, safe to read from another thread.</summary>
-/// <remarks>Every consumed reading ends in exactly one of stored, duplicates or rejected: that is what reconciliation checks.</remarks>
+/// <remarks>
+/// A record is one sensor reading or one telemetry record. Every consumed record ends in exactly one of stored,
+/// duplicates or rejected: that is what reconciliation checks.
+/// </remarks>
 public sealed class IngestCounters
 {
     long _messages;
-    long _readings;
-    long _stored;
+    long _records;
+    long _storedReadings;
+    long _storedTelemetry;
     long _duplicates;
     long _batches;
     long _lastBatchMillis;
+    long _lag = -1;
     readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Messages => Interlocked.Read(ref _messages);
-    public long Readings => Interlocked.Read(ref _readings);
-    public long Stored => Interlocked.Read(ref _stored);
+    public long Records => Interlocked.Read(ref _records);
+    public long StoredReadings => Interlocked.Read(ref _storedReadings);
+    public long StoredTelemetry => Interlocked.Read(ref _storedTelemetry);
+    public long Stored => StoredReadings + StoredTelemetry;
     public long Duplicates => Interlocked.Read(ref _duplicates);
     public long Batches => Interlocked.Read(ref _batches);
     public long LastBatchMillis => Interlocked.Read(ref _lastBatchMillis);
     public long Rejected => _rejected.Values.Sum();
     public IReadOnlyDictionary<string, long> RejectedByReason => new Dictionary<string, long>(_rejected, StringComparer.Ordinal);
 
-    /// <summary>Readings consumed whose fate is settled (committed to the database or the dead-letter topic).</summary>
+    /// <summary>Messages in the assigned partitions not yet consumed, as of the last check; -1 before the first.</summary>
+    public long Lag => Interlocked.Read(ref _lag);
+
+    /// <summary>Produce-to-commit latency of each consumed message (its Kafka timestamp to the offset commit).</summary>
+    public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>Records consumed whose fate is settled (committed to the database or the dead-letter topic).</summary>
     public long Settled => Stored + Duplicates + Rejected;
 
-    internal void Consumed(int readings)
+    internal void Consumed(int records)
     {
         Interlocked.Increment(ref _messages);
-        Interlocked.Add(ref _readings, readings);
+        Interlocked.Add(ref _records, records);
     }
 
-    internal void BatchCommitted(int stored, int duplicates, IEnumerable<string> rejectionReasons, TimeSpan took)
+    internal void LagMeasured(long lag) => Interlocked.Exchange(ref _lag, lag);
+
+    internal void BatchCommitted(int storedReadings, int storedTelemetry, int duplicates, IEnumerable<string> rejectionReasons, TimeSpan took)
     {
-        Interlocked.Add(ref _stored, stored);
+        Interlocked.Add(ref _storedReadings, storedReadings);
+        Interlocked.Add(ref _storedTelemetry, storedTelemetry);
         Interlocked.Add(ref _duplicates, duplicates);
         foreach (var reason in rejectionReasons)
         {
@@ -47,7 +63,9 @@ public sealed class IngestCounters
 
     public override string ToString()
     {
-        var rejected = Rejected == 0 ? "0" : $"{Rejected:N0} ({string.Join(", ", RejectedByReason.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value:N0}"))})";
-        return $"consumed {Readings:N0} readings in {Messages:N0} messages, stored {Stored:N0}, duplicates {Duplicates:N0}, rejected {rejected}, last batch {LastBatchMillis} ms";
+        var rejected = Rejected == 0 ? "0" : $"{Rejected:N0} ({string.Join(", ", RejectedByReason.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}"))})";
+        var lag = Lag < 0 ? "?" : Lag.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return $"consumed {Records:N0} records in {Messages:N0} messages; stored {StoredReadings:N0} readings and {StoredTelemetry:N0} telemetry, " +
+            $"duplicates {Duplicates:N0}, rejected {rejected}; lag {lag}; last batch {LastBatchMillis} ms, p99 latency {Latency.Percentile(0.99)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms";
     }
 }

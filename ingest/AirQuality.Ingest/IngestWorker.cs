@@ -1,8 +1,7 @@
-using System.Diagnostics;
+using System.Threading.Channels;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
-using AirQuality.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,34 +9,36 @@ using Npgsql;
 namespace AirQuality.Ingest;
 
 /// <summary>
-/// Consumes <see cref="Topics.SensorReadings"/>, validates each message, stores good readings with binary COPY and
-/// dead-letters the rest, committing Kafka offsets only after the database transaction has committed.
+/// Consumes <see cref="Topics.SensorReadings"/> and <see cref="Topics.SourceTelemetry"/>, validates each message,
+/// stores good records with binary COPY and dead-letters the rest, committing Kafka offsets only after the
+/// database transaction has committed.
 /// </summary>
 /// <remarks>
-/// One worker per process; run several processes in the same consumer group to scale. Delivery is at least once
-/// from Kafka and exactly once in effect in the database, because rows are keyed by (sensor_id, observed_at):
-/// a replay after a crash finds its rows present and counts them as duplicates. A dead letter may be repeated
-/// after a crash between its delivery and the offset commit. The loop runs on its own thread because
-/// <c>Consume</c> blocks.
+/// One worker per process; run several processes in one consumer group to scale. Delivery is at least once
+/// from Kafka and exactly once in effect in the database, because rows are keyed by id and timestamp: a replay
+/// finds its rows present and counts them as duplicates. A dead letter may be repeated after a crash between
+/// its delivery and the offset commit.
+/// Two stages overlap: this thread consumes and validates (Consume blocks, so it has a thread of its own) while
+/// <see cref="BatchCommitter"/> writes the previous batch. The bounded channel between them is the backpressure:
+/// when the database is slow or down, the writer holds its batch and retries, the channel fills, and
+/// consumption pauses until writes succeed again.
 /// </remarks>
 public sealed class IngestWorker(
     string bootstrapServers,
     KafkaOptions kafkaOptions,
     IngestOptions options,
     NpgsqlDataSource dataSource,
-    ReadingValidator validator,
+    MessageValidator validator,
     IngestCounters counters,
     ILogger logger,
     TimeProvider time)
 {
-    /// <summary>How much of a message too large for the dead-letter topic is kept.</summary>
-    const int TruncatedBytes = 64 * 1024;
+    static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(2);
 
-    readonly ReadingWriter _writer = new();
-    readonly List<SensorReading> _readings = [];
-    readonly List<(ConsumeResult<string, byte[]> Source, Rejection Rejection)> _rejections = [];
-    readonly Dictionary<TopicPartition, Offset> _offsets = [];
-    long _batchStarted;
+    readonly Channel<IngestBatch> _toWriter = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    readonly List<IngestBatch> _inFlight = [];
+    IngestBatch _batch = new();
+    Task _writer = Task.CompletedTask;
 
     /// <summary>Consumes until <paramref name="cancellationToken"/> is cancelled, then flushes, commits and leaves the group.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -51,39 +52,31 @@ public sealed class IngestWorker(
         producerConfig.MessageMaxBytes = 100_000_000;
         using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
         using var consumer = new ConsumerBuilder<string, byte[]>(KafkaClients.Consumer(bootstrapServers, kafkaOptions))
-            .SetPartitionsRevokedHandler((c, revoked) =>
-            {
-                // Whatever was consumed from a partition must be stored and committed before another worker takes it over.
-                Flush(c, producer, CancellationToken.None);
-            })
+            // Whatever was consumed from a partition must be stored and committed before another worker takes it over.
+            .SetPartitionsRevokedHandler((_, _) => Drain())
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
-        consumer.Subscribe(Topics.SensorReadings);
-        logger.LogInformation("Ingest worker consuming {Topic} from {Bootstrap} as group {Group}.", Topics.SensorReadings, bootstrapServers, kafkaOptions.GroupId);
+        var committer = new BatchCommitter(dataSource, options, counters, logger, time);
+        // The writer is not cancelled with the worker: on shutdown it finishes what was handed to it.
+        _writer = Task.Run(() => WriteLoopAsync(committer, consumer, producer), CancellationToken.None);
+        consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
+        logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}.",
+            $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId);
+        var lagMeasured = time.GetTimestamp();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && !_writer.IsCompleted)
             {
-                ConsumeResult<string, byte[]>? result;
-                try
+                ConsumeOne(consumer);
+                if (_batch.Records >= options.BatchSize || (!_batch.IsEmpty && time.GetElapsedTime(_batch.StartedAt) >= options.Linger))
                 {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    logger.LogWarning("Kafka consume error, continuing: {Reason}", e.Error.Reason);
-                    continue;
+                    Hand(cancellationToken);
                 }
 
-                if (result is { Message: not null })
+                if (time.GetElapsedTime(lagMeasured) >= LagInterval)
                 {
-                    Accept(result);
-                }
-
-                var lingered = _batchStarted != 0 && time.GetElapsedTime(_batchStarted) >= options.Linger;
-                if (_readings.Count + _rejections.Count >= options.BatchSize || lingered)
-                {
-                    Flush(consumer, producer, cancellationToken);
+                    MeasureLag(consumer);
+                    lagMeasured = time.GetTimestamp();
                 }
             }
         }
@@ -92,157 +85,129 @@ public sealed class IngestWorker(
         }
         finally
         {
-            try
-            {
-                Flush(consumer, producer, CancellationToken.None);
-            }
-            finally
-            {
-                consumer.Close();
-            }
+            Shutdown(consumer);
         }
     }
 
-    void Accept(ConsumeResult<string, byte[]> result)
+    void Shutdown(IConsumer<string, byte[]> consumer)
     {
-        var validation = validator.Validate(result.Message.Value ?? []);
-        counters.Consumed(validation.ReadingCount);
-        _readings.AddRange(validation.Readings);
-        foreach (var rejection in validation.Rejections)
+        Exception? drainError = null;
+        try
         {
-            _rejections.Add((result, rejection));
+            if (!_writer.IsCompleted)
+            {
+                Drain();
+            }
+        }
+        catch (Exception e)
+        {
+            drainError = e;
         }
 
-        _offsets[result.TopicPartition] = result.Offset + 1;
-        if (_batchStarted == 0)
+        _toWriter.Writer.TryComplete();
+        try
         {
-            _batchStarted = time.GetTimestamp();
+            // A writer that failed rethrows its own error here, the one worth reporting.
+            _writer.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            consumer.Close();
+        }
+
+        if (drainError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(drainError);
         }
     }
 
-    void Flush(IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    void ConsumeOne(IConsumer<string, byte[]> consumer)
     {
-        if (_offsets.Count == 0)
+        ConsumeResult<string, byte[]>? result;
+        try
+        {
+            result = consumer.Consume(TimeSpan.FromMilliseconds(50));
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            logger.LogWarning("Kafka consume error, continuing: {Reason}", e.Error.Reason);
+            return;
+        }
+
+        if (result is not { Message: not null })
         {
             return;
         }
 
-        var watch = Stopwatch.StartNew();
-        var written = WriteWithRetry(cancellationToken);
-        DeliverDeadLetters(producer, cancellationToken);
-        consumer.Commit(_offsets.Select(p => new TopicPartitionOffset(p.Key, p.Value)));
-        counters.BatchCommitted(written.Stored, written.Duplicates, _rejections.Select(r => r.Rejection.Reason), watch.Elapsed);
-        _readings.Clear();
-        _rejections.Clear();
-        _offsets.Clear();
-        _batchStarted = 0;
+        var validation = validator.Validate(result.Topic, result.Message.Value ?? []);
+        counters.Consumed(validation.RecordCount);
+        _batch.Add(result, validation, time.GetTimestamp());
     }
 
-    void DeliverDeadLetters(IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    void Hand(CancellationToken cancellationToken)
     {
-        // Offsets are committed only when every dead letter of the batch is acknowledged, so a rejected
-        // message is never lost; a failed delivery is retried with backoff, like a failed database write.
-        var pending = _rejections.Select(r => DeadLetter(r.Source, r.Rejection)).ToList();
-        var delay = options.RetryDelay;
-        while (pending.Count > 0)
+        if (_batch.IsEmpty)
         {
-            var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<string, byte[]> Message, Error Error)>();
-            foreach (var message in pending)
-            {
-                void OnDelivery(DeliveryReport<string, byte[]> report)
-                {
-                    if (report.Error.IsError)
-                    {
-                        failed.Enqueue((report.Message, report.Error));
-                    }
-                }
-
-                try
-                {
-                    producer.Produce(Topics.DeadLetter, message, OnDelivery);
-                }
-                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
-                {
-                    producer.Produce(Topics.DeadLetter, Truncated(message), OnDelivery);
-                }
-            }
-
-            while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
-            {
-                logger.LogWarning("Waiting for the dead-letter topic to acknowledge messages.");
-            }
-
-            if (failed.IsEmpty)
-            {
-                return;
-            }
-
-            var first = failed.First().Error;
-            logger.LogWarning("{Count} dead letters were not delivered ({Reason}); retrying in {Delay}. Offsets stay uncommitted.", failed.Count, first.Reason, delay);
-            cancellationToken.WaitHandle.WaitOne(delay);
-            cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
-            pending = failed.Select(f => f.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize ? Truncated(f.Message) : f.Message).ToList();
-        }
-    }
-
-    static Message<string, byte[]> Truncated(Message<string, byte[]> message)
-    {
-        // The dead-letter topic takes smaller messages than the source did: keep the head of the value and say so.
-        var headers = new Headers();
-        foreach (var h in message.Headers)
-        {
-            headers.Add(h.Key, h.GetValueBytes());
+            return;
         }
 
-        headers.Add("airq-original-bytes", System.Text.Encoding.UTF8.GetBytes(message.Value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new Message<string, byte[]> { Key = message.Key, Value = message.Value.AsSpan(0, Math.Min(message.Value.Length, TruncatedBytes)).ToArray(), Headers = headers };
+        _inFlight.RemoveAll(b => b.Done.Task.IsCompleted);
+        _inFlight.Add(_batch);
+        // Blocks while the writer is two batches behind: this is where consumption pauses.
+        _toWriter.Writer.WriteAsync(_batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+        _batch = new IngestBatch();
     }
 
-    WriteResult WriteWithRetry(CancellationToken cancellationToken)
+    /// <summary>Hands over the batch in hand and waits until every batch handed over is committed.</summary>
+    void Drain()
     {
-        var delay = options.RetryDelay;
-        for (var attempt = 1; ; attempt++)
+        Hand(CancellationToken.None);
+        foreach (var batch in _inFlight)
+        {
+            batch.Done.Task.GetAwaiter().GetResult();
+        }
+
+        _inFlight.Clear();
+    }
+
+    async Task WriteLoopAsync(BatchCommitter committer, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer)
+    {
+        await foreach (var batch in _toWriter.Reader.ReadAllAsync())
         {
             try
             {
-                using var connection = dataSource.OpenConnection();
-                return _writer.WriteAsync(connection, _readings, cancellationToken).GetAwaiter().GetResult();
+                await committer.CommitAsync(batch, consumer, producer, CancellationToken.None);
+                batch.Done.SetResult();
             }
-            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
-                logger.LogWarning("Database write failed (attempt {Attempt}, {Count} readings held, nothing committed): {Message}. Retrying in {Delay}.",
-                    attempt, _readings.Count, e.Message, delay);
-                cancellationToken.WaitHandle.WaitOne(delay);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+                // Not transient (the committer retries those): stop the worker with nothing committed for this batch.
+                logger.LogError(e, "The ingest worker stops: a batch could not be stored and was not committed.");
+                batch.Done.SetException(e);
+                _toWriter.Writer.TryComplete(e);
+                while (_toWriter.Reader.TryRead(out var pending))
+                {
+                    pending.Done.SetException(e);
+                }
+
+                throw;
             }
         }
     }
 
-    static bool IsTransient(Exception e) => e switch
+    void MeasureLag(IConsumer<string, byte[]> consumer)
     {
-        NpgsqlException { IsTransient: true } => true,
-        // Connection refused or reset while the server restarts.
-        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException } => true,
-        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03" or "53300",
-        _ => false,
-    };
-
-    static Message<string, byte[]> DeadLetter(ConsumeResult<string, byte[]> source, Rejection rejection)
-    {
-        var headers = new Headers
+        long lag = 0;
+        foreach (var partition in consumer.Assignment)
         {
-            { "airq-reason", System.Text.Encoding.UTF8.GetBytes(rejection.Reason) },
-            { "airq-detail", System.Text.Encoding.UTF8.GetBytes(rejection.Detail.Length > 1000 ? rejection.Detail[..1000] : rejection.Detail) },
-            { "airq-source-topic", System.Text.Encoding.UTF8.GetBytes(source.Topic) },
-            { "airq-source-partition", System.Text.Encoding.UTF8.GetBytes(source.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-            { "airq-source-offset", System.Text.Encoding.UTF8.GetBytes(source.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-        };
-        if (rejection.BatchIndex is { } index)
-        {
-            headers.Add("airq-batch-index", System.Text.Encoding.UTF8.GetBytes(index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var watermarks = consumer.GetWatermarkOffsets(partition);
+            var position = consumer.Position(partition);
+            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+            {
+                lag += Math.Max(0, watermarks.High.Value - position.Value);
+            }
         }
 
-        return new Message<string, byte[]> { Key = source.Message.Key, Value = rejection.Payload.ToArray(), Headers = headers };
+        counters.LagMeasured(lag);
     }
 }

@@ -70,7 +70,7 @@ public sealed class PipelineTests(PostgresFixture postgres)
     static async Task RunWorkerUntilSettledAsync(string bootstrap, KafkaOptions kafka, NpgsqlDataSource db, CityRegistry registry, IngestCounters counters, long expected)
     {
         var options = new IngestOptions { Linger = TimeSpan.FromMilliseconds(100), MaxAge = TimeSpan.FromDays(4000) };
-        var validator = new ReadingValidator(new KnownSensors(registry.Sensors.Select(s => s.SensorId)), options, TimeProvider.System);
+        var validator = new MessageValidator(new KnownIds(registry.Sensors.Select(s => s.SensorId)), new KnownIds(registry.Sources.Select(s => s.SourceId)), options, TimeProvider.System);
         var worker = new IngestWorker(bootstrap, kafka, options, db, validator, counters, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource();
         var running = worker.RunAsync(stop.Token);

@@ -41,18 +41,42 @@ static class IngestCommand
     {
         var dataSource = await env.DatabaseAsync(cancellationToken, migrate: true);
         var store = new RegistryStore(dataSource);
-        async Task<IEnumerable<string>> LoadIds(CancellationToken ct) => (await store.LoadAsync(ct)).Sensors.Select(s => s.SensorId);
-        var known = new KnownSensors(await LoadIds(cancellationToken));
-        if (known.Count == 0)
+        var registry = await store.LoadAsync(cancellationToken);
+        if (registry.Sensors.Count == 0)
         {
             throw new UsageException("The registry has no sensors, so every reading would be rejected. Import one first: ./airq registry import infra/registry");
         }
 
+        var sensors = new KnownIds(registry.Sensors.Select(s => s.SensorId));
+        var sources = new KnownIds(registry.Sources.Select(s => s.SourceId));
         var logger = env.LoggerFactory.CreateLogger("AirQuality.Ingest");
         var options = env.Configuration.Ingest;
-        var refreshing = known.RefreshEveryAsync(options.RegistryRefresh, LoadIds,
-            e => logger.LogWarning("Could not reload the registry, keeping {Count} known sensors: {Message}", known.Count, e.Message), env.Time, cancellationToken);
-        var validator = new ReadingValidator(known, options, env.Time);
+        var refreshing = RefreshRegistryAsync(store, sensors, sources, options.RegistryRefresh, logger, env.Time, cancellationToken);
+        var validator = new MessageValidator(sensors, sources, options, env.Time);
         return (new IngestWorker(bootstrap, env.Configuration.Kafka, options, dataSource, validator, counters, logger, env.Time), refreshing);
+    }
+
+    static async Task RefreshRegistryAsync(RegistryStore store, KnownIds sensors, KnownIds sources, TimeSpan interval, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    var registry = await store.LoadAsync(cancellationToken);
+                    sensors.Replace(registry.Sensors.Select(s => s.SensorId));
+                    sources.Replace(registry.Sources.Select(s => s.SourceId));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("Could not reload the registry, keeping {Sensors} sensors and {Sources} sources: {Message}", sensors.Count, sources.Count, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 }

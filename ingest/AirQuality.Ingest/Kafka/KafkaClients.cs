@@ -30,6 +30,8 @@ public static class KafkaClients
             // Offsets are committed by hand, only after the batch they cover is in the database.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
+            // While the database is down the worker stops polling; keep its partitions for ten minutes of that.
+            MaxPollIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds,
         };
     }
 }

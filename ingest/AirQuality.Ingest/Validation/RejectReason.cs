@@ -7,6 +7,7 @@ public static class RejectReason
     public const string MissingField = "missing_field";
     public const string WrongType = "wrong_type";
     public const string UnknownSensor = "unknown_sensor";
+    public const string UnknownSource = "unknown_source";
     public const string OutOfRange = "out_of_range";
     public const string NotFinite = "not_finite";
     public const string TimestampInFuture = "timestamp_in_future";
@@ -14,7 +15,7 @@ public static class RejectReason
     public const string Oversized = "oversized";
 
     public static readonly IReadOnlyList<string> All =
-        [MalformedJson, MissingField, WrongType, UnknownSensor, OutOfRange, NotFinite, TimestampInFuture, TimestampTooOld, Oversized];
+        [MalformedJson, MissingField, WrongType, UnknownSensor, UnknownSource, OutOfRange, NotFinite, TimestampInFuture, TimestampTooOld, Oversized];
 }
 
 /// <summary>A rejected message, or one rejected reading of a batch: the bytes to dead-letter, the reason code and a sentence for people.</summary>

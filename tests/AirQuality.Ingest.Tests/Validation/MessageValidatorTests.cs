@@ -1,16 +1,22 @@
 using System.Text;
+using AirQuality.Contracts;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;
 using Xunit;
 
 namespace AirQuality.Ingest.Tests.Validation;
 
-public sealed class ReadingValidatorTests
+public sealed class MessageValidatorTests
 {
     static readonly DateTimeOffset Now = new(2026, 6, 30, 12, 0, 0, TimeSpan.Zero);
 
+    static MessageValidator Validator(IngestOptions? options = null) =>
+        new(new KnownIds(["S0001", "S0002"]), new KnownIds(["P001"]), options ?? new IngestOptions(), new FixedTime(Now));
+
     static ValidationResult Validate(string json, IngestOptions? options = null) =>
-        new ReadingValidator(new KnownSensors(["S0001", "S0002"]), options ?? new IngestOptions(), new FixedTime(Now)).Validate(Encoding.UTF8.GetBytes(json));
+        Validator(options).Validate(Topics.SensorReadings, Encoding.UTF8.GetBytes(json));
+
+    static ValidationResult ValidateTelemetry(string json) => Validator().Validate(Topics.SourceTelemetry, Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void A_complete_reading_passes_with_every_value()
@@ -94,19 +100,47 @@ public sealed class ReadingValidatorTests
         Assert.Equal(RejectReason.OutOfRange, rejection.Reason);
         Assert.Equal(1, rejection.BatchIndex);
         Assert.Contains("-5", Encoding.UTF8.GetString(rejection.Payload.Span), StringComparison.Ordinal);
-        Assert.Equal(3, result.ReadingCount);
+        Assert.Equal(3, result.RecordCount);
     }
 
     [Fact]
     public void A_sensor_added_to_the_registry_is_accepted_after_a_refresh()
     {
-        var known = new KnownSensors(["S0001"]);
-        var validator = new ReadingValidator(known, new IngestOptions(), new FixedTime(Now));
+        var sensors = new KnownIds(["S0001"]);
+        var validator = new MessageValidator(sensors, new KnownIds([]), new IngestOptions(), new FixedTime(Now));
         var json = Encoding.UTF8.GetBytes("""{"sensor_id":"S0777","observed_at":"2026-06-30T11:55:00Z","pm25":9}""");
-        Assert.Equal(RejectReason.UnknownSensor, Assert.Single(validator.Validate(json).Rejections).Reason);
+        Assert.Equal(RejectReason.UnknownSensor, Assert.Single(validator.Validate(Topics.SensorReadings, json).Rejections).Reason);
 
-        known.Replace(["S0001", "S0777"]);
-        Assert.Equal("S0777", Assert.Single(validator.Validate(json).Readings).SensorId);
+        sensors.Replace(["S0001", "S0777"]);
+        Assert.Equal("S0777", Assert.Single(validator.Validate(Topics.SensorReadings, json).Readings).SensorId);
+    }
+
+    [Fact]
+    public void Source_telemetry_passes_with_its_values_and_status()
+    {
+        var result = ValidateTelemetry("""{"source_id":"P001","observed_at":"2026-06-30T11:00:00Z","particulate":12.5,"so2":80,"nox":150,"flue_gas_flow":250000,"operating_status":"running"}""");
+        var record = Assert.Single(result.Telemetry);
+        Assert.Empty(result.Readings);
+        Assert.Equal(new SourceTelemetry("P001", new DateTimeOffset(2026, 6, 30, 11, 0, 0, TimeSpan.Zero), 12.5, 80, 150, 250000, "running"), record);
+    }
+
+    [Theory]
+    [InlineData("""{"source_id":"P404","observed_at":"2026-06-30T11:00:00Z","particulate":1}""", RejectReason.UnknownSource)]
+    [InlineData("""{"source_id":"P001","observed_at":"2026-06-30T11:00:00Z","particulate":-1}""", RejectReason.OutOfRange)]
+    [InlineData("""{"source_id":"P001","observed_at":"2026-06-30T11:00:00Z","operating_status":"exploded"}""", RejectReason.OutOfRange)]
+    [InlineData("""{"source_id":"P001","observed_at":"2026-06-30T11:00:00Z","operating_status":3}""", RejectReason.WrongType)]
+    [InlineData("""{"observed_at":"2026-06-30T11:00:00Z","particulate":1}""", RejectReason.MissingField)]
+    public void Bad_telemetry_is_rejected_with_its_reason(string json, string reason)
+    {
+        Assert.Equal(reason, Assert.Single(ValidateTelemetry(json).Rejections).Reason);
+    }
+
+    [Fact]
+    public void A_telemetry_batch_uses_the_records_field()
+    {
+        var result = ValidateTelemetry("""{"gateway_id":"CEMS-1","records":[{"source_id":"P001","observed_at":"2026-06-30T11:00:00Z","nox":90},{"source_id":"P001","observed_at":"2026-06-30T11:01:00Z","nox":"high"}]}""");
+        Assert.Single(result.Telemetry);
+        Assert.Equal((RejectReason.WrongType, (int?)1), (Assert.Single(result.Rejections).Reason, result.Rejections[0].BatchIndex));
     }
 
     sealed class FixedTime(DateTimeOffset now) : TimeProvider

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using AirQuality.Contracts;
+using AirQuality.Ingest.Validation;
+using AirQuality.Storage;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AirQuality.Ingest;
+
+/// <summary>
+/// Settles a batch: stores its records, delivers its dead letters, then commits its Kafka offsets, in that order.
+/// The one place that retries: a transient database or dead-letter failure is retried with backoff for as long
+/// as it lasts, holding the batch, so nothing is committed that is not stored or dead-lettered.
+/// </summary>
+sealed class BatchCommitter(
+    NpgsqlDataSource dataSource,
+    IngestOptions options,
+    IngestCounters counters,
+    ILogger logger,
+    TimeProvider time)
+{
+    /// <summary>How much of a message too large for the dead-letter topic is kept.</summary>
+    const int TruncatedBytes = 64 * 1024;
+
+    readonly TimeSeriesWriter _writer = new();
+
+    public async Task CommitAsync(IngestBatch batch, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var (readings, telemetry) = await WriteWithRetryAsync(batch, cancellationToken);
+        await DeliverDeadLettersAsync(batch, producer, cancellationToken);
+        try
+        {
+            consumer.Commit(batch.Offsets.Select(p => new TopicPartitionOffset(p.Key, p.Value)));
+        }
+        catch (KafkaException e)
+        {
+            // The partitions moved to another worker (this one was too slow or lost its session). The records are
+            // stored; the new owner consumes them again and counts them as duplicates, so nothing is lost or doubled.
+            logger.LogWarning("Offsets not committed ({Reason}); the partitions' new owner will re-read these {Count} records as duplicates.", e.Error.Reason, batch.Records);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var produced in batch.ProducedAtMillis)
+        {
+            counters.Latency.Record(now - produced);
+        }
+
+        counters.BatchCommitted(readings.Stored, telemetry.Stored, readings.Duplicates + telemetry.Duplicates, batch.Rejections.Select(r => r.Rejection.Reason), watch.Elapsed);
+    }
+
+    async Task<(WriteResult Readings, WriteResult Telemetry)> WriteWithRetryAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Readings.Count == 0 && batch.Telemetry.Count == 0)
+        {
+            return default;
+        }
+
+        var delay = options.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                var result = await _writer.WriteAsync(connection, batch.Readings, batch.Telemetry, cancellationToken);
+                if (attempt > 1)
+                {
+                    logger.LogInformation("Database write succeeded after {Attempts} attempts; resuming.", attempt);
+                }
+
+                return result;
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Database write failed (attempt {Attempt}; {Count} records held, nothing committed, consumption paused): {Message}. Retrying in {Delay}.",
+                    attempt, batch.Readings.Count + batch.Telemetry.Count, e.Message, delay);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    async Task DeliverDeadLettersAsync(IngestBatch batch, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    {
+        var pending = batch.Rejections.Select(r => DeadLetter(r.Source, r.Rejection)).ToList();
+        var delay = options.RetryDelay;
+        while (pending.Count > 0)
+        {
+            var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<string, byte[]> Message, Error Error)>();
+            foreach (var message in pending)
+            {
+                void OnDelivery(DeliveryReport<string, byte[]> report)
+                {
+                    if (report.Error.IsError)
+                    {
+                        failed.Enqueue((report.Message, report.Error));
+                    }
+                }
+
+                try
+                {
+                    producer.Produce(Topics.DeadLetter, message, OnDelivery);
+                }
+                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
+                {
+                    producer.Produce(Topics.DeadLetter, Truncated(message), OnDelivery);
+                }
+            }
+
+            while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+            {
+                logger.LogWarning("Waiting for the dead-letter topic to acknowledge messages.");
+            }
+
+            if (failed.IsEmpty)
+            {
+                return;
+            }
+
+            logger.LogWarning("{Count} dead letters were not delivered ({Reason}); retrying in {Delay}. Offsets stay uncommitted.", failed.Count, failed.First().Error.Reason, delay);
+            await Task.Delay(delay, time, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+            pending = failed.Select(f => f.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize ? Truncated(f.Message) : f.Message).ToList();
+        }
+    }
+
+    static bool IsTransient(Exception e) => e switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        // Connection refused or reset while the server restarts.
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException } => true,
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03" or "53300",
+        _ => false,
+    };
+
+    static Message<string, byte[]> DeadLetter(ConsumeResult<string, byte[]> source, Rejection rejection)
+    {
+        static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+        static string Number(long n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var headers = new Headers
+        {
+            { "airq-reason", Utf8(rejection.Reason) },
+            { "airq-detail", Utf8(rejection.Detail.Length > 1000 ? rejection.Detail[..1000] : rejection.Detail) },
+            { "airq-source-topic", Utf8(source.Topic) },
+            { "airq-source-partition", Utf8(Number(source.Partition.Value)) },
+            { "airq-source-offset", Utf8(Number(source.Offset.Value)) },
+        };
+        if (rejection.BatchIndex is { } index)
+        {
+            headers.Add("airq-batch-index", Utf8(Number(index)));
+        }
+
+        return new Message<string, byte[]> { Key = source.Message.Key, Value = rejection.Payload.ToArray(), Headers = headers };
+    }
+
+    static Message<string, byte[]> Truncated(Message<string, byte[]> message)
+    {
+        // The dead-letter topic takes smaller messages than the source did: keep the head of the value and say so.
+        var headers = new Headers();
+        foreach (var h in message.Headers)
+        {
+            headers.Add(h.Key, h.GetValueBytes());
+        }
+
+        headers.Add("airq-original-bytes", System.Text.Encoding.UTF8.GetBytes(message.Value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new Message<string, byte[]> { Key = message.Key, Value = message.Value.AsSpan(0, Math.Min(message.Value.Length, TruncatedBytes)).ToArray(), Headers = headers };
+    }
+}

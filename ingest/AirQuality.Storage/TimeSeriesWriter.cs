@@ -1,0 +1,188 @@
+using AirQuality.Contracts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AirQuality.Storage;
+
+/// <summary>What one write stored: new rows, and rows already present (the same key).</summary>
+public readonly record struct WriteResult(int Stored, int Duplicates)
+{
+    public static WriteResult operator +(WriteResult a, WriteResult b) => new(a.Stored + b.Stored, a.Duplicates + b.Duplicates);
+}
+
+/// <summary>
+/// Stores sensor readings and source telemetry with binary COPY, idempotently on (sensor_id, observed_at) and
+/// (source_id, observed_at), in one transaction per call.
+/// </summary>
+/// <remarks>
+/// Duplicates inside a batch are dropped in memory first (the first occurrence wins, as it does across batches).
+/// The batch is then copied straight into the table inside a savepoint, which runs at the speed of a plain COPY;
+/// only when that hits a row already stored (a replay after a crash or rebalance) is the savepoint rolled back
+/// and the batch copied into a temporary staging table and moved with <c>INSERT ... ON CONFLICT DO NOTHING</c>,
+/// whose row count tells stored from duplicate. When the method returns the transaction has committed, so the
+/// caller may commit its Kafka offsets.
+/// </remarks>
+public sealed class TimeSeriesWriter
+{
+    const string ReadingColumns = "sensor_id, observed_at, pm25_ugm3, pm10_ugm3, no2_ugm3, so2_ugm3, o3_ugm3, co_mgm3, temperature_c, relative_humidity_pct, wind_speed_ms, wind_direction_deg, pressure_hpa";
+    const string TelemetryColumns = "source_id, observed_at, particulate_mgm3, so2_mgm3, nox_mgm3, flue_gas_flow_m3h, operating_status";
+
+    readonly HashSet<(string Table, DateTime Month)> _monthsEnsured = [];
+
+    /// <summary>Writes both lists in one transaction on <paramref name="connection"/> and commits it.</summary>
+    public async Task<(WriteResult Readings, WriteResult Telemetry)> WriteAsync(
+        NpgsqlConnection connection, IReadOnlyList<SensorReading> readings, IReadOnlyList<SourceTelemetry> telemetry, CancellationToken cancellationToken)
+    {
+        // Partitions are made in their own statements, before the batch's transaction, so a rolled-back batch
+        // cannot leave this writer believing a partition exists.
+        await EnsurePartitionsAsync(connection, "sensor_readings", readings.Select(r => r.ObservedAt), cancellationToken);
+        await EnsurePartitionsAsync(connection, "source_telemetry", telemetry.Select(t => t.ObservedAt), cancellationToken);
+        var uniqueReadings = FirstOfEachKey(readings, r => (r.SensorId, r.ObservedAt));
+        var uniqueTelemetry = FirstOfEachKey(telemetry, t => (t.SourceId, t.ObservedAt));
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var readingResult = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, cancellationToken);
+        var telemetryResult = await CopyAsync(connection, transaction, "source_telemetry", TelemetryColumns, "source_id, observed_at", uniqueTelemetry, WriteTelemetry, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (readingResult + new WriteResult(0, readings.Count - uniqueReadings.Count), telemetryResult + new WriteResult(0, telemetry.Count - uniqueTelemetry.Count));
+    }
+
+    static async Task<WriteResult> CopyAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string columns, string key,
+        IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return default;
+        }
+
+        await transaction.SaveAsync("direct_copy", cancellationToken);
+        try
+        {
+            await CopyIntoAsync(connection, table, columns, rows, writeRow, cancellationToken);
+            await transaction.ReleaseAsync("direct_copy", cancellationToken);
+            return new WriteResult(rows.Count, 0);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync("direct_copy", cancellationToken);
+        }
+
+        var staging = $"staging_{table}";
+        await Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
+        await CopyIntoAsync(connection, staging, columns, rows, writeRow, cancellationToken);
+        var stored = await Execute(connection, transaction, $"INSERT INTO {table} SELECT * FROM {staging} ON CONFLICT ({key}) DO NOTHING", cancellationToken);
+        return new WriteResult(stored, rows.Count - stored);
+    }
+
+    static async Task CopyIntoAsync<T>(NpgsqlConnection connection, string table, string columns, IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, CancellationToken cancellationToken)
+    {
+        // Synchronous row writes: the importer buffers, and async per value costs more than the I/O it saves.
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            writeRow(importer, row);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    static void WriteReading(NpgsqlBinaryImporter importer, SensorReading r)
+    {
+        importer.StartRow();
+        importer.Write(r.SensorId, NpgsqlDbType.Text);
+        importer.Write(r.ObservedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        WriteReal(importer, r.Pm25);
+        WriteReal(importer, r.Pm10);
+        WriteReal(importer, r.No2);
+        WriteReal(importer, r.So2);
+        WriteReal(importer, r.O3);
+        WriteReal(importer, r.Co);
+        WriteReal(importer, r.Temperature);
+        WriteReal(importer, r.Humidity);
+        WriteReal(importer, r.WindSpeed);
+        WriteReal(importer, r.WindDirection);
+        WriteReal(importer, r.Pressure);
+    }
+
+    static void WriteTelemetry(NpgsqlBinaryImporter importer, SourceTelemetry t)
+    {
+        importer.StartRow();
+        importer.Write(t.SourceId, NpgsqlDbType.Text);
+        importer.Write(t.ObservedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        WriteReal(importer, t.Particulate);
+        WriteReal(importer, t.So2);
+        WriteReal(importer, t.Nox);
+        WriteReal(importer, t.FlueGasFlow);
+        if (t.OperatingStatus is { } status)
+        {
+            importer.Write(status, NpgsqlDbType.Text);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
+
+    static void WriteReal(NpgsqlBinaryImporter importer, double? value)
+    {
+        if (value is { } v)
+        {
+            importer.Write((float)v, NpgsqlDbType.Real);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
+
+    static List<T> FirstOfEachKey<T>(IReadOnlyList<T> rows, Func<T, (string, DateTimeOffset)> key)
+    {
+        var seen = new HashSet<(string, DateTimeOffset)>(rows.Count);
+        var unique = new List<T>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (seen.Add(key(row)))
+            {
+                unique.Add(row);
+            }
+        }
+
+        return unique;
+    }
+
+    static async Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+#pragma warning disable CA2100 // Table names are this class's constants, never input.
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+#pragma warning restore CA2100
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    async Task EnsurePartitionsAsync(NpgsqlConnection connection, string table, IEnumerable<DateTimeOffset> times, CancellationToken cancellationToken)
+    {
+        // On plain PostgreSQL a row for a month with no partition would fail the whole batch; the function is a
+        // no-op on TimescaleDB. Months already ensured by this writer are not asked about again.
+        foreach (var month in times.Select(t => new DateTime(t.UtcDateTime.Year, t.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)).Distinct())
+        {
+            if (!_monthsEnsured.Add((table, month)))
+            {
+                continue;
+            }
+
+            try
+            {
+                await using var ensure = new NpgsqlCommand("SELECT ensure_monthly_partitions($1::regclass, $2, $2)", connection)
+                {
+                    Parameters = { new() { Value = table }, new() { Value = month } },
+                };
+                await ensure.ExecuteScalarAsync(cancellationToken);
+            }
+            catch
+            {
+                _monthsEnsured.Remove((table, month));
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using AirQuality.Contracts;
+using AirQuality.Storage;
+using AirQuality.Storage.Registry;
+using AirQuality.Tests.Support;
+using Dapper;
+using Npgsql;
+using Xunit;
+
+namespace AirQuality.Ingest.Tests.Storage;
+
+[Collection(PostgresTests.Name)]
+public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
+{
+    static readonly DateTimeOffset T0 = new(2026, 6, 30, 8, 0, 0, TimeSpan.Zero);
+
+    async Task<NpgsqlDataSource> DatabaseWithRegistryAsync(string timescale)
+    {
+        var db = await postgres.NewDatabaseAsync(timescale);
+        await new RegistryStore(db).UpsertAsync(TestRegistry.Shipped(), CancellationToken.None);
+        return db;
+    }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("auto")]
+    public async Task A_repeated_reading_is_counted_as_a_duplicate_and_stored_once(string timescale)
+    {
+        await using var db = await DatabaseWithRegistryAsync(timescale);
+        await using var connection = await db.OpenConnectionAsync();
+        var writer = new TimeSeriesWriter();
+        var batch = new[]
+        {
+            new SensorReading("S0001", T0, 31.2, Pm10: 50.5, Co: 0.8, WindDirection: 270),
+            new SensorReading("S0002", T0, 12),
+            new SensorReading("S0002", T0, 99), // the same key again inside one batch: the first wins
+        };
+
+        var (first, _) = await writer.WriteAsync(connection, batch, [], CancellationToken.None);
+        var (second, _) = await writer.WriteAsync(connection, batch[..2], [], CancellationToken.None);
+
+        Assert.Equal(new WriteResult(2, 1), first);
+        Assert.Equal(new WriteResult(0, 2), second);
+        var rows = (await connection.QueryAsync<(string SensorId, float Pm25, float? Pm10, float? Co, float? WindDirectionDeg)>(
+            "SELECT sensor_id, pm25_ugm3, pm10_ugm3, co_mgm3, wind_direction_deg FROM sensor_readings ORDER BY sensor_id")).ToList();
+        Assert.Equal([("S0001", 31.2f, (float?)50.5f, (float?)0.8f, (float?)270f), ("S0002", 12f, null, null, null)], rows);
+    }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("auto")]
+    public async Task Readings_far_outside_the_prepared_months_are_stored(string timescale)
+    {
+        await using var db = await DatabaseWithRegistryAsync(timescale);
+        await using var connection = await db.OpenConnectionAsync();
+        var old = new DateTimeOffset(2019, 2, 28, 23, 59, 0, TimeSpan.Zero);
+        var (result, _) = await new TimeSeriesWriter().WriteAsync(connection, [new SensorReading("S0001", old, 40), new SensorReading("S0001", old.AddYears(10), 41)], [], CancellationToken.None);
+
+        Assert.Equal(new WriteResult(2, 0), result);
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
+    }
+
+    [Fact]
+    public async Task A_reading_of_a_sensor_missing_from_the_registry_fails_the_batch_and_stores_nothing()
+    {
+        await using var db = await DatabaseWithRegistryAsync("off");
+        await using var connection = await db.OpenConnectionAsync();
+        await Assert.ThrowsAsync<PostgresException>(() =>
+            new TimeSeriesWriter().WriteAsync(connection, [new SensorReading("S0001", T0, 1), new SensorReading("NOPE", T0, 1)], [], CancellationToken.None));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
+    }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("auto")]
+    public async Task Telemetry_is_stored_once_beside_readings_in_one_transaction(string timescale)
+    {
+        await using var db = await DatabaseWithRegistryAsync(timescale);
+        await using var connection = await db.OpenConnectionAsync();
+        var writer = new TimeSeriesWriter();
+        SourceTelemetry[] telemetry = [new("P001", T0, 12.5, 80, 150, 250_000, "running"), new("P002", T0, Nox: 90)];
+
+        var (readings, first) = await writer.WriteAsync(connection, [new SensorReading("S0001", T0, 30)], telemetry, CancellationToken.None);
+        var (_, again) = await writer.WriteAsync(connection, [], telemetry, CancellationToken.None);
+
+        Assert.Equal(new WriteResult(1, 0), readings);
+        Assert.Equal(new WriteResult(2, 0), first);
+        Assert.Equal(new WriteResult(0, 2), again);
+        var rows = (await connection.QueryAsync<(string SourceId, float? Particulate, float? Nox, string? Status)>(
+            "SELECT source_id, particulate_mgm3, nox_mgm3, operating_status FROM source_telemetry ORDER BY source_id")).ToList();
+        Assert.Equal([("P001", (float?)12.5f, (float?)150f, "running"), ("P002", null, (float?)90f, null)], rows);
+    }
+
+    [Fact]
+    public async Task A_batch_mixing_new_and_stored_rows_stores_the_new_ones_and_counts_the_rest()
+    {
+        await using var db = await DatabaseWithRegistryAsync("off");
+        await using var connection = await db.OpenConnectionAsync();
+        var writer = new TimeSeriesWriter();
+        await writer.WriteAsync(connection, [new SensorReading("S0001", T0, 1), new SensorReading("S0002", T0, 2)], [], CancellationToken.None);
+
+        var (mixed, _) = await writer.WriteAsync(connection, [new SensorReading("S0001", T0, 1), new SensorReading("S0001", T0.AddMinutes(5), 3), new SensorReading("S0002", T0, 2)], [], CancellationToken.None);
+
+        Assert.Equal(new WriteResult(1, 2), mixed);
+        Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
+    }
+}
