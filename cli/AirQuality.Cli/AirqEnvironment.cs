@@ -32,6 +32,9 @@ sealed class AirqEnvironment : IAsyncDisposable
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
+    /// <summary>The connection string in use, with its password (a data source's own string has it removed); set by <see cref="DatabaseAsync"/>.</summary>
+    public string? ConnectionString { get; private set; }
+
     public static void Progress(string message) => Console.WriteLine(message);
 
     /// <summary>The database, migrated when <paramref name="migrate"/> is set. Starts the private cluster when no connection string is configured.</summary>
@@ -46,6 +49,7 @@ sealed class AirqEnvironment : IAsyncDisposable
                     Configuration.Database.DataDirectory, Configuration.Database.Timescale != "off", Progress, cancellationToken);
             }
 
+            ConnectionString = connectionString;
             _dataSource = Database.CreateDataSource(connectionString);
         }
 

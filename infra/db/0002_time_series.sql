@@ -2,6 +2,8 @@
 -- With TimescaleDB (extension available and preloaded, and airq.timescale not 'off'): hypertables with
 -- compression and optional retention. Without it: native range partitions by month (UTC), created ahead by
 -- ensure_monthly_partitions(). The table and column names are the same either way.
+-- No foreign keys to sensors/pollution_sources: a per-row check would cost a third of COPY throughput, and the
+-- ingest worker already admits only ids in the registry (others are dead-lettered as unknown_sensor/unknown_source).
 -- Settings come from session variables set by `airq db migrate`: airq.timescale, airq.chunk_interval,
 -- airq.compress_after, airq.retain_for, airq.partition_months_ahead.
 
@@ -48,7 +50,7 @@ DO $$
 DECLARE
     use_timescale boolean := timescale_wanted();
     reading_columns text := $cols$
-        sensor_id             text NOT NULL REFERENCES sensors,
+        sensor_id             text NOT NULL,
         observed_at           timestamptz NOT NULL,
         pm25_ugm3             real,
         pm10_ugm3             real,
@@ -65,7 +67,7 @@ DECLARE
         PRIMARY KEY (sensor_id, observed_at)
     $cols$;
     telemetry_columns text := $cols$
-        source_id          text NOT NULL REFERENCES pollution_sources,
+        source_id          text NOT NULL,
         observed_at        timestamptz NOT NULL,
         particulate_mgm3   real,
         so2_mgm3           real,
@@ -105,7 +107,7 @@ BEGIN
     END IF;
 END $$;
 
-COMMENT ON TABLE sensor_readings IS 'Raw sensor readings, one row per (sensor_id, observed_at); a repeated reading is never stored twice. observed_at is the end of the averaging interval.';
+COMMENT ON TABLE sensor_readings IS 'Raw sensor readings, one row per (sensor_id, observed_at); a repeated reading is never stored twice. observed_at is the end of the averaging interval. sensor_id is a sensors.sensor_id (checked by the ingest worker, not by a foreign key, for write speed).';
 COMMENT ON COLUMN sensor_readings.pm25_ugm3 IS 'PM2.5, µg/m³';
 COMMENT ON COLUMN sensor_readings.pm10_ugm3 IS 'PM10, µg/m³';
 COMMENT ON COLUMN sensor_readings.no2_ugm3 IS 'NO2, µg/m³';
@@ -118,7 +120,7 @@ COMMENT ON COLUMN sensor_readings.wind_speed_ms IS 'Wind speed, m/s';
 COMMENT ON COLUMN sensor_readings.wind_direction_deg IS 'Wind direction, degrees clockwise from north, the direction the wind blows from';
 COMMENT ON COLUMN sensor_readings.pressure_hpa IS 'Air pressure, hPa';
 COMMENT ON COLUMN sensor_readings.ingested_at IS 'When the ingest worker stored the row';
-COMMENT ON TABLE source_telemetry IS 'Continuous emission monitoring of pollution sources, one row per (source_id, observed_at).';
+COMMENT ON TABLE source_telemetry IS 'Continuous emission monitoring of pollution sources, one row per (source_id, observed_at). source_id is a pollution_sources.source_id (checked by the ingest worker, not by a foreign key).';
 COMMENT ON COLUMN source_telemetry.particulate_mgm3 IS 'Particulate concentration in flue gas, mg/m³';
 COMMENT ON COLUMN source_telemetry.so2_mgm3 IS 'SO2 concentration in flue gas, mg/m³';
 COMMENT ON COLUMN source_telemetry.nox_mgm3 IS 'NOx concentration in flue gas, mg/m³';

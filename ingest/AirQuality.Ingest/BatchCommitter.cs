@@ -9,12 +9,14 @@ using Npgsql;
 namespace AirQuality.Ingest;
 
 /// <summary>
-/// Settles a batch: stores its records, delivers its dead letters, then commits its Kafka offsets, in that order.
+/// Settles a batch: validates its messages, stores the good records, delivers the dead letters, then commits the
+/// Kafka offsets, in that order.
 /// The one place that retries: a transient database or dead-letter failure is retried with backoff for as long
 /// as it lasts, holding the batch, so nothing is committed that is not stored or dead-lettered.
 /// </summary>
 sealed class BatchCommitter(
     NpgsqlDataSource dataSource,
+    MessageValidator validator,
     IngestOptions options,
     IngestCounters counters,
     ILogger logger,
@@ -28,6 +30,7 @@ sealed class BatchCommitter(
     public async Task CommitAsync(IngestBatch batch, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        batch.Validate(validator, counters);
         var (readings, telemetry) = await WriteWithRetryAsync(batch, cancellationToken);
         await DeliverDeadLettersAsync(batch, producer, cancellationToken);
         try
@@ -38,13 +41,16 @@ sealed class BatchCommitter(
         {
             // The partitions moved to another worker (this one was too slow or lost its session). The records are
             // stored; the new owner consumes them again and counts them as duplicates, so nothing is lost or doubled.
-            logger.LogWarning("Offsets not committed ({Reason}); the partitions' new owner will re-read these {Count} records as duplicates.", e.Error.Reason, batch.Records);
+            logger.LogWarning("Offsets not committed ({Reason}); the partitions' new owner will re-read these {Count} records as duplicates.", e.Error.Reason, batch.RecordCount);
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var produced in batch.ProducedAtMillis)
+        foreach (var message in batch.Messages)
         {
-            counters.Latency.Record(now - produced);
+            if (message.Message.Timestamp.Type != TimestampType.NotAvailable)
+            {
+                counters.Latency.Record(now - message.Message.Timestamp.UnixTimestampMs);
+            }
         }
 
         counters.BatchCommitted(readings.Stored, telemetry.Stored, readings.Duplicates + telemetry.Duplicates, batch.Rejections.Select(r => r.Rejection.Reason), watch.Elapsed);

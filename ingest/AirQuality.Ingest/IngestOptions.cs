@@ -3,11 +3,11 @@ namespace AirQuality.Ingest;
 /// <summary>How the ingest worker batches and validates. Section <c>Ingest</c>.</summary>
 public sealed class IngestOptions
 {
-    /// <summary>Readings written in one COPY and one transaction, at most. Default 5,000.</summary>
+    /// <summary>Messages handed to the writer at a time; their records are written in one COPY and one transaction. Default 5,000.</summary>
     public int BatchSize { get; set; } = 5000;
 
-    /// <summary>How long a partly filled batch waits for more messages before it is written. Default 500 ms.</summary>
-    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long a partly filled batch waits for more messages before it is written. Default 50 ms: under load batches fill first, at low rates this bounds latency.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Largest message accepted, in bytes; larger ones are dead-lettered as <c>oversized</c>. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
@@ -32,7 +32,7 @@ public sealed class IngestOptions
     {
         if (BatchSize is < 1 or > 100_000)
         {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Ingest:BatchSize must be between 1 and 100,000 readings.");
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Ingest:BatchSize must be between 1 and 100,000 messages.");
         }
 
         if (Linger < TimeSpan.FromMilliseconds(1) || Linger > TimeSpan.FromMinutes(1))

@@ -18,8 +18,8 @@ namespace AirQuality.Ingest;
 /// from Kafka and exactly once in effect in the database, because rows are keyed by id and timestamp: a replay
 /// finds its rows present and counts them as duplicates. A dead letter may be repeated after a crash between
 /// its delivery and the offset commit.
-/// Two stages overlap: this thread consumes and validates (Consume blocks, so it has a thread of its own) while
-/// <see cref="BatchCommitter"/> writes the previous batch. The bounded channel between them is the backpressure:
+/// Two stages overlap: this thread consumes (Consume blocks, so it has a thread of its own) while
+/// <see cref="BatchCommitter"/> validates and writes the previous batch. The bounded channel between them is the backpressure:
 /// when the database is slow or down, the writer holds its batch and retries, the channel fills, and
 /// consumption pauses until writes succeed again.
 /// </remarks>
@@ -56,7 +56,7 @@ public sealed class IngestWorker(
             .SetPartitionsRevokedHandler((_, _) => Drain())
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
-        var committer = new BatchCommitter(dataSource, options, counters, logger, time);
+        var committer = new BatchCommitter(dataSource, validator, options, counters, logger, time);
         // The writer is not cancelled with the worker: on shutdown it finishes what was handed to it.
         _writer = Task.Run(() => WriteLoopAsync(committer, consumer, producer), CancellationToken.None);
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
@@ -68,7 +68,7 @@ public sealed class IngestWorker(
             while (!cancellationToken.IsCancellationRequested && !_writer.IsCompleted)
             {
                 ConsumeOne(consumer);
-                if (_batch.Records >= options.BatchSize || (!_batch.IsEmpty && time.GetElapsedTime(_batch.StartedAt) >= options.Linger))
+                if (_batch.Messages.Count >= options.BatchSize || (!_batch.IsEmpty && time.GetElapsedTime(_batch.StartedAt) >= options.Linger))
                 {
                     Hand(cancellationToken);
                 }
@@ -139,9 +139,7 @@ public sealed class IngestWorker(
             return;
         }
 
-        var validation = validator.Validate(result.Topic, result.Message.Value ?? []);
-        counters.Consumed(validation.RecordCount);
-        _batch.Add(result, validation, time.GetTimestamp());
+        _batch.Add(result, time.GetTimestamp());
     }
 
     void Hand(CancellationToken cancellationToken)
@@ -154,7 +152,13 @@ public sealed class IngestWorker(
         _inFlight.RemoveAll(b => b.Done.Task.IsCompleted);
         _inFlight.Add(_batch);
         // Blocks while the writer is two batches behind: this is where consumption pauses.
-        _toWriter.Writer.WriteAsync(_batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+        if (!_toWriter.Writer.TryWrite(_batch))
+        {
+            var waiting = time.GetTimestamp();
+            _toWriter.Writer.WriteAsync(_batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+            counters.Paused(time.GetElapsedTime(waiting));
+        }
+
         _batch = new IngestBatch();
     }
 

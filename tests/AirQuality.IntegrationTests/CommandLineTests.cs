@@ -44,7 +44,7 @@ public sealed class CommandLineTests
     {
         var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_Ingest__BatchSize"] = "0" }, "db", "info");
         Assert.Equal(2, exit);
-        Assert.Contains("Ingest:BatchSize must be between 1 and 100,000 readings.", output, StringComparison.Ordinal);
+        Assert.Contains("Ingest:BatchSize must be between 1 and 100,000 messages.", output, StringComparison.Ordinal);
     }
 
     [Fact]

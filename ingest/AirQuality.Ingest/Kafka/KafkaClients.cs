@@ -32,6 +32,8 @@ public static class KafkaClients
             EnableAutoOffsetStore = false,
             // While the database is down the worker stops polling; keep its partitions for ten minutes of that.
             MaxPollIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds,
+            // An idle partition's fetch returns within this, which bounds the latency added at low rates.
+            FetchWaitMaxMs = 50,
         };
     }
 }

@@ -59,16 +59,6 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
         Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
     }
 
-    [Fact]
-    public async Task A_reading_of_a_sensor_missing_from_the_registry_fails_the_batch_and_stores_nothing()
-    {
-        await using var db = await DatabaseWithRegistryAsync("off");
-        await using var connection = await db.OpenConnectionAsync();
-        await Assert.ThrowsAsync<PostgresException>(() =>
-            new TimeSeriesWriter().WriteAsync(connection, [new SensorReading("S0001", T0, 1), new SensorReading("NOPE", T0, 1)], [], CancellationToken.None));
-        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
-    }
-
     [Theory]
     [InlineData("off")]
     [InlineData("auto")]

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AirQuality.Contracts;
+using AirQuality.Ingest.Kafka;
+using AirQuality.Ingest.Validation;
+using AirQuality.Storage;
+using AirQuality.Storage.Registry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AirQuality.Ingest.Benchmarks;
+
+/// <summary>What <see cref="IngestBenchmark"/> measured, all in one run on one machine.</summary>
+public sealed record IngestBenchmarkResult(
+    long Readings,
+    double ProduceReadingsPerSecond,
+    double EndToEndReadingsPerSecond,
+    double CopyCeilingRowsPerSecond,
+    double SteadyRate,
+    long SteadyReadings,
+    long? P50Millis,
+    long? P99Millis)
+{
+    public double RatioToCeiling => EndToEndReadingsPerSecond / CopyCeilingRowsPerSecond;
+}
+
+/// <summary>
+/// Measures the ingest worker end to end against a broker and a database, and the ceiling it works under: a
+/// plain binary COPY of the same rows into the same table. Readings are serialised before timing starts, so
+/// JSON encoding on the producer side is not counted.
+/// </summary>
+/// <remarks>
+/// Throughput: N readings are produced first (a backlog, as after an outage), then one worker consumes, validates
+/// and stores them; time runs from its first consumed message to its last commit. Latency: readings are then
+/// produced at a steady rate and each message's Kafka timestamp is compared with the commit that covers it.
+/// </remarks>
+public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource database, CityRegistry registry, IngestOptions options, ILoggerFactory loggers, TimeProvider time)
+{
+    public async Task<IngestBenchmarkResult> RunAsync(long readings, double steadyRate, TimeSpan steadyFor, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var start = time.GetUtcNow().AddDays(-30);
+        progress($"Preparing {readings:N0} readings for {registry.Sensors.Count} sensors ...");
+        var backlog = Generate(start, 0, readings);
+
+        progress("Producing them to the broker ...");
+        var produceWatch = Stopwatch.StartNew();
+        await ProduceAsync(backlog, rate: 0, cancellationToken);
+        var produceRate = readings / produceWatch.Elapsed.TotalSeconds;
+
+        progress("Consuming them into PostgreSQL with one ingest worker ...");
+        var counters = new IngestCounters();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var worker = Worker(counters).RunAsync(stop.Token);
+        var firstConsumed = await WaitAsync(() => counters.Records > 0, worker, cancellationToken);
+        var endToEnd = Stopwatch.StartNew();
+        await WaitAsync(() => counters.Settled >= readings, worker, cancellationToken, r => progress($"  {counters.Settled:N0} of {readings:N0} stored"));
+        var endToEndRate = readings / endToEnd.Elapsed.TotalSeconds;
+        progress($"  consumption waited for the database {counters.PausedMillis / 1000.0:0.0} s of {endToEnd.Elapsed.TotalSeconds:0.0} s");
+        _ = firstConsumed;
+
+        var steadyCount = (long)(steadyRate * steadyFor.TotalSeconds);
+        progress($"Producing {steadyCount:N0} more at a steady {steadyRate:N0} readings/s for latency ...");
+        counters.Latency.Clear();
+        var steady = Generate(start, readings, steadyCount);
+        await ProduceAsync(steady, steadyRate, cancellationToken);
+        await WaitAsync(() => counters.Settled >= readings + steadyCount, worker, cancellationToken);
+        var (p50, p99) = (counters.Latency.Percentile(0.5), counters.Latency.Percentile(0.99));
+        await stop.CancelAsync();
+        await worker;
+
+        progress("Measuring the ceiling: a plain binary COPY of the same rows into the same table ...");
+        var ceiling = await CopyCeilingAsync(backlog, cancellationToken);
+        return new IngestBenchmarkResult(readings, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99);
+    }
+
+    IngestWorker Worker(IngestCounters counters)
+    {
+        var validator = new MessageValidator(
+            new KnownIds(registry.Sensors.Select(s => s.SensorId)), new KnownIds(registry.Sources.Select(s => s.SourceId)), options, time);
+        return new IngestWorker(bootstrapServers, new KafkaOptions { GroupId = $"airq-bench-{Guid.NewGuid():N}" }, options, database, validator, counters,
+            loggers.CreateLogger("AirQuality.Ingest"), time);
+    }
+
+    /// <summary>Readings number <paramref name="from"/> onwards: sensor by sensor, one minute apart, so every key is new.</summary>
+    List<(SensorReading Reading, byte[] Json)> Generate(DateTimeOffset start, long from, long count)
+    {
+        var sensors = registry.Sensors;
+        var random = new Random(unchecked((int)from) ^ 17);
+        var list = new List<(SensorReading, byte[])>((int)count);
+        for (var i = from; i < from + count; i++)
+        {
+            var reading = new SensorReading(sensors[(int)(i % sensors.Count)].SensorId, start.AddMinutes(i / sensors.Count), Math.Round(20 + 40 * random.NextDouble(), 1),
+                Pm10: Math.Round(40 + 60 * random.NextDouble(), 1), Temperature: 15.5, Humidity: 70);
+            list.Add((reading, JsonSerializer.SerializeToUtf8Bytes(reading, ContractsJsonContext.Default.SensorReading)));
+        }
+
+        return list;
+    }
+
+    async Task ProduceAsync(List<(SensorReading Reading, byte[] Json)> messages, double rate, CancellationToken cancellationToken)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, new KafkaOptions())).Build();
+        var started = time.GetTimestamp();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (rate > 0 && i % 100 == 0)
+            {
+                // Paced in steps of 100 messages: the schedule, not a sleep, decides when the next step is due.
+                var due = TimeSpan.FromSeconds(i / rate) - time.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, time, cancellationToken);
+                }
+            }
+
+            var (reading, json) = messages[i];
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(Topics.SensorReadings, new Message<string, byte[]> { Key = reading.SensorId, Value = json });
+                    break;
+                }
+                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+
+        while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    async Task<double> CopyCeilingAsync(List<(SensorReading Reading, byte[] Json)> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using (var truncate = new NpgsqlCommand("TRUNCATE sensor_readings", connection))
+        {
+            await truncate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY sensor_readings (sensor_id, observed_at, pm25_ugm3, pm10_ugm3, temperature_c, relative_humidity_pct) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (r, _) in rows)
+            {
+                importer.StartRow();
+                importer.Write(r.SensorId, NpgsqlDbType.Text);
+                importer.Write(r.ObservedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+                importer.Write((float)r.Pm25!.Value, NpgsqlDbType.Real);
+                importer.Write((float)r.Pm10!.Value, NpgsqlDbType.Real);
+                importer.Write((float)r.Temperature!.Value, NpgsqlDbType.Real);
+                importer.Write((float)r.Humidity!.Value, NpgsqlDbType.Real);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    async Task<bool> WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action<bool>? every5s = null)
+    {
+        // Polls counters the worker advances after each commit; a worker that stops ends the wait with its error.
+        var last = time.GetTimestamp();
+        while (!done())
+        {
+            if (worker.IsCompleted)
+            {
+                await worker;
+                throw new InvalidOperationException("The ingest worker stopped before the benchmark finished.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+            if (every5s is not null && time.GetElapsedTime(last) > TimeSpan.FromSeconds(5))
+            {
+                every5s(true);
+                last = time.GetTimestamp();
+            }
+        }
+
+        return true;
+    }
+}
