@@ -152,7 +152,8 @@ public sealed class PrivateCluster
 
     async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        // A one-off connection, unpooled: a pooled one may predate a restart of the server and be dead.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = DatabaseName } } };
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AirQuality.Tests.Support;
 using Xunit;
 
@@ -7,26 +6,7 @@ namespace AirQuality.IntegrationTests;
 /// <summary>The <c>airq</c> program as a user runs it: a separate process, its output and exit code.</summary>
 public sealed class CommandLineTests
 {
-    static (int ExitCode, string Output) Airq(IReadOnlyDictionary<string, string>? environment, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "airq.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            psi.Environment[key] = value;
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "airq did not finish within a minute");
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    static (int ExitCode, string Output) Airq(IReadOnlyDictionary<string, string>? environment, params string[] args) => AirqProcess.Run(environment, args);
 
     [Fact]
     public void Help_lists_every_verb_with_one_line()

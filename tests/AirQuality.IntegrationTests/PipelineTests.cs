@@ -5,12 +5,8 @@ using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Validation;
-using AirQuality.Storage.Registry;
 using AirQuality.Tests.Support;
 using Confluent.Kafka;
-using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Xunit;
 
 namespace AirQuality.IntegrationTests;
@@ -19,74 +15,54 @@ namespace AirQuality.IntegrationTests;
 [Collection(PostgresTests.Name)]
 public sealed class PipelineTests(PostgresFixture postgres)
 {
-    static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    static readonly DateTimeOffset Start = IngestHarness.Start;
 
     [Fact]
-    public async Task Every_simulated_and_bad_reading_is_stored_once_counted_as_a_duplicate_or_dead_lettered()
+    public async Task Every_message_is_stored_once_counted_as_a_duplicate_or_dead_lettered_and_the_counts_reconcile()
     {
-        using var broker = EmbeddedBroker.Start();
-        foreach (var topic in Topics.All)
-        {
-            broker.CreateTopic(topic, Topics.DefaultPartitions);
-        }
-
-        await using var db = await postgres.NewDatabaseAsync();
-        var registry = TestRegistry.Shipped();
-        await new RegistryStore(db).UpsertAsync(registry, CancellationToken.None);
-        var kafka = new KafkaOptions();
-
-        var summary = await new GatewaySimulator(broker.BootstrapServers, kafka, TimeProvider.System)
-            .RunAsync(registry, new SimulationOptions(Start, TimeSpan.FromHours(3), Seed: 11, Speed: 0), CancellationToken.None);
-        var bad = await ProduceBadAndRepeatedMessagesAsync(broker.BootstrapServers);
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var faults = new FaultOptions(Malformed: 0.01, Duplicate: 0.02, Late: 0.01, OutOfOrder: 0.02, UnknownSensor: 0.005);
+        var summary = await harness.SimulateAsync(Start, TimeSpan.FromHours(3), faults: faults);
+        var bad = await ProduceHandMadeBadMessagesAsync(harness.Broker.BootstrapServers);
 
         var counters = new IngestCounters();
-        await RunWorkerUntilSettledAsync(broker.BootstrapServers, kafka, db, registry, counters, summary.Messages + bad.Readings);
+        await harness.RunUntilSettledAsync(counters, summary.Messages + bad.Records);
 
         Assert.Equal(0, summary.DeliveryFailures);
-        Assert.Equal(summary.Messages + bad.Readings, counters.Stored + counters.Duplicates + counters.Rejected);
-        Assert.Equal(bad.Duplicates, counters.Duplicates);
-        Assert.Equal(bad.RejectedByReason, counters.RejectedByReason);
-        await using var connection = await db.OpenConnectionAsync();
-        Assert.Equal(counters.Stored, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sensor_readings"));
-        Assert.Equal(summary.Messages + 1, counters.Stored); // the simulated readings and the good one from the mixed batch
+        Assert.All(new[] { summary.Malformed, summary.Duplicated, summary.Late, summary.OutOfOrder, summary.UnknownSensor }, n => Assert.True(n > 0));
+        Assert.Equal(summary.Messages + bad.Records, counters.Stored + counters.Duplicates + counters.Rejected);
+        Assert.Equal(summary.ExpectedStored + bad.Stored, counters.Stored);
+        Assert.Equal(summary.ExpectedDuplicates + bad.Duplicates, counters.Duplicates);
+        Assert.Equal(
+            new Dictionary<string, long>
+            {
+                [RejectReason.MalformedJson] = summary.Malformed + 2,
+                [RejectReason.UnknownSensor] = summary.UnknownSensor + 1,
+                [RejectReason.OutOfRange] = 1,
+                [RejectReason.MissingField] = 1,
+            }.OrderBy(p => p.Key),
+            counters.RejectedByReason.OrderBy(p => p.Key));
+        Assert.Equal(counters.Stored, await harness.StoredRowsAsync());
+        Assert.Equal(summary.TelemetryRecords, counters.StoredTelemetry);
 
-        var deadLetters = ReadDeadLetters(broker.BootstrapServers, (int)counters.Rejected);
-        Assert.Equal(bad.RejectedByReason.OrderBy(p => p.Key), deadLetters.GroupBy(d => d.Reason).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(p => p.Key));
+        var deadLetters = ReadDeadLetters(harness.Broker.BootstrapServers, (int)counters.Rejected);
+        Assert.Equal(counters.RejectedByReason.OrderBy(p => p.Key), deadLetters.GroupBy(d => d.Reason).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(p => p.Key));
         Assert.All(deadLetters, d => Assert.Equal(Topics.SensorReadings, d.SourceTopic));
         Assert.Contains(deadLetters, d => d.Value == "{not json");
 
-        // A second consumer group replays the whole topic: nothing new is stored, everything is a duplicate or rejected again.
+        // A second consumer group replays both topics: nothing new is stored.
         var replay = new IngestCounters();
-        await RunWorkerUntilSettledAsync(broker.BootstrapServers, new KafkaOptions { GroupId = "replay" }, db, registry, replay, summary.Messages + bad.Readings);
+        await harness.RunUntilSettledAsync(replay, summary.Messages + bad.Records, group: "replay");
         Assert.Equal(0, replay.Stored);
-        Assert.Equal(counters.Stored, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sensor_readings"));
+        Assert.Equal(counters.Stored, await harness.StoredRowsAsync());
 
-        var means = await DistrictDailyMean.QueryAsync(db, DateOnly.FromDateTime(Start.DateTime), DateOnly.FromDateTime(Start.DateTime), CancellationToken.None);
-        Assert.Equal(registry.Districts.Select(d => d.DistrictId).Order(), means.Select(m => m.DistrictId).Order());
+        var means = await DistrictDailyMean.QueryAsync(harness.Database, DateOnly.FromDateTime(Start.DateTime), DateOnly.FromDateTime(Start.DateTime), CancellationToken.None);
+        Assert.Equal(harness.Registry.Districts.Select(d => d.DistrictId).Order(), means.Select(m => m.DistrictId).Order());
         Assert.All(means, m => Assert.InRange(m.Pm25Ugm3, 5, 300));
-        Assert.Equal(registry.Sensors.Count, means.Sum(m => m.Sensors));
+        Assert.Equal(harness.Registry.Sensors.Count, means.Sum(m => m.Sensors));
     }
 
-    static async Task RunWorkerUntilSettledAsync(string bootstrap, KafkaOptions kafka, NpgsqlDataSource db, CityRegistry registry, IngestCounters counters, long expected)
-    {
-        var options = new IngestOptions { Linger = TimeSpan.FromMilliseconds(100), MaxAge = TimeSpan.FromDays(4000) };
-        var validator = new MessageValidator(new KnownIds(registry.Sensors.Select(s => s.SensorId)), new KnownIds(registry.Sources.Select(s => s.SourceId)), options, TimeProvider.System);
-        var worker = new IngestWorker(bootstrap, kafka, options, db, validator, counters, NullLogger.Instance, TimeProvider.System);
-        using var stop = new CancellationTokenSource();
-        var running = worker.RunAsync(stop.Token);
-        // Bounded: the counters advance after each commit; a worker that dies or stalls fails the test instead of hanging it.
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (counters.Settled < expected && !running.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        await stop.CancelAsync();
-        await running;
-        Assert.Equal(expected, counters.Settled);
-    }
-
-    static async Task<(long Readings, long Duplicates, Dictionary<string, long> RejectedByReason)> ProduceBadAndRepeatedMessagesAsync(string bootstrap)
+    static async Task<(long Records, long Stored, long Duplicates)> ProduceHandMadeBadMessagesAsync(string bootstrap)
     {
         var at = Start.AddHours(1).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ");
         string[] messages =
@@ -95,8 +71,9 @@ public sealed class PipelineTests(PostgresFixture postgres)
             "",
             $$"""{"sensor_id":"NOT-A-SENSOR","observed_at":"{{at}}","pm25":10}""",
             $$"""{"sensor_id":"S0001","observed_at":"{{at}}","pm25":-3}""",
-            $$"""{"sensor_id":"S0001","observed_at":"{{at}}","pm25":12}""", // the simulator sent S0001 at this hour already
-            $$"""{"gateway_id":"G7","readings":[{"sensor_id":"S0002","observed_at":"2026-11-01T00:00:30Z","pm25":20},{"sensor_id":"S0002","observed_at":"{{at}}"}]}""",
+            """{"sensor_id":"S0027","observed_at":"2026-10-31T10:00:00Z","pm25":12}""", // outside the simulated hours: stored,
+            """{"sensor_id":"S0027","observed_at":"2026-10-31T10:00:00Z","pm25":12}""", // and the same again: a duplicate
+            $$"""{"gateway_id":"G7","readings":[{"sensor_id":"S0002","observed_at":"2026-10-31T16:00:30Z","pm25":20},{"sensor_id":"S0002","observed_at":"{{at}}"}]}""",
         ];
         using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrap, new KafkaOptions())).Build();
         foreach (var m in messages)
@@ -104,14 +81,7 @@ public sealed class PipelineTests(PostgresFixture postgres)
             await producer.ProduceAsync(Topics.SensorReadings, new Message<string, byte[]> { Key = "test", Value = Encoding.UTF8.GetBytes(m) });
         }
 
-        var rejected = new Dictionary<string, long>
-        {
-            [RejectReason.MalformedJson] = 2,
-            [RejectReason.UnknownSensor] = 1,
-            [RejectReason.OutOfRange] = 1,
-            [RejectReason.MissingField] = 1,
-        };
-        return (Readings: 7, Duplicates: 1, rejected);
+        return (Records: 8, Stored: 2, Duplicates: 1);
     }
 
     static List<(string Reason, string SourceTopic, string Value)> ReadDeadLetters(string bootstrap, int count)

@@ -32,6 +32,20 @@ public sealed class PostgresFixture : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
+    /// <summary>Stops the cluster, as an outage would; <see cref="StartAsync"/> brings it back on the same port.</summary>
+    public Task StopAsync() => Cluster.StopAsync(CancellationToken.None);
+
+    public async Task StartAsync()
+    {
+        await PrivateCluster.EnsureRunningAsync(_directory, preloadTimescale: true, progress: null, CancellationToken.None);
+        // Pooled connections from before the outage are dead; later tests must not be handed one.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>The connection string of a database made by <see cref="NewDatabaseAsync"/>, with its password, for a child process.</summary>
+    public string ConnectionString(NpgsqlDataSource database) =>
+        Cluster.ConnectionString(new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!);
+
     /// <summary>A new empty database; with <paramref name="timescale"/> <c>off</c> or <c>auto</c>, migrated with that setting unless <paramref name="migrate"/> is false.</summary>
     public async Task<NpgsqlDataSource> NewDatabaseAsync(string timescale = "off", bool migrate = true)
     {

@@ -28,9 +28,15 @@ static class SimulateCommand
             Console.WriteLine($"Simulating {cities.Sensors.Count} sensors from {options.Start:yyyy-MM-dd HH:mm zzz} for {options.Duration.TotalDays:0.##} day(s) to {bootstrap} ...");
             using var progress = Progress.Every(TimeSpan.FromSeconds(2), () => $"  sent {simulator.Sent:N0} messages", token);
             var summary = await simulator.RunAsync(cities, options, token);
-            Console.WriteLine($"Sent {summary.Messages:N0} messages for {summary.Sensors} sensors, {summary.From:u} to {summary.To:u}; delivery failures: {summary.DeliveryFailures}.");
+            Console.WriteLine(SummaryText(summary));
             return summary.DeliveryFailures == 0 ? 0 : 1;
         }, ct));
         return command;
     }
+
+    /// <summary>The summary a person (or a test reconciling counts) reads after a simulation.</summary>
+    public static string SummaryText(SimulationSummary s) =>
+        $"Sent {s.Messages:N0} messages ({s.Readings:N0} readings from {s.Sensors} sensors, {s.TelemetryRecords:N0} telemetry records), {s.From:u} to {s.To:u}; delivery failures: {s.DeliveryFailures}.{Environment.NewLine}" +
+        $"Faults: malformed {s.Malformed:N0}, duplicated {s.Duplicated:N0}, late {s.Late:N0}, out of order {s.OutOfOrder:N0}, unknown sensor {s.UnknownSensor:N0}.{Environment.NewLine}" +
+        $"Expected at ingest: stored {s.ExpectedStored:N0}, duplicates {s.ExpectedDuplicates:N0}, rejected {s.ExpectedRejected:N0}.";
 }

@@ -31,6 +31,7 @@ public sealed class AirQualityWorld
     {
         _random = new Random(seed);
         _sensors = [.. registry.Sensors];
+        MonitoredSources = [.. registry.Sources.Where(p => p.HasTelemetry)];
         var districts = registry.Districts.Select(d => d.DistrictId).ToList();
         _districtFactor = districts.Select(_ => 0.85 + 0.35 * _random.NextDouble()).ToArray();
         _sensorDistrict = _sensors.Select(s => districts.IndexOf(s.DistrictId)).ToArray();
@@ -45,6 +46,21 @@ public sealed class AirQualityWorld
     }
 
     public IReadOnlyList<Sensor> Sensors => _sensors;
+
+    /// <summary>The sources that send continuous emission monitoring data.</summary>
+    public IReadOnlyList<PollutionSource> MonitoredSources { get; }
+
+    /// <summary>A monitored source's emission record at <paramref name="at"/>: near a steady share of its permit, running.</summary>
+    public SourceTelemetry Telemetry(int index, DateTimeOffset at)
+    {
+        var source = MonitoredSources[index];
+        double? Level(double? permitted) => permitted is { } p ? Math.Round(p * (0.45 + 0.1 * Normal()), 2) : null;
+        return new SourceTelemetry(source.SourceId, at,
+            Particulate: source.PermittedParticulateMgm3 is null ? Math.Round(0.5 + 0.2 * _random.NextDouble(), 2) : Level(source.PermittedParticulateMgm3),
+            So2: Level(source.PermittedSo2Mgm3), Nox: Level(source.PermittedNoxMgm3),
+            FlueGasFlow: source.StackHeightM is { } h ? Math.Round(h * 2_000 * (0.9 + 0.2 * _random.NextDouble()), 0) : null,
+            OperatingStatus: Contracts.OperatingStatuses.Running);
+    }
 
     /// <summary>The reading sensor <paramref name="index"/> reports at <paramref name="at"/> (UTC).</summary>
     public SensorReading Reading(int index, DateTimeOffset at)

@@ -7,25 +7,41 @@ using Confluent.Kafka;
 namespace AirQuality.Ingest.Simulation;
 
 /// <summary>
-/// Plays the city's sensor gateways: publishes every registry sensor's readings for a period to
-/// <see cref="Topics.SensorReadings"/>, keyed by sensor id, in time order.
+/// Plays the city's gateways: publishes every registry sensor's readings to <see cref="Topics.SensorReadings"/> and
+/// every monitored source's telemetry (every 15 minutes) to <see cref="Topics.SourceTelemetry"/>, keyed by id, in
+/// time order, with the faults <see cref="FaultOptions"/> asks for.
 /// </summary>
 public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafkaOptions, TimeProvider time)
 {
-    /// <summary>Messages sent so far by the running simulation.</summary>
-    public long Sent => Interlocked.Read(ref _sent);
+    const int TelemetryIntervalS = 900;
 
     long _sent;
+
+    /// <summary>Messages sent so far by the running simulation.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
 
     public async Task<SimulationSummary> RunAsync(CityRegistry registry, SimulationOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
         var world = new AirQualityWorld(registry, options.Seed);
+        var faults = new FaultInjector(options.Faults ?? FaultOptions.None, options.Seed);
         var end = options.Start + options.Duration;
-        long failures = 0;
+        long failures = 0, readings = 0, telemetry = 0;
         using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafkaOptions)).Build();
+        void Send(FaultInjector.Outgoing message)
+        {
+            ProduceWithBackpressure(producer, message.Topic, new Message<string, byte[]> { Key = message.Key, Value = message.Value }, r =>
+            {
+                if (r.Error.IsError)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            });
+            Interlocked.Increment(ref _sent);
+        }
+
         var started = time.GetTimestamp();
-        var step = TimeSpan.FromSeconds(registry.Sensors.Select(s => s.ReportingIntervalS).Aggregate(Gcd));
+        var step = TimeSpan.FromSeconds(registry.Sensors.Select(s => s.ReportingIntervalS).Append(TelemetryIntervalS).Aggregate(Gcd));
         for (var t = options.Start + step; t <= end; t += step)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -42,45 +58,49 @@ public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafka
             var sinceStart = (long)(t - options.Start).TotalSeconds;
             for (var i = 0; i < world.Sensors.Count; i++)
             {
-                var sensor = world.Sensors[i];
-                if (sinceStart % sensor.ReportingIntervalS != 0)
+                if (sinceStart % world.Sensors[i].ReportingIntervalS == 0)
                 {
-                    continue;
+                    var reading = world.Reading(i, t);
+                    readings++;
+                    faults.Apply(Topics.SensorReadings, reading.SensorId, JsonSerializer.SerializeToUtf8Bytes(reading, ContractsJsonContext.Default.SensorReading), Send);
                 }
-
-                var reading = world.Reading(i, t);
-                var value = JsonSerializer.SerializeToUtf8Bytes(reading, ContractsJsonContext.Default.SensorReading);
-                ProduceWithBackpressure(producer, new Message<string, byte[]> { Key = sensor.SensorId, Value = value }, r =>
-                {
-                    if (r.Error.IsError)
-                    {
-                        Interlocked.Increment(ref failures);
-                    }
-                });
-                Interlocked.Increment(ref _sent);
             }
+
+            if (sinceStart % TelemetryIntervalS == 0)
+            {
+                for (var i = 0; i < world.MonitoredSources.Count; i++)
+                {
+                    var record = world.Telemetry(i, t);
+                    telemetry++;
+                    Send(new(Topics.SourceTelemetry, record.SourceId, JsonSerializer.SerializeToUtf8Bytes(record, ContractsJsonContext.Default.SourceTelemetry)));
+                }
+            }
+
+            faults.EndOfStep(Send);
         }
 
+        faults.EndOfRun(Send);
         while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return new SimulationSummary(Sent, registry.Sensors.Count, options.Start, end, Interlocked.Read(ref failures));
+        return new SimulationSummary(Sent, readings, telemetry, registry.Sensors.Count, options.Start, end, Interlocked.Read(ref failures),
+            faults.Malformed, faults.Duplicated, faults.Late, faults.OutOfOrder, faults.UnknownSensor);
     }
 
-    static void ProduceWithBackpressure(IProducer<string, byte[]> producer, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>> onDelivery)
+    static void ProduceWithBackpressure(IProducer<string, byte[]> producer, string topic, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>> onDelivery)
     {
         while (true)
         {
             try
             {
-                producer.Produce(Topics.SensorReadings, message, onDelivery);
+                producer.Produce(topic, message, onDelivery);
                 return;
             }
             catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
-                // The client's queue is full: let deliveries drain instead of dropping the reading.
+                // The client's queue is full: let deliveries drain instead of dropping the message.
                 producer.Poll(TimeSpan.FromMilliseconds(100));
             }
         }

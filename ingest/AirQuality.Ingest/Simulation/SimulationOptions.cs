@@ -5,7 +5,7 @@ namespace AirQuality.Ingest.Simulation;
 /// <see cref="Start"/> is an instant (the CLI passes local midnight, UTC+8). Readings are stamped at the end of each
 /// reporting interval, so the first is at <see cref="Start"/> plus one interval and the last at Start + Duration.
 /// </remarks>
-public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, int Seed, double Speed)
+public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, int Seed, double Speed, FaultOptions? Faults = null)
 {
     /// <summary>Checks ranges; <see cref="Speed"/> is simulated seconds per wall-clock second, 0 meaning as fast as possible.</summary>
     public SimulationOptions Validate()
@@ -24,5 +24,18 @@ public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, 
     }
 }
 
-/// <summary>What a simulation sent.</summary>
-public sealed record SimulationSummary(long Messages, int Sensors, DateTimeOffset From, DateTimeOffset To, long DeliveryFailures);
+/// <summary>
+/// What a simulation sent. Records are readings plus telemetry records; <see cref="Messages"/> counts duplicate copies too.
+/// Expected at the ingest side: stored = Records − Malformed − UnknownSensor, rejected = Malformed + UnknownSensor,
+/// duplicates = Duplicated; so Messages = stored + duplicates + rejected.
+/// </summary>
+public sealed record SimulationSummary(
+    long Messages, long Readings, long TelemetryRecords, int Sensors, DateTimeOffset From, DateTimeOffset To, long DeliveryFailures,
+    long Malformed, long Duplicated, long Late, long OutOfOrder, long UnknownSensor)
+{
+    public long ExpectedStored => Readings + TelemetryRecords - Malformed - UnknownSensor;
+
+    public long ExpectedRejected => Malformed + UnknownSensor;
+
+    public long ExpectedDuplicates => Duplicated;
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using AirQuality.Contracts;
+using AirQuality.Ingest;
+using AirQuality.Ingest.Kafka;
+using AirQuality.Ingest.Validation;
+using AirQuality.Tests.Support;
+using Confluent.Kafka;
+using Xunit;
+
+namespace AirQuality.IntegrationTests;
+
+/// <summary>The ingest worker under the faults production brings: a killed process, a database outage, poison messages.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class FaultToleranceTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_worker_killed_mid_stream_and_restarted_leaves_every_reading_stored_exactly_once()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var environment = new Dictionary<string, string>
+        {
+            ["AIRQ_DB"] = postgres.ConnectionString(harness.Database),
+            ["AIRQ_KAFKA_BOOTSTRAP"] = harness.Broker.BootstrapServers,
+            // The restarted worker gets the dead one's partitions when its session expires; the mock broker's minimum.
+            ["AIRQ_Kafka__Client__session.timeout.ms"] = "6000",
+            ["AIRQ_Ingest__BatchSize"] = "500",
+            ["AIRQ_Ingest__MaxAge"] = "4000.00:00:00",
+        };
+        var first = await harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(2));
+        using var worker = AirqProcess.Start(environment, "ingest");
+        await IngestHarness.Until(async () => await harness.StoredRowsAsync() == first.ExpectedStored, TimeSpan.FromMinutes(1));
+
+        // The second part streams for about six seconds; the worker is killed while it is storing it.
+        var streaming = harness.SimulateAsync(IngestHarness.Start.AddHours(2), TimeSpan.FromHours(6), speed: 3600);
+        await IngestHarness.Until(async () => await harness.StoredRowsAsync() > first.ExpectedStored + 2_000, TimeSpan.FromMinutes(1));
+        worker.Kill();
+        Assert.False(streaming.IsCompleted, "The stream ended before the kill: the test did not kill mid-stream.");
+        using var restarted = AirqProcess.Start(environment, "ingest");
+        var second = await streaming;
+
+        var expected = first.ExpectedStored + second.ExpectedStored;
+        await IngestHarness.Until(async () => await harness.StoredRowsAsync() >= expected, TimeSpan.FromMinutes(2));
+        Assert.Equal(0, restarted.Terminate(TimeSpan.FromSeconds(30)));
+        Assert.Equal(expected, await harness.StoredRowsAsync());
+        Assert.Contains("Ingest stopped", restarted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_down_for_twenty_seconds_pauses_the_worker_which_then_catches_up_losing_and_doubling_nothing()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var counters = new IngestCounters();
+        using var stop = new CancellationTokenSource();
+        var running = harness.Worker(counters, options: new IngestOptions
+        {
+            MaxAge = TimeSpan.FromDays(4000), BatchSize = 500, RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(2),
+        }).RunAsync(stop.Token);
+
+        var streaming = harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(12), speed: 3600 * 12 / 30.0); // about 30 seconds
+        await IngestHarness.Until(() => counters.Stored > 1_000, TimeSpan.FromMinutes(1));
+        await postgres.StopAsync();
+        var storedWhenDown = counters.Stored;
+        // The outage itself: twenty seconds of a stopped server while messages keep arriving.
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        Assert.False(running.IsCompleted, "The worker exited during the outage.");
+        Assert.True(counters.Stored - storedWhenDown <= 500, "Records were counted as stored while the database was down.");
+        await postgres.StartAsync();
+
+        var summary = await streaming;
+        await IngestHarness.Until(() => counters.Settled >= summary.Messages, TimeSpan.FromMinutes(2));
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal(summary.ExpectedStored, counters.Stored);
+        Assert.Equal(0, counters.Duplicates);
+        Assert.Equal(summary.ExpectedStored, await harness.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Poison_messages_are_dead_lettered_and_never_stop_the_worker()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var random = new Random(5);
+        var binary = new byte[4096];
+        random.NextBytes(binary);
+        byte[][] poison =
+        [
+            [],
+            binary,
+            Encoding.UTF8.GetBytes(new string('x', 10 * 1024 * 1024)),
+            Encoding.UTF8.GetBytes(new string('[', 100_000) + new string(']', 100_000)),
+            Encoding.UTF8.GetBytes("{\"sensor_id\":" + new string('{', 5000) + "}"),
+            Encoding.UTF8.GetBytes("{\"readings\":" + new string('[', 50) + new string(']', 50) + "}"),
+            Encoding.UTF8.GetBytes("{\"sensor_id\":\"S0001\",\"observed_at\":\"2026-11-01T00:00:00Z\",\"pm25\":1e400}"),
+            Encoding.UTF8.GetBytes("\"just a string\""),
+            [0xEF, 0xBB, 0xBF, 0xFF, 0xFE, 0x00],
+        ];
+        var producerConfig = KafkaClients.Producer(harness.Broker.BootstrapServers, new KafkaOptions());
+        producerConfig.MessageMaxBytes = 20 * 1024 * 1024;
+        using (var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build())
+        {
+            foreach (var value in poison)
+            {
+                await producer.ProduceAsync(Topics.SensorReadings, new Message<string, byte[]> { Key = "fuzz", Value = value });
+            }
+
+            await producer.ProduceAsync(Topics.SensorReadings, new Message<string, byte[]>
+            {
+                Key = "S0001",
+                Value = Encoding.UTF8.GetBytes("{\"sensor_id\":\"S0001\",\"observed_at\":\"2026-11-01T00:05:00Z\",\"pm25\":18.5}"),
+            });
+        }
+
+        var counters = new IngestCounters();
+        await harness.RunUntilSettledAsync(counters, poison.Length + 1);
+        Assert.Equal(1, counters.Stored);
+        Assert.Equal(poison.Length, counters.Rejected);
+        Assert.Equal(1, counters.RejectedByReason[RejectReason.Oversized]);
+        Assert.Equal(1, await harness.StoredRowsAsync());
+    }
+}
