@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
+using AirQuality.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -11,7 +12,8 @@ namespace AirQuality.Ingest;
 /// <summary>
 /// Consumes <see cref="Topics.SensorReadings"/> and <see cref="Topics.SourceTelemetry"/>, validates each message,
 /// stores good records with binary COPY and dead-letters the rest, committing Kafka offsets only after the
-/// database transaction has committed.
+/// database transaction has committed. The database also keeps each partition's next offset, written with the
+/// rows, and an assigned partition starts there: so neither a crash nor a rebalance re-reads what is stored.
 /// </summary>
 /// <remarks>
 /// One worker per process; run several processes in one consumer group to scale. Delivery is at least once
@@ -52,11 +54,13 @@ public sealed class IngestWorker(
         producerConfig.MessageMaxBytes = 100_000_000;
         using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
         using var consumer = new ConsumerBuilder<string, byte[]>(KafkaClients.Consumer(bootstrapServers, kafkaOptions))
-            // Whatever was consumed from a partition must be stored and committed before another worker takes it over.
+            // A partition starts where the database says this group got to, not where Kafka's commit says.
+            .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions, cancellationToken))
+            // Whatever was consumed from a partition must be stored before another worker takes it over.
             .SetPartitionsRevokedHandler((_, _) => Drain())
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
-        var committer = new BatchCommitter(dataSource, validator, options, counters, logger, time);
+        var committer = new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time);
         // The writer is not cancelled with the worker: on shutdown it finishes what was handed to it.
         _writer = Task.Run(() => WriteLoopAsync(committer, consumer, producer), CancellationToken.None);
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
@@ -86,6 +90,29 @@ public sealed class IngestWorker(
         finally
         {
             Shutdown(consumer);
+        }
+    }
+
+    IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var delay = options.RetryDelay;
+        while (true)
+        {
+            try
+            {
+                var stored = IngestOffsets.LoadAsync(dataSource, kafkaOptions.GroupId, partitions.Select(p => (p.Topic, p.Partition.Value)).ToList(), cancellationToken)
+                    .GetAwaiter().GetResult()
+                    .ToDictionary(o => (o.Topic, o.Partition), o => o.NextOffset);
+                logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
+                    $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
+                return partitions.Select(p => new TopicPartitionOffset(p, stored.TryGetValue((p.Topic, p.Partition.Value), out var next) ? new Offset(next) : Offset.Unset));
+            }
+            catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Could not read this group's offsets from the database ({Message}); retrying in {Delay} before consuming.", e.Message, delay);
+                cancellationToken.WaitHandle.WaitOne(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+            }
         }
     }
 

@@ -4,6 +4,9 @@ using NpgsqlTypes;
 
 namespace AirQuality.Storage;
 
+/// <summary>The next offset to consume in one Kafka partition, stored with the rows read before it.</summary>
+public readonly record struct PartitionOffset(string Topic, int Partition, long NextOffset);
+
 /// <summary>What one write stored: new rows, and rows already present (the same key).</summary>
 public readonly record struct WriteResult(int Stored, int Duplicates)
 {
@@ -29,9 +32,13 @@ public sealed class TimeSeriesWriter
 
     readonly HashSet<(string Table, DateTime Month)> _monthsEnsured = [];
 
-    /// <summary>Writes both lists in one transaction on <paramref name="connection"/> and commits it.</summary>
+    /// <summary>
+    /// Writes both lists, and where <paramref name="consumerGroup"/> has got to in each partition, in one transaction
+    /// on <paramref name="connection"/>, and commits it.
+    /// </summary>
     public async Task<(WriteResult Readings, WriteResult Telemetry)> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<SensorReading> readings, IReadOnlyList<SourceTelemetry> telemetry, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyList<SensorReading> readings, IReadOnlyList<SourceTelemetry> telemetry, CancellationToken cancellationToken,
+        string? consumerGroup = null, IReadOnlyList<PartitionOffset>? offsets = null)
     {
         // Partitions are made in their own statements, before the batch's transaction, so a rolled-back batch
         // cannot leave this writer believing a partition exists.
@@ -43,6 +50,11 @@ public sealed class TimeSeriesWriter
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var readingResult = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, cancellationToken);
         var telemetryResult = await CopyAsync(connection, transaction, "source_telemetry", TelemetryColumns, "source_id, observed_at", uniqueTelemetry, WriteTelemetry, cancellationToken);
+        if (consumerGroup is not null && offsets is { Count: > 0 })
+        {
+            await IngestOffsets.SaveAsync(connection, transaction, consumerGroup, offsets, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return (readingResult + new WriteResult(0, readings.Count - uniqueReadings.Count), telemetryResult + new WriteResult(0, telemetry.Count - uniqueTelemetry.Count));
     }

@@ -21,7 +21,7 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         {
             ["AIRQ_DB"] = postgres.ConnectionString(harness.Database),
             ["AIRQ_KAFKA_BOOTSTRAP"] = harness.Broker.BootstrapServers,
-            // The restarted worker gets the dead one's partitions when its session expires; the mock broker's minimum.
+            // The restarted worker gets the dead one's partitions when its session expires: the mock broker's minimum.
             ["AIRQ_Kafka__Client__session.timeout.ms"] = "6000",
             ["AIRQ_Ingest__BatchSize"] = "500",
             ["AIRQ_Ingest__MaxAge"] = "4000.00:00:00",
@@ -72,6 +72,28 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         await running;
         Assert.Equal(summary.ExpectedStored, counters.Stored);
         Assert.Equal(0, counters.Duplicates);
+        Assert.Equal(summary.ExpectedStored, await harness.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task A_second_worker_joining_mid_stream_takes_partitions_without_loss_or_duplicates()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var (a, b) = (new IngestCounters(), new IngestCounters());
+        using var stop = new CancellationTokenSource();
+        var streaming = harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(6), speed: 3600 * 6 / 10.0); // about 10 seconds
+        var first = harness.Worker(a).RunAsync(stop.Token);
+        await IngestHarness.Until(() => a.Stored > 2_000, TimeSpan.FromMinutes(1));
+        var second = harness.Worker(b).RunAsync(stop.Token);
+
+        var summary = await streaming;
+        await IngestHarness.Until(() => a.Settled + b.Settled >= summary.Messages, TimeSpan.FromMinutes(2));
+
+        await stop.CancelAsync();
+        await Task.WhenAll(first, second);
+        Assert.True(b.Stored > 0, "The second worker was never given a partition.");
+        Assert.Equal(summary.ExpectedStored, a.Stored + b.Stored);
+        Assert.Equal(0, a.Duplicates + b.Duplicates);
         Assert.Equal(summary.ExpectedStored, await harness.StoredRowsAsync());
     }
 

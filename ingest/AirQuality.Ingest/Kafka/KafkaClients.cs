@@ -2,38 +2,54 @@ using Confluent.Kafka;
 
 namespace AirQuality.Ingest.Kafka;
 
-/// <summary>Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>, so pass-through security settings reach every client.</summary>
+/// <summary>
+/// Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>: this pipeline's defaults, then the pass-through
+/// <see cref="KafkaOptions.Client"/> settings (TLS, SASL, tuning) over them, then the few settings correctness rests on.
+/// </summary>
 public static class KafkaClients
 {
     public static ProducerConfig Producer(string bootstrapServers, KafkaOptions options)
     {
         KafkaNative.EnsureLoaded();
-        var config = new ProducerConfig(new Dictionary<string, string>(options.Client))
+        var config = new ProducerConfig
         {
-            BootstrapServers = bootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
         };
+        Apply(config, options.Client);
+        config.BootstrapServers = bootstrapServers;
         return config;
     }
 
     public static ConsumerConfig Consumer(string bootstrapServers, KafkaOptions options)
     {
         KafkaNative.EnsureLoaded();
-        return new ConsumerConfig(new Dictionary<string, string>(options.Client))
+        var config = new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers,
-            GroupId = options.GroupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            // Offsets are committed by hand, only after the batch they cover is in the database.
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
+            // A member that vanishes (killed, partitioned) holds up every rebalance until its session expires.
+            SessionTimeoutMs = 10_000,
             // While the database is down the worker stops polling; keep its partitions for ten minutes of that.
             MaxPollIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds,
             // An idle partition's fetch returns within this, which bounds the latency added at low rates.
             FetchWaitMaxMs = 50,
         };
+        Apply(config, options.Client);
+        config.BootstrapServers = bootstrapServers;
+        config.GroupId = options.GroupId;
+        // Offsets are stored by hand, only after the batch they cover is in the database.
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
+        return config;
+    }
+
+    static void Apply(ClientConfig config, IReadOnlyDictionary<string, string> settings)
+    {
+        foreach (var (name, value) in settings)
+        {
+            config.Set(name, value);
+        }
     }
 }
