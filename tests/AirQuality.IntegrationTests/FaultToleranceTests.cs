@@ -43,6 +43,13 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         Assert.Equal(0, restarted.Terminate(TimeSpan.FromSeconds(30)));
         Assert.Equal(expected, await harness.StoredRowsAsync());
         Assert.Contains("Ingest stopped", restarted.Output, StringComparison.Ordinal);
+
+        // Both workers reported to airq status; the stopped one with its final counters.
+        var (exit, status) = AirqProcess.Run(environment, "status");
+        Assert.Equal(0, exit);
+        Assert.Equal(2, status.Split("(group airq-ingest)").Length - 1);
+        Assert.Matches(@"\(group airq-ingest\), stopped ", status);
+        Assert.Contains("airq-ingest airq.sensor-readings.v1: [0] ", status, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ static class AirqCommandLine
         root.Subcommands.Add(BrokerCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

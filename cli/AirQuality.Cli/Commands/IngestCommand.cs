@@ -24,9 +24,22 @@ static class IngestCommand
 
             var counters = new IngestCounters();
             var (worker, refreshing) = await CreateWorkerAsync(env, env.KafkaBootstrap(embeddedAllowed: false), counters, token);
+            using var stopReporting = new CancellationTokenSource();
+            var reporter = new IngestStatusReporter(await env.DatabaseAsync(token), counters, env.Configuration.Kafka.GroupId, env.LoggerFactory.CreateLogger("AirQuality.Ingest"), env.Time);
+            var reporting = reporter.RunAsync(stopReporting.Token);
             using var progress = Progress.Every(TimeSpan.FromSeconds(5), counters.ToString, token);
-            await worker.RunAsync(token);
-            await refreshing;
+            try
+            {
+                await worker.RunAsync(token);
+            }
+            finally
+            {
+                // The last report carries the counters after the final flush, and the stop time.
+                await stopReporting.CancelAsync();
+                await reporting;
+                await refreshing;
+            }
+
             Console.WriteLine($"Ingest stopped: {counters}");
             return 0;
         }, ct));

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using AirQuality.Storage;
+using Dapper;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq status</c>: what the ingest workers report, and where each consumer group is in each partition.</summary>
+static class StatusCommand
+{
+    static readonly TimeSpan Gone = TimeSpan.FromSeconds(30);
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show each ingest worker's counters (consumed, stored, duplicates, rejected by reason, lag, latency) and the stored offsets.");
+        command.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var workers = await IngestWorkerStatus.RecentAsync(dataSource, TimeSpan.FromDays(1), token);
+            var now = env.Time.GetUtcNow().UtcDateTime;
+            Console.WriteLine(workers.Count == 0 ? "No ingest worker has reported in the last 24 hours." : "Ingest workers (last 24 hours):");
+            foreach (var w in workers)
+            {
+                var state = w.StoppedAt is { } stopped ? $"stopped {stopped:yyyy-MM-dd HH:mm:ss}Z" : now - w.UpdatedAt > Gone ? $"gone (last seen {w.UpdatedAt:HH:mm:ss}Z)" : "running";
+                Console.WriteLine($"  {w.WorkerId} (group {w.ConsumerGroup}), {state}, started {w.StartedAt:yyyy-MM-dd HH:mm:ss}Z");
+                Console.WriteLine($"    consumed {w.Records:N0} records in {w.Messages:N0} messages; stored {w.StoredReadings:N0} readings, {w.StoredTelemetry:N0} telemetry; duplicates {w.Duplicates:N0}");
+                Console.WriteLine($"    rejected {w.Rejected}; lag {(w.LagMessages is { } lag ? lag.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "?")} messages; " +
+                    $"waited for the database {w.PausedMs / 1000.0:0.0} s; last batch {w.LastBatchMs} ms; latency p50 {w.LatencyP50Ms?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms, p99 {w.LatencyP99Ms?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms");
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            var offsets = (await connection.QueryAsync<(string ConsumerGroup, string Topic, int KafkaPartition, long NextOffset, DateTime UpdatedAt)>(new CommandDefinition(
+                "SELECT consumer_group, topic, kafka_partition, next_offset, updated_at FROM ingest_offsets ORDER BY 1, 2, 3", cancellationToken: token))).ToList();
+            Console.WriteLine(offsets.Count == 0 ? "No offsets stored yet." : "Stored offsets (next message to consume):");
+            foreach (var group in offsets.GroupBy(o => (o.ConsumerGroup, o.Topic)))
+            {
+                Console.WriteLine($"  {group.Key.ConsumerGroup} {group.Key.Topic}: " +
+                    string.Join(", ", group.Select(o => $"[{o.KafkaPartition}] {o.NextOffset:N0}")) + $" (updated {group.Max(o => o.UpdatedAt):yyyy-MM-dd HH:mm:ss}Z)");
+            }
+
+            return 0;
+        }, ct));
+        return command;
+    }
+}
