@@ -2,25 +2,27 @@ using AirQuality.Storage.Registry;
 
 namespace AirQuality.Tests.Support;
 
-/// <summary>The registry shipped in infra/registry, found from the test's output folder.</summary>
+/// <summary>The registry shipped in infra/registry, and other files of the checkout, found from the test's output folder.</summary>
 public static class TestRegistry
 {
-    public static string ShippedDirectory
+    /// <summary>The checkout the tests run from: the first folder above the test binaries holding AirQuality.sln.</summary>
+    public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "infra", "registry");
-                if (File.Exists(Path.Combine(candidate, "sensors.csv")))
+                if (File.Exists(Path.Combine(dir.FullName, "AirQuality.sln")))
                 {
-                    return candidate;
+                    return dir.FullName;
                 }
             }
 
-            throw new InvalidOperationException("infra/registry not found above " + AppContext.BaseDirectory);
+            throw new InvalidOperationException("AirQuality.sln not found above " + AppContext.BaseDirectory);
         }
     }
+
+    public static string ShippedDirectory => Path.Combine(RepositoryRoot, "infra", "registry");
 
     public static CityRegistry Shipped() => RegistryCsv.Load(ShippedDirectory);
 
