@@ -10,7 +10,7 @@ namespace AirQuality.Ingest;
 
 /// <summary>
 /// Settles a batch, in this order: validates its messages; delivers the dead letters; stores the good records
-/// together with the partitions' next offsets in one database transaction; then commits the Kafka offsets.
+/// together with the partitions' next offsets in one database transaction; then hands the offsets to Kafka.
 /// The one place that retries: a transient database or dead-letter failure is retried with backoff for as long
 /// as it lasts, holding the batch, so no offset is recorded for what is not stored or dead-lettered.
 /// </summary>
@@ -34,15 +34,19 @@ sealed class BatchCommitter(
         batch.Validate(validator, counters);
         await DeliverDeadLettersAsync(batch, producer, cancellationToken);
         var (readings, telemetry) = await WriteWithRetryAsync(batch, cancellationToken);
-        try
+        // Kafka's copy of the offsets, for lag monitoring and tools: stored now (non-blocking; a blocking commit from
+        // this thread can stall while the consume thread is itself waiting on this one) and sent by librdkafka's
+        // auto-commit, which commits only stored offsets. The database already holds them with the rows.
+        foreach (var (partition, next) in batch.Offsets)
         {
-            consumer.Commit(batch.Offsets.Select(p => new TopicPartitionOffset(p.Key, p.Value)));
-        }
-        catch (KafkaException e)
-        {
-            // Harmless: the database holds the offsets with the rows, and a worker assigned these partitions starts
-            // from there. Kafka's copy is for lag monitoring and tools, and catches up with the next commit.
-            logger.LogDebug("Kafka offset commit skipped ({Reason}); ingest_offsets has them.", e.Error.Reason);
+            try
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(partition, next));
+            }
+            catch (KafkaException e)
+            {
+                logger.LogDebug("Kafka offset for {Partition} not stored ({Reason}); ingest_offsets has it.", partition, e.Error.Reason);
+            }
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -18,6 +18,7 @@ public sealed class IngestCounters
     long _lastBatchMillis;
     long _lag = -1;
     long _pausedMillis;
+    long _expired;
     readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Messages => Interlocked.Read(ref _messages);
@@ -37,6 +38,9 @@ public sealed class IngestCounters
     /// <summary>Total time consumption waited for the database writer (backpressure), in milliseconds.</summary>
     public long PausedMillis => Interlocked.Read(ref _pausedMillis);
 
+    /// <summary>Messages the broker no longer had when the worker got to them (retention ran out): lost, and counted here.</summary>
+    public long ExpiredMessages => Interlocked.Read(ref _expired);
+
     /// <summary>Produce-to-commit latency of each consumed message (its Kafka timestamp to the offset commit).</summary>
     public LatencyHistogram Latency { get; } = new();
 
@@ -50,6 +54,8 @@ public sealed class IngestCounters
     }
 
     internal void LagMeasured(long lag) => Interlocked.Exchange(ref _lag, lag);
+
+    internal void Expired(long messages) => Interlocked.Add(ref _expired, messages);
 
     internal void Paused(TimeSpan waited) => Interlocked.Add(ref _pausedMillis, (long)waited.TotalMilliseconds);
 
@@ -72,6 +78,6 @@ public sealed class IngestCounters
         var rejected = Rejected == 0 ? "0" : $"{Rejected:N0} ({string.Join(", ", RejectedByReason.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}"))})";
         var lag = Lag < 0 ? "?" : Lag.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
         return $"consumed {Records:N0} records in {Messages:N0} messages; stored {StoredReadings:N0} readings and {StoredTelemetry:N0} telemetry, " +
-            $"duplicates {Duplicates:N0}, rejected {rejected}; lag {lag}; waited for the database {PausedMillis / 1000.0:0.0} s; last batch {LastBatchMillis} ms, p99 latency {Latency.Percentile(0.99)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms";
+            $"duplicates {Duplicates:N0}, rejected {rejected}{(ExpiredMessages > 0 ? $", EXPIRED before consumption {ExpiredMessages:N0}" : "")}; lag {lag}; waited for the database {PausedMillis / 1000.0:0.0} s; last batch {LastBatchMillis} ms, p99 latency {Latency.Percentile(0.99)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms";
     }
 }

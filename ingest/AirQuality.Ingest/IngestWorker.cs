@@ -105,6 +105,12 @@ public sealed class IngestWorker(
                     .ToDictionary(o => (o.Topic, o.Partition), o => o.NextOffset);
                 logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
                     $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
+                _next.Clear();
+                foreach (var p in partitions.Where(p => stored.ContainsKey((p.Topic, p.Partition.Value))))
+                {
+                    _next[p] = stored[(p.Topic, p.Partition.Value)];
+                }
+
                 return partitions.Select(p => new TopicPartitionOffset(p, stored.TryGetValue((p.Topic, p.Partition.Value), out var next) ? new Offset(next) : Offset.Unset));
             }
             catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)
@@ -166,8 +172,22 @@ public sealed class IngestWorker(
             return;
         }
 
+        if (_next.TryGetValue(result.TopicPartition, out var expected) && result.Offset.Value > expected)
+        {
+            // The broker no longer had these (retention ran out while they waited, or the offset was reset): they
+            // can never be stored. Counted and reported, never passed over in silence.
+            var lost = result.Offset.Value - expected;
+            counters.Expired(lost);
+            logger.LogError("{Count} messages of {Partition} expired from Kafka before they were consumed (offsets {From} to {To}); they are lost. " +
+                "Raise the topic's retention or add ingest workers.", lost, result.TopicPartition, expected, result.Offset.Value - 1);
+        }
+
+        _next[result.TopicPartition] = result.Offset.Value + 1;
         _batch.Add(result, time.GetTimestamp());
     }
+
+    /// <summary>The offset each assigned partition should deliver next: from the database at assignment, then from what was consumed.</summary>
+    readonly Dictionary<TopicPartition, long> _next = [];
 
     void Hand(CancellationToken cancellationToken)
     {

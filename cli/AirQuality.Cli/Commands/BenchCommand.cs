@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Contracts;
+using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Benchmarks;
 using AirQuality.Storage;
 using AirQuality.Storage.Registry;
@@ -10,6 +11,8 @@ namespace AirQuality.Cli.Commands;
 /// <summary><c>airq bench ingest</c>: throughput and latency measurements, side by side in one run.</summary>
 static class BenchCommand
 {
+    const int BenchPartitions = 16;
+
     public static Command Create()
     {
         var bench = new Command("bench", "Measure throughput and latency (long-running; not part of the tests).");
@@ -28,7 +31,13 @@ static class BenchCommand
                 throw new UsageException("--readings must be between 10,000 and 50,000,000.");
             }
 
-            var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
+            // The embedded broker keeps a bounded log per partition and drops the oldest messages beyond it; spread
+            // over 16 partitions a backlog of millions fits. A configured cluster is used as it is.
+            using var broker = env.Configuration.Kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
+            broker?.CreateTopic(Topics.SensorReadings, BenchPartitions);
+            broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
+            broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
+            var bootstrap = broker?.BootstrapServers ?? env.Configuration.Kafka.BootstrapServers!;
             var server = await env.DatabaseAsync(token);
             await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
             var database = scratch.DataSource;
@@ -40,7 +49,7 @@ static class BenchCommand
             var benchmark = new IngestBenchmark(bootstrap, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time);
             var result = await benchmark.RunAsync(count, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}; topic {Topics.SensorReadings}, {Topics.DefaultPartitions} partitions; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}; topic {Topics.SensorReadings}{(broker is null ? "" : $", {BenchPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");

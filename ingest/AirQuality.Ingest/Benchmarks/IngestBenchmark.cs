@@ -55,7 +55,7 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
         var worker = Worker(counters).RunAsync(stop.Token);
         var firstConsumed = await WaitAsync(() => counters.Records > 0, worker, cancellationToken);
         var endToEnd = Stopwatch.StartNew();
-        await WaitAsync(() => counters.Settled >= readings, worker, cancellationToken, r => progress($"  {counters.Settled:N0} of {readings:N0} stored"));
+        await WaitAsync(() => counters.Settled >= readings, worker, cancellationToken, r => progress($"  {counters.Settled:N0} of {readings:N0} stored"), counters);
         var endToEndRate = readings / endToEnd.Elapsed.TotalSeconds;
         progress($"  consumption waited for the database {counters.PausedMillis / 1000.0:0.0} s of {endToEnd.Elapsed.TotalSeconds:0.0} s");
         _ = firstConsumed;
@@ -65,7 +65,7 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
         counters.Latency.Clear();
         var steady = Generate(start, readings, steadyCount);
         await ProduceAsync(steady, steadyRate, cancellationToken);
-        await WaitAsync(() => counters.Settled >= readings + steadyCount, worker, cancellationToken);
+        await WaitAsync(() => counters.Settled >= readings + steadyCount, worker, cancellationToken, counters: counters);
         var (p50, p99) = (counters.Latency.Percentile(0.5), counters.Latency.Percentile(0.99));
         await stop.CancelAsync();
         await worker;
@@ -167,10 +167,12 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
         return rows.Count / watch.Elapsed.TotalSeconds;
     }
 
-    async Task<bool> WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action<bool>? every5s = null)
+    async Task<bool> WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action<bool>? every5s = null, IngestCounters? counters = null)
     {
-        // Polls counters the worker advances after each commit; a worker that stops ends the wait with its error.
+        // Polls counters the worker advances after each commit; a worker that stops, or settles nothing for a
+        // minute, ends the wait with an error instead of a hang.
         var last = time.GetTimestamp();
+        var (progressAt, settled) = (time.GetTimestamp(), counters?.Settled ?? 0);
         while (!done())
         {
             if (worker.IsCompleted)
@@ -180,6 +182,15 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+            if (counters is not null && counters.Settled != settled)
+            {
+                (progressAt, settled) = (time.GetTimestamp(), counters.Settled);
+            }
+            else if (counters is not null && time.GetElapsedTime(progressAt) > TimeSpan.FromMinutes(1))
+            {
+                throw new InvalidOperationException($"The ingest worker settled nothing for a minute: {counters}.");
+            }
+
             if (every5s is not null && time.GetElapsedTime(last) > TimeSpan.FromSeconds(5))
             {
                 every5s(true);

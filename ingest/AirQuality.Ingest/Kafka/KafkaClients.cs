@@ -39,9 +39,10 @@ public static class KafkaClients
         Apply(config, options.Client);
         config.BootstrapServers = bootstrapServers;
         config.GroupId = options.GroupId;
-        // Offsets are stored by hand, only after the batch they cover is in the database.
-        config.EnableAutoCommit = false;
+        // Offsets are stored by hand, only after the batch they cover is in the database (which keeps its own copy
+        // in ingest_offsets); auto-commit then sends only those stored offsets to Kafka, every 5 seconds and on close.
         config.EnableAutoOffsetStore = false;
+        config.EnableAutoCommit = true;
         return config;
     }
 
