@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AirQuality.Contracts;
+using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
 using AirQuality.Storage;
 using Confluent.Kafka;
@@ -64,7 +65,7 @@ sealed class BatchCommitter(
     async Task<(WriteResult Readings, WriteResult Telemetry)> WriteWithRetryAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
         var offsets = batch.Offsets.Select(p => new PartitionOffset(p.Key.Topic, p.Key.Partition.Value, p.Value.Value)).ToList();
-        var delay = options.RetryDelay;
+        var backoff = new Backoff(options);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -80,10 +81,10 @@ sealed class BatchCommitter(
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
+                var delay = backoff.Next();
                 logger.LogWarning("Database write failed (attempt {Attempt}; {Count} records held, nothing committed, consumption paused): {Message}. Retrying in {Delay}.",
                     attempt, batch.Readings.Count + batch.Telemetry.Count, e.Message, delay);
                 await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             }
         }
     }
@@ -91,7 +92,7 @@ sealed class BatchCommitter(
     async Task DeliverDeadLettersAsync(IngestBatch batch, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
     {
         var pending = batch.Rejections.Select(r => DeadLetter(r.Source, r.Rejection)).ToList();
-        var delay = options.RetryDelay;
+        var backoff = new Backoff(options);
         while (pending.Count > 0)
         {
             var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<string, byte[]> Message, Error Error)>();
@@ -107,11 +108,11 @@ sealed class BatchCommitter(
 
                 try
                 {
-                    producer.Produce(Topics.DeadLetter, message, OnDelivery);
+                    producer.ProduceWaitingForRoom(Topics.DeadLetter, message, OnDelivery);
                 }
                 catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
                 {
-                    producer.Produce(Topics.DeadLetter, Truncated(message), OnDelivery);
+                    producer.ProduceWaitingForRoom(Topics.DeadLetter, Truncated(message), OnDelivery);
                 }
             }
 
@@ -125,9 +126,9 @@ sealed class BatchCommitter(
                 return;
             }
 
+            var delay = backoff.Next();
             logger.LogWarning("{Count} dead letters were not delivered ({Reason}); retrying in {Delay}. Offsets stay uncommitted.", failed.Count, failed.First().Error.Reason, delay);
             await Task.Delay(delay, time, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             pending = failed.Select(f => f.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize ? Truncated(f.Message) : f.Message).ToList();
         }
     }

@@ -95,7 +95,7 @@ public sealed class IngestWorker(
 
     IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var delay = options.RetryDelay;
+        var backoff = new Backoff(options);
         while (true)
         {
             try
@@ -115,9 +115,9 @@ public sealed class IngestWorker(
             }
             catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)
             {
+                var delay = backoff.Next();
                 logger.LogWarning("Could not read this group's offsets from the database ({Message}); retrying in {Delay} before consuming.", e.Message, delay);
                 cancellationToken.WaitHandle.WaitOne(delay);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             }
         }
     }

@@ -116,18 +116,7 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
             }
 
             var (reading, json) = messages[i];
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(Topics.SensorReadings, new Message<string, byte[]> { Key = reading.SensorId, Value = json });
-                    break;
-                }
-                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            producer.ProduceWaitingForRoom(Topics.SensorReadings, new Message<string, byte[]> { Key = reading.SensorId, Value = json });
         }
 
         while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)

@@ -46,6 +46,23 @@ public static class KafkaClients
         return config;
     }
 
+    /// <summary>Produces, and when the client's send queue is full lets deliveries drain first instead of failing: no message is dropped.</summary>
+    public static void ProduceWaitingForRoom<TKey, TValue>(this IProducer<TKey, TValue> producer, string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? onDelivery = null)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, onDelivery);
+                return;
+            }
+            catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(50));
+            }
+        }
+    }
+
     static void Apply(ClientConfig config, IReadOnlyDictionary<string, string> settings)
     {
         foreach (var (name, value) in settings)

@@ -30,7 +30,7 @@ public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafka
         using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafkaOptions)).Build();
         void Send(FaultInjector.Outgoing message)
         {
-            ProduceWithBackpressure(producer, message.Topic, new Message<string, byte[]> { Key = message.Key, Value = message.Value }, r =>
+            producer.ProduceWaitingForRoom(message.Topic, new Message<string, byte[]> { Key = message.Key, Value = message.Value }, r =>
             {
                 if (r.Error.IsError)
                 {
@@ -87,23 +87,6 @@ public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafka
 
         return new SimulationSummary(Sent, readings, telemetry, registry.Sensors.Count, options.Start, end, Interlocked.Read(ref failures),
             faults.Malformed, faults.Duplicated, faults.Late, faults.OutOfOrder, faults.UnknownSensor);
-    }
-
-    static void ProduceWithBackpressure(IProducer<string, byte[]> producer, string topic, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>> onDelivery)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, message, onDelivery);
-                return;
-            }
-            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                // The client's queue is full: let deliveries drain instead of dropping the message.
-                producer.Poll(TimeSpan.FromMilliseconds(100));
-            }
-        }
     }
 
     static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
