@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+
+namespace AirQuality.Ingest.Validation;
+
+/// <summary>
+/// Reads the common case, one well-formed sensor reading, in a single forward pass without building a document.
+/// It only ever says "this is a clean reading" or "not sure": anything else (a batch, a bad or missing field, an
+/// unusual timestamp) makes it give up, and <see cref="MessageValidator"/> judges the message the thorough way,
+/// which is what assigns reason codes. So it can make validation faster but never change a verdict.
+/// </summary>
+static class FastReadingParser
+{
+    static readonly byte[] SensorId = "sensor_id"u8.ToArray();
+    static readonly byte[] ObservedAt = "observed_at"u8.ToArray();
+    static readonly byte[] Readings = "readings"u8.ToArray();
+    static readonly byte[][] Fields = PhysicalRanges.Readings.Select(f => Encoding.UTF8.GetBytes(f.Field)).ToArray();
+    static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+
+    /// <summary>True when <paramref name="json"/> is one reading whose fields are all present with the right types and within range.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out string sensorId, out DateTimeOffset observedAt, double?[] values)
+    {
+        (sensorId, observedAt) = ("", default);
+        Array.Clear(values);
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            var (haveId, haveTime) = (false, false);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(SensorId))
+                {
+                    if (haveId || !reader.Read() || reader.TokenType != JsonTokenType.String)
+                    {
+                        return false;
+                    }
+
+                    sensorId = reader.GetString()!;
+                    haveId = sensorId.Length is > 0 and <= 64;
+                    if (!haveId)
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals(ObservedAt))
+                {
+                    if (haveTime || !reader.Read() || reader.TokenType != JsonTokenType.String || !HasZone(reader.ValueSpan) || !reader.TryGetDateTimeOffset(out observedAt))
+                    {
+                        return false;
+                    }
+
+                    observedAt = observedAt.ToUniversalTime();
+                    haveTime = true;
+                }
+                else if (reader.ValueTextEquals(Readings))
+                {
+                    return false;
+                }
+                else if (FieldIndex(ref reader) is var f and >= 0)
+                {
+                    if (!reader.Read() || values[f] is not null)
+                    {
+                        return false;
+                    }
+
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
+                    var (_, min, max, _) = PhysicalRanges.Readings[f];
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number) || number < min || number > max)
+                    {
+                        return false;
+                    }
+
+                    values[f] = number;
+                }
+                else
+                {
+                    // A field the contract does not define is ignored, as the thorough path does.
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // The object must close the message: nothing may follow it.
+            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read() && haveId && haveTime && values[0] is not null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    static int FieldIndex(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            if (reader.ValueTextEquals(Fields[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Only the shapes the thorough path accepts: seconds, optional fraction, then Z or ±hh:mm.</summary>
+    static bool HasZone(ReadOnlySpan<byte> value)
+    {
+        if (value.Length < 20 || value[10] != 'T')
+        {
+            return false;
+        }
+
+        var rest = value[19..];
+        if (rest[0] == '.')
+        {
+            var digits = 1;
+            while (digits < rest.Length && char.IsAsciiDigit((char)rest[digits]))
+            {
+                digits++;
+            }
+
+            if (digits is 1 or > 8)
+            {
+                return false;
+            }
+
+            rest = rest[digits..];
+        }
+
+        return rest.SequenceEqual("Z"u8) || (rest.Length == 6 && rest[0] is (byte)'+' or (byte)'-' && rest[3] == ':');
+    }
+}
