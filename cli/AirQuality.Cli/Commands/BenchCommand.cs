@@ -46,7 +46,7 @@ static class BenchCommand
             await new RegistryStore(database).UpsertAsync(registry, token);
             var info = await DatabaseInfo.ReadAsync(database, token);
 
-            var benchmark = new IngestBenchmark(bootstrap, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time);
+            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time);
             var result = await benchmark.RunAsync(count, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}; topic {Topics.SensorReadings}{(broker is null ? "" : $", {BenchPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");

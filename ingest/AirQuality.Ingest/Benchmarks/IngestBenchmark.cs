@@ -36,7 +36,7 @@ public sealed record IngestBenchmarkResult(
 /// and stores them; time runs from its first consumed message to its last commit. Latency: readings are then
 /// produced at a steady rate and each message's Kafka timestamp is compared with the commit that covers it.
 /// </remarks>
-public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource database, CityRegistry registry, IngestOptions options, ILoggerFactory loggers, TimeProvider time)
+public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka, NpgsqlDataSource database, CityRegistry registry, IngestOptions options, ILoggerFactory loggers, TimeProvider time)
 {
     public async Task<IngestBenchmarkResult> RunAsync(long readings, double steadyRate, TimeSpan steadyFor, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
     {
         var validator = new MessageValidator(
             new KnownIds(registry.Sensors.Select(s => s.SensorId)), new KnownIds(registry.Sources.Select(s => s.SourceId)), options, time);
-        return new IngestWorker(bootstrapServers, new KafkaOptions { GroupId = $"airq-bench-{Guid.NewGuid():N}" }, options, database, validator, counters,
+        return new IngestWorker(bootstrapServers, new KafkaOptions { GroupId = $"airq-bench-{Guid.NewGuid():N}", Client = kafka.Client }, options, database, validator, counters,
             loggers.CreateLogger("AirQuality.Ingest"), time);
     }
 
@@ -101,7 +101,7 @@ public sealed class IngestBenchmark(string bootstrapServers, NpgsqlDataSource da
 
     async Task ProduceAsync(List<(SensorReading Reading, byte[] Json)> messages, double rate, CancellationToken cancellationToken)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, new KafkaOptions())).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafka)).Build();
         var started = time.GetTimestamp();
         for (var i = 0; i < messages.Count; i++)
         {
