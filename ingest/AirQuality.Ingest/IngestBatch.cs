@@ -39,7 +39,7 @@ sealed class IngestBatch
         Offsets[result.TopicPartition] = result.Offset + 1;
     }
 
-    /// <summary>Validates every message; returns how many records each carried, in order.</summary>
+    /// <summary>Validates every message, filling the record and rejection lists and counting what each message carried.</summary>
     public void Validate(MessageValidator validator, IngestCounters counters)
     {
         foreach (var message in Messages)

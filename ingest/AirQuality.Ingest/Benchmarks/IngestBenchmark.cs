@@ -53,12 +53,11 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         var counters = new IngestCounters();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var worker = Worker(counters).RunAsync(stop.Token);
-        var firstConsumed = await WaitAsync(() => counters.Records > 0, worker, cancellationToken);
+        await WaitAsync(() => counters.Records > 0, worker, cancellationToken);
         var endToEnd = Stopwatch.StartNew();
-        await WaitAsync(() => counters.Settled >= readings, worker, cancellationToken, r => progress($"  {counters.Settled:N0} of {readings:N0} stored"), counters);
+        await WaitAsync(() => counters.Settled >= readings, worker, cancellationToken, () => progress($"  {counters.Settled:N0} of {readings:N0} stored"), counters);
         var endToEndRate = readings / endToEnd.Elapsed.TotalSeconds;
         progress($"  consumption waited for the database {counters.PausedMillis / 1000.0:0.0} s of {endToEnd.Elapsed.TotalSeconds:0.0} s");
-        _ = firstConsumed;
 
         var steadyCount = (long)(steadyRate * steadyFor.TotalSeconds);
         progress($"Producing {steadyCount:N0} more at a steady {steadyRate:N0} readings/s for latency ...");
@@ -156,7 +155,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         return rows.Count / watch.Elapsed.TotalSeconds;
     }
 
-    async Task<bool> WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action<bool>? every5s = null, IngestCounters? counters = null)
+    async Task WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action? every5s = null, IngestCounters? counters = null)
     {
         // Polls counters the worker advances after each commit; a worker that stops, or settles nothing for a
         // minute, ends the wait with an error instead of a hang.
@@ -182,11 +181,9 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
 
             if (every5s is not null && time.GetElapsedTime(last) > TimeSpan.FromSeconds(5))
             {
-                every5s(true);
+                every5s();
                 last = time.GetTimestamp();
             }
         }
-
-        return true;
     }
 }
