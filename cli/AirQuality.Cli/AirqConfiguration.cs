@@ -1,3 +1,4 @@
+using AirQuality.Analytics;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
@@ -18,6 +19,7 @@ sealed class AirqConfiguration
         Database = root.GetSection("Database").Get<DatabaseOptions>() ?? new();
         Kafka = root.GetSection("Kafka").Get<KafkaOptions>() ?? new();
         Ingest = root.GetSection("Ingest").Get<IngestOptions>() ?? new();
+        Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
         {
             Database.ConnectionString = db;
@@ -30,6 +32,7 @@ sealed class AirqConfiguration
 
         Database.Validate();
         Ingest.Validate();
+        Aggregation.Validate();
     }
 
     public IConfiguration Root { get; }
@@ -39,6 +42,8 @@ sealed class AirqConfiguration
     public KafkaOptions Kafka { get; }
 
     public IngestOptions Ingest { get; }
+
+    public AggregationOptions Aggregation { get; }
 
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();

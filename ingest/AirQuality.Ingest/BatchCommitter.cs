@@ -22,12 +22,11 @@ sealed class BatchCommitter(
     IngestOptions options,
     IngestCounters counters,
     ILogger logger,
-    TimeProvider time)
+    TimeProvider time,
+    TimeSeriesWriter writer)
 {
     /// <summary>How much of a message too large for the dead-letter topic is kept.</summary>
     const int TruncatedBytes = 64 * 1024;
-
-    readonly TimeSeriesWriter _writer = new();
 
     public async Task CommitAsync(IngestBatch batch, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
     {
@@ -71,7 +70,7 @@ sealed class BatchCommitter(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                var result = await _writer.WriteAsync(connection, batch.Readings, batch.Telemetry, cancellationToken, consumerGroup, offsets);
+                var result = await writer.WriteAsync(connection, batch.Readings, batch.Telemetry, cancellationToken, consumerGroup, offsets);
                 if (attempt > 1)
                 {
                     logger.LogInformation("Database write succeeded after {Attempts} attempts; resuming.", attempt);

@@ -33,7 +33,8 @@ public sealed class IngestWorker(
     MessageValidator validator,
     IngestCounters counters,
     ILogger logger,
-    TimeProvider time)
+    TimeProvider time,
+    IReadingsRollup? rollup = null)
 {
     static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(2);
 
@@ -60,7 +61,7 @@ public sealed class IngestWorker(
             .SetPartitionsRevokedHandler((_, _) => Drain())
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
-        var committer = new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time);
+        var committer = new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time, new TimeSeriesWriter(rollup));
         // The writer is not cancelled with the worker: on shutdown it finishes what was handed to it.
         _writer = Task.Run(() => WriteLoopAsync(committer, consumer, producer), CancellationToken.None);
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);

@@ -23,9 +23,10 @@ public readonly record struct WriteResult(int Stored, int Duplicates)
 /// only when that hits a row already stored (a replay after a crash or rebalance) is the savepoint rolled back
 /// and the batch copied into a temporary staging table and moved with <c>INSERT ... ON CONFLICT DO NOTHING</c>,
 /// whose row count tells stored from duplicate. When the method returns the transaction has committed, so the
-/// caller may commit its Kafka offsets.
+/// caller may commit its Kafka offsets. A <see cref="IReadingsRollup"/>, when given, is handed the readings newly
+/// stored, in the same transaction.
 /// </remarks>
-public sealed class TimeSeriesWriter
+public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
 {
     const string ReadingColumns = "sensor_id, observed_at, pm25_ugm3, pm10_ugm3, no2_ugm3, so2_ugm3, o3_ugm3, co_mgm3, temperature_c, relative_humidity_pct, wind_speed_ms, wind_direction_deg, pressure_hpa";
     const string TelemetryColumns = "source_id, observed_at, particulate_mgm3, so2_mgm3, nox_mgm3, flue_gas_flow_m3h, operating_status";
@@ -48,8 +49,13 @@ public sealed class TimeSeriesWriter
         var uniqueTelemetry = FirstOfEachKey(telemetry, t => (t.SourceId, t.ObservedAt));
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var readingResult = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, cancellationToken);
-        var telemetryResult = await CopyAsync(connection, transaction, "source_telemetry", TelemetryColumns, "source_id, observed_at", uniqueTelemetry, WriteTelemetry, cancellationToken);
+        var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, r => (r.SensorId, r.ObservedAt), cancellationToken);
+        var (telemetryResult, _) = await CopyAsync(connection, transaction, "source_telemetry", TelemetryColumns, "source_id, observed_at", uniqueTelemetry, WriteTelemetry, t => (t.SourceId, t.ObservedAt), cancellationToken);
+        if (rollup is not null && storedReadings.Count > 0)
+        {
+            await rollup.AddAsync(connection, storedReadings, cancellationToken);
+        }
+
         if (consumerGroup is not null && offsets is { Count: > 0 })
         {
             await IngestOffsets.SaveAsync(connection, transaction, consumerGroup, offsets, cancellationToken);
@@ -59,13 +65,14 @@ public sealed class TimeSeriesWriter
         return (readingResult + new WriteResult(0, readings.Count - uniqueReadings.Count), telemetryResult + new WriteResult(0, telemetry.Count - uniqueTelemetry.Count));
     }
 
-    static async Task<WriteResult> CopyAsync<T>(
+    /// <summary>Copies <paramref name="rows"/> into <paramref name="table"/>; returns the counts and the rows newly stored.</summary>
+    static async Task<(WriteResult Result, IReadOnlyList<T> Stored)> CopyAsync<T>(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string columns, string key,
-        IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, CancellationToken cancellationToken)
+        IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, Func<T, (string, DateTimeOffset)> keyOf, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
-            return default;
+            return (default, rows);
         }
 
         await transaction.SaveAsync("direct_copy", cancellationToken);
@@ -73,7 +80,7 @@ public sealed class TimeSeriesWriter
         {
             await CopyIntoAsync(connection, table, columns, rows, writeRow, cancellationToken);
             await transaction.ReleaseAsync("direct_copy", cancellationToken);
-            return new WriteResult(rows.Count, 0);
+            return (new WriteResult(rows.Count, 0), rows);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -83,8 +90,21 @@ public sealed class TimeSeriesWriter
         var staging = $"staging_{table}";
         await Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
         await CopyIntoAsync(connection, staging, columns, rows, writeRow, cancellationToken);
-        var stored = await Execute(connection, transaction, $"INSERT INTO {table} SELECT * FROM {staging} ON CONFLICT ({key}) DO NOTHING", cancellationToken);
-        return new WriteResult(stored, rows.Count - stored);
+        // Keys as PostgreSQL stores them: microseconds (Npgsql drops any finer ticks).
+        static (string, long) Stored((string Id, DateTimeOffset At) key) => (key.Id, key.At.UtcTicks / 10);
+        var inserted = new HashSet<(string, long)>();
+#pragma warning disable CA2100 // Table and column names are this class's constants, never input.
+        await using (var insert = new NpgsqlCommand($"INSERT INTO {table} SELECT * FROM {staging} ON CONFLICT ({key}) DO NOTHING RETURNING {key}", connection, transaction))
+#pragma warning restore CA2100
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add((reader.GetString(0), reader.GetFieldValue<DateTime>(1).Ticks / 10));
+            }
+        }
+
+        return (new WriteResult(inserted.Count, rows.Count - inserted.Count), rows.Where(r => inserted.Contains(Stored(keyOf(r)))).ToList());
     }
 
     static async Task CopyIntoAsync<T>(NpgsqlConnection connection, string table, string columns, IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AirQuality.Analytics;
 using System.Diagnostics;
 using AirQuality.Contracts;
 using AirQuality.Ingest;
@@ -51,7 +52,7 @@ sealed class IngestHarness : IAsyncDisposable
     {
         options ??= new IngestOptions { MaxAge = TimeSpan.FromDays(4000), RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(2) };
         var validator = new MessageValidator(new KnownIds(Registry.Sensors.Select(s => s.SensorId)), new KnownIds(Registry.Sources.Select(s => s.SourceId)), options, TimeProvider.System);
-        return new IngestWorker(Broker.BootstrapServers, new KafkaOptions { GroupId = group }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System);
+        return new IngestWorker(Broker.BootstrapServers, new KafkaOptions { GroupId = group }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System, new HourlyRollup());
     }
 
     /// <summary>Runs a worker until its counters have settled <paramref name="expected"/> records, then stops it; bounded so a stalled worker fails the test.</summary>

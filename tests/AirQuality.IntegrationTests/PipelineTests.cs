@@ -7,6 +7,7 @@ using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Validation;
 using AirQuality.Tests.Support;
 using Confluent.Kafka;
+using Dapper;
 using Xunit;
 
 namespace AirQuality.IntegrationTests;
@@ -56,10 +57,29 @@ public sealed class PipelineTests(PostgresFixture postgres)
         Assert.Equal(0, replay.Stored);
         Assert.Equal(counters.Stored, await harness.StoredRowsAsync());
 
-        var means = await DistrictDailyMean.QueryAsync(harness.Database, DateOnly.FromDateTime(Start.DateTime), DateOnly.FromDateTime(Start.DateTime), CancellationToken.None);
-        Assert.Equal(harness.Registry.Districts.Select(d => d.DistrictId).Order(), means.Select(m => m.DistrictId).Order());
-        Assert.All(means, m => Assert.InRange(m.Pm25Ugm3, 5, 300));
-        Assert.Equal(harness.Registry.Sensors.Count, means.Sum(m => m.Sensors));
+        // The hourly sums the worker kept in the same transactions count every stored reading once, replay and duplicates included.
+        await using (var connection = await harness.Database.OpenConnectionAsync())
+        {
+            Assert.Equal(
+                await connection.ExecuteScalarAsync<long>("SELECT count(pm25_ugm3) FROM sensor_readings"),
+                await connection.ExecuteScalarAsync<long>("SELECT sum(pm25_readings) FROM sensor_hourly"));
+        }
+
+        var day = DateOnly.FromDateTime(Start.DateTime);
+        await new Aggregator(harness.Database, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);
+        var districts = await DistrictDay.QueryAsync(harness.Database, day, day, CancellationToken.None);
+        Assert.Equal(harness.Registry.Districts.Select(d => d.DistrictId).Order(), districts.Select(m => m.DistrictId).Order());
+        Assert.Equal(harness.Registry.Sensors.Count, districts.Sum(m => m.Sensors));
+        // Three simulated hours are not the 20 valid hours a day needs: every district day is stored and flagged invalid.
+        Assert.All(districts, m => Assert.False(m.Pm25Valid));
+        await using (var connection = await harness.Database.OpenConnectionAsync())
+        {
+            var validHours = await connection.QuerySingleAsync<(long Hours, double Min, double Max)>(
+                "SELECT count(*), min(pm25_ugm3), max(pm25_ugm3) FROM sensor_hourly_means WHERE pm25_valid");
+            Assert.True(validHours.Hours >= 2 * harness.Registry.Sensors.Count, $"{validHours.Hours} valid sensor hours");
+            Assert.InRange(validHours.Min, 1, validHours.Max);
+            Assert.InRange(validHours.Max, validHours.Min, 1500);
+        }
     }
 
     static async Task<(long Records, long Stored, long Duplicates)> ProduceHandMadeBadMessagesAsync(string bootstrap)

@@ -16,6 +16,8 @@ static class AirqCommandLine
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(AggregateCommand.Create());
+        root.Subcommands.Add(YearOverYearCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

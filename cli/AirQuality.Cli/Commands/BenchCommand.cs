@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AirQuality.Analytics;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Benchmarks;
@@ -46,7 +47,7 @@ static class BenchCommand
             await new RegistryStore(database).UpsertAsync(registry, token);
             var info = await DatabaseInfo.ReadAsync(database, token);
 
-            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time);
+            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup());
             var result = await benchmark.RunAsync(count, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}; topic {Topics.SensorReadings}{(broker is null ? "" : $", {BenchPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");

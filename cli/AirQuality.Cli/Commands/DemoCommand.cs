@@ -15,7 +15,7 @@ static class DemoCommand
     {
         var simulation = new SimulationArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
-        var command = new Command("demo", "Simulate a day of the city, ingest it through Kafka into the database and print each district's PM2.5 daily mean.") { output };
+        var command = new Command("demo", "Simulate a day of the city and the same day a year earlier, ingest them through Kafka, aggregate, and print each district's daily figures and year-over-year change.") { output };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -26,38 +26,67 @@ static class DemoCommand
             await new RegistryStore(dataSource).UpsertAsync(registry, token);
             Console.WriteLine($"Registry: {registry.Districts.Count} districts, {registry.Sensors.Count} sensors, {registry.Sources.Count} pollution sources.");
 
+            // The embedded broker lives as long as this process, so offsets stored by an earlier demo mean nothing to it:
+            // a consumer group of its own makes the worker start at the beginning of this broker's topics.
+            env.Configuration.Kafka.GroupId = $"airq-demo-{Guid.NewGuid():N}";
             var counters = new IngestCounters();
             using var stopIngest = CancellationTokenSource.CreateLinkedTokenSource(token);
             var (worker, refreshing) = await IngestCommand.CreateWorkerAsync(env, bootstrap, counters, stopIngest.Token);
             var ingesting = worker.RunAsync(stopIngest.Token);
             var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
-            Console.WriteLine($"Simulating {options.Duration.TotalDays:0.##} day(s) from {options.Start:yyyy-MM-dd HH:mm zzz} (seed {options.Seed}) ...");
-            SimulationSummary summary;
+            // The same days a year earlier first, so the year-over-year comparison has both sides.
+            var lastYear = options with { Start = options.Start.AddYears(-1), Seed = options.Seed + 1, Faults = null };
+            long messages;
             using (Progress.Every(TimeSpan.FromSeconds(2), () => $"  sent {simulator.Sent:N0}; {counters}", token))
             {
-                summary = await simulator.RunAsync(registry, options, token);
-                Console.WriteLine($"  all {summary.Messages:N0} messages sent; waiting for ingest to settle them ...");
-                await WaitUntilSettledAsync(counters, summary.Messages, ingesting, token);
+                foreach (var run in new[] { lastYear, options })
+                {
+                    Console.WriteLine($"Simulating {run.Duration.TotalDays:0.##} day(s) from {run.Start:yyyy-MM-dd HH:mm zzz} (seed {run.Seed}) ...");
+                    await simulator.RunAsync(registry, run, token);
+                }
+
+                messages = simulator.Sent;
+
+                Console.WriteLine($"  all {messages:N0} messages sent; waiting for ingest to settle them ...");
+                await WaitUntilSettledAsync(counters, messages, ingesting, token);
             }
 
             await stopIngest.CancelAsync();
             await ingesting;
             await refreshing;
             Console.WriteLine($"Ingest: {counters}");
-            Console.WriteLine($"Reconciled: {summary.Messages:N0} sent = {counters.Stored:N0} stored + {counters.Duplicates:N0} duplicates + {counters.Rejected:N0} rejected.");
+            Console.WriteLine($"Reconciled: {messages:N0} sent = {counters.Stored:N0} stored + {counters.Duplicates:N0} duplicates + {counters.Rejected:N0} rejected.");
 
+            Console.WriteLine("Aggregating (hourly sums were kept by ingest; daily, district and city figures now) ...");
+            await AggregateCommand.RunAsync(new Aggregator(dataSource, env.Configuration.Aggregation, env.Time), token);
             var firstDay = DateOnly.FromDateTime(options.Start.DateTime);
             var lastDay = DateOnly.FromDateTime((options.Start + options.Duration - TimeSpan.FromSeconds(1)).DateTime);
-            var means = await DistrictDailyMean.QueryAsync(dataSource, firstDay, lastDay, token);
+            var days = await DistrictDay.QueryAsync(dataSource, firstDay, lastDay, token);
+            var yoy = (await YearOverYear.QueryAsync(dataSource, Pollutant.Pm25, firstDay, lastDay, token)).Where(r => r.Level != "sensor").ToList();
             var outDir = parse.GetValue(output)!;
             outDir.Create();
-            var csvPath = Path.Combine(outDir.FullName, "district-daily-means.csv");
-            await File.WriteAllTextAsync(csvPath, ToCsv(means), token);
-            PrintMeans(means);
+            var dailyCsv = Path.Combine(outDir.FullName, "district-daily.csv");
+            var yoyCsv = Path.Combine(outDir.FullName, "year-over-year.csv");
+            await File.WriteAllTextAsync(dailyCsv, ToCsv(days), token);
+            await File.WriteAllTextAsync(yoyCsv, YearOverYearCommand.ToCsv(yoy), token);
+            PrintDays(days);
+            Console.WriteLine();
+            Console.WriteLine("Year over year (PM2.5):");
+            foreach (var row in yoy)
+            {
+                Console.WriteLine($"  {row.Describe()}");
+            }
+
+            if (yoy.Select(r => r.StandardsNote).FirstOrDefault(n => n is not null) is { } note)
+            {
+                Console.WriteLine($"  {note}");
+            }
+
             Console.WriteLine();
             Console.WriteLine("Outputs:");
-            Console.WriteLine($"  district daily means (CSV): {csvPath}");
-            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}, tables sensor_readings, sensors, districts");
+            Console.WriteLine($"  district daily figures (CSV): {dailyCsv}");
+            Console.WriteLine($"  year over year (CSV):         {yoyCsv}");
+            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily; ./airq yoy");
             return 0;
         }, ct));
         return command;
@@ -78,26 +107,27 @@ static class DemoCommand
         }
     }
 
-    static void PrintMeans(IReadOnlyList<DistrictDailyMean> means)
+    static void PrintDays(IReadOnlyList<DistrictDay> days)
     {
         Console.WriteLine();
-        Console.WriteLine("PM2.5 daily mean by district (µg/m³, mean of sensor daily means):");
-        foreach (var day in means.GroupBy(m => m.Day))
+        Console.WriteLine("PM2.5 daily mean by district (µg/m³, mean of valid sensor daily means) and AQI:");
+        foreach (var day in days.GroupBy(m => m.Day))
         {
             Console.WriteLine($"  {day.Key:yyyy-MM-dd}");
             foreach (var m in day)
             {
-                Console.WriteLine($"    {m.DistrictName,-12} {m.Pm25Ugm3,6:0.0}   ({m.Sensors} sensors, {m.Readings:N0} readings)");
+                var mean = m.Pm25Ugm3 is { } v ? $"{v,6:0.0}" : "     -";
+                Console.WriteLine($"    {m.DistrictName,-12} {mean}  {(m.Pm25Valid ? "valid  " : "INVALID")}  AQI {m.Aqi?.ToString(CultureInfo.InvariantCulture) ?? "-",3} {m.AqiCategory ?? ""}  ({m.Pm25Sensors} of {m.Sensors} sensors valid)");
             }
         }
     }
 
-    static string ToCsv(IReadOnlyList<DistrictDailyMean> means)
+    static string ToCsv(IReadOnlyList<DistrictDay> days)
     {
-        var sb = new StringBuilder("day,district_id,district_name,pm25_ugm3,sensors,readings\n");
-        foreach (var m in means)
+        var sb = new StringBuilder("day,district_id,district_name,pm25_ugm3,pm25_valid,pm25_sensors,sensors,aqi,aqi_category,standard_version\n");
+        foreach (var m in days)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{m.Day:yyyy-MM-dd},{m.DistrictId},{m.DistrictName},{m.Pm25Ugm3:0.0},{m.Sensors},{m.Readings}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{m.Day:yyyy-MM-dd},{m.DistrictId},{m.DistrictName},{m.Pm25Ugm3:0.0},{(m.Pm25Valid ? "true" : "false")},{m.Pm25Sensors},{m.Sensors},{m.Aqi},{m.AqiCategory},{m.StandardVersion}\n");
         }
 
         return sb.ToString();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AirQuality.Analytics;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;
 using AirQuality.Storage.Registry;
@@ -66,7 +67,7 @@ static class IngestCommand
         var options = env.Configuration.Ingest;
         var refreshing = RefreshRegistryAsync(store, sensors, sources, options.RegistryRefresh, logger, env.Time, cancellationToken);
         var validator = new MessageValidator(sensors, sources, options, env.Time);
-        return (new IngestWorker(bootstrap, env.Configuration.Kafka, options, dataSource, validator, counters, logger, env.Time), refreshing);
+        return (new IngestWorker(bootstrap, env.Configuration.Kafka, options, dataSource, validator, counters, logger, env.Time, new HourlyRollup()), refreshing);
     }
 
     static async Task RefreshRegistryAsync(RegistryStore store, KnownIds sensors, KnownIds sources, TimeSpan interval, ILogger logger, TimeProvider time, CancellationToken cancellationToken)

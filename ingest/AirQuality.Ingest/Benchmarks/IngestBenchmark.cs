@@ -36,7 +36,7 @@ public sealed record IngestBenchmarkResult(
 /// and stores them; time runs from its first consumed message to its last commit. Latency: readings are then
 /// produced at a steady rate and each message's Kafka timestamp is compared with the commit that covers it.
 /// </remarks>
-public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka, NpgsqlDataSource database, CityRegistry registry, IngestOptions options, ILoggerFactory loggers, TimeProvider time)
+public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka, NpgsqlDataSource database, CityRegistry registry, IngestOptions options, ILoggerFactory loggers, TimeProvider time, IReadingsRollup? rollup = null)
 {
     public async Task<IngestBenchmarkResult> RunAsync(long readings, double steadyRate, TimeSpan steadyFor, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         var validator = new MessageValidator(
             new KnownIds(registry.Sensors.Select(s => s.SensorId)), new KnownIds(registry.Sources.Select(s => s.SourceId)), options, time);
         return new IngestWorker(bootstrapServers, new KafkaOptions { GroupId = $"airq-bench-{Guid.NewGuid():N}", Client = kafka.Client }, options, database, validator, counters,
-            loggers.CreateLogger("AirQuality.Ingest"), time);
+            loggers.CreateLogger("AirQuality.Ingest"), time, rollup);
     }
 
     /// <summary>Readings number <paramref name="from"/> onwards: sensor by sensor, one minute apart, so every key is new.</summary>

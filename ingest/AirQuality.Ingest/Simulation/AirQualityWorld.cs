@@ -79,6 +79,10 @@ public sealed class AirQualityWorld
             sensor.SensorId, at, Math.Round(pm25, 1),
             Pm10: Math.Round(pm25 * (1.45 + 0.2 * _random.NextDouble()), 1),
             No2: micro ? null : Math.Round(25 + 20 * cycle * _random.NextDouble(), 1),
+            So2: micro ? null : Math.Round(6 + 6 * _random.NextDouble(), 1),
+            // Ozone builds in afternoon sunshine and is titrated by the traffic peaks.
+            O3: micro ? null : Math.Round(Math.Max(5, 40 + 110 * Math.Exp(-Math.Pow(localHour - 15, 2) / 10) * (0.8 + 0.4 * _random.NextDouble())), 1),
+            Co: micro ? null : Math.Round(0.5 + 0.4 * cycle * _random.NextDouble(), 2),
             Temperature: Math.Round(14 + 6 * Math.Sin((localHour - 9) * Math.PI / 12) + Normal(), 1),
             Humidity: Math.Round(humidity, 1),
             WindSpeed: micro ? null : Math.Round(_windSpeed, 1),

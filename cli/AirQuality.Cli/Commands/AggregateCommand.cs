@@ -1,0 +1,55 @@
+using System.CommandLine;
+using AirQuality.Analytics;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq aggregate</c>: one incremental run of the aggregation stage.</summary>
+static class AggregateCommand
+{
+    public static Command Create()
+    {
+        var from = new Option<DateOnly?>("--from") { Description = "With --to: recompute these local days too, even if no new readings arrived (after a registry or standards change)." };
+        var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
+        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var aggregator = new Aggregator(dataSource, env.Configuration.Aggregation, env.Time);
+            if ((parse.GetValue(from), parse.GetValue(to)) is (var first, var last) && (first is not null || last is not null))
+            {
+                if (first is not { } f || last is not { } l)
+                {
+                    throw new UsageException("Give both --from and --to, or neither.");
+                }
+
+                await aggregator.MarkDaysAsync(f, l, token);
+            }
+
+            await RunAsync(aggregator, token);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Runs the aggregation, printing each group of days as it is done and a summary.</summary>
+    public static async Task<AggregationResult> RunAsync(Aggregator aggregator, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await aggregator.RunAsync(done => Console.WriteLine(
+            $"  {done.FirstDay:yyyy-MM-dd} to {done.LastDay:yyyy-MM-dd}: {done.Days} day(s), {done.HourlyRows:N0} hourly rows read, {done.SensorDays:N0} sensor days written"), cancellationToken);
+        if (result.Days == 0)
+        {
+            Console.WriteLine("Aggregation: nothing to do; no readings arrived since the last run.");
+        }
+        else
+        {
+            Console.WriteLine($"Aggregation: {result.Days} day(s) from {result.FirstDay:yyyy-MM-dd} to {result.LastDay:yyyy-MM-dd} recomputed in {watch.Elapsed.TotalSeconds:0.0} s.");
+            if (result.UnregisteredRows > 0)
+            {
+                Console.WriteLine($"  {result.UnregisteredRows:N0} hourly rows belong to sensors not in the registry and were left out; import the registry (./airq registry import) and run ./airq aggregate --from ... --to ... again.");
+            }
+        }
+
+        return result;
+    }
+}
