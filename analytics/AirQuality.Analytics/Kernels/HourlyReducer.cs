@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using AirQuality.Analytics.Columns;
@@ -21,63 +22,70 @@ public static class HourlyReducer
     /// <summary>All pollutants of <paramref name="columns"/> reduced into new hourly columns.</summary>
     public static HourlyColumns Reduce(ReadingColumns columns)
     {
-        var runStarts = new int[columns.Length + 1];
-        var runs = FindRuns(columns, runStarts, out var hourly);
+        var n = columns.Length;
+        var runStarts = GC.AllocateUninitializedArray<int>(n + 1);
+        var runSensor = GC.AllocateUninitializedArray<int>(n);
+        var runHour = GC.AllocateUninitializedArray<long>(n);
+        var runs = FindRuns(columns, runStarts, runSensor, runHour);
+        var hourly = new HourlyColumns(columns.SensorIds, runs) { Length = runs };
+        runSensor.AsSpan(0, runs).CopyTo(hourly.Sensor);
+        runHour.AsSpan(0, runs).CopyTo(hourly.Hour);
         for (var p = 0; p < Pollutants.Count; p++)
         {
-            SumRuns(columns.Values[p].AsSpan(0, columns.Length), runStarts.AsSpan(0, runs + 1), hourly.Sums[p], hourly.Counts[p]);
+            SumRuns(columns.Values[p].AsSpan(0, n), runStarts.AsSpan(0, runs + 1), hourly.Sums[p], hourly.Counts[p]);
         }
 
         return hourly;
     }
 
     /// <summary>
-    /// Finds where each (sensor, hour) run starts; fills <paramref name="runStarts"/> (run i is rows
-    /// runStarts[i] to runStarts[i + 1]) and returns the number of runs, with <paramref name="hourly"/> holding
-    /// each run's sensor and hour.
+    /// Finds the runs of rows that share a sensor and an hour: run i is rows runStarts[i] to runStarts[i + 1], of
+    /// sensor runSensor[i] and hour runHour[i]. Returns the number of runs. The outputs need room for one run per
+    /// row (plus one more start); callers that reduce repeatedly keep them.
     /// </summary>
     /// <exception cref="ArgumentException">The rows are not ordered by sensor, then time.</exception>
-    public static int FindRuns(ReadingColumns columns, Span<int> runStarts, out HourlyColumns hourly)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FindRuns(ReadingColumns columns, Span<int> runStarts, Span<int> runSensor, Span<long> runHour)
     {
         var n = columns.Length;
-        var sensors = columns.Sensor.AsSpan(0, n);
-        var times = columns.ObservedAtMicros.AsSpan(0, n);
-        var runSensor = new int[n];
-        var runHour = new long[n];
-        var runs = 0;
-        var sensor = -1;
-        var end = long.MinValue; // the current hour's last microsecond
-        var previous = long.MinValue;
-        for (var i = 0; i < n; i++)
+        if (runStarts.Length < n + 1 || runSensor.Length < n || runHour.Length < n)
         {
-            var t = times[i];
-            if (sensors[i] != sensor || t > end)
-            {
-                if (sensors[i] < sensor || (sensors[i] == sensor && t < previous))
-                {
-                    throw new ArgumentException($"Readings must be ordered by sensor and then time; row {i:N0} is out of order.", nameof(columns));
-                }
+            throw new ArgumentException($"The run outputs need room for {n:N0} runs.", nameof(runStarts));
+        }
 
-                var hour = HourOf(t);
-                sensor = sensors[i];
-                end = (hour + 1) * MicrosPerHour;
-                runStarts[runs] = i;
-                runSensor[runs] = sensor;
-                runHour[runs] = hour;
-                runs++;
-            }
-            else if (t < previous)
+        ReadOnlySpan<int> sensors = columns.Sensor.AsSpan(0, n);
+        ReadOnlySpan<long> times = columns.ObservedAtMicros.AsSpan(0, n);
+        var runs = 0;
+        var i = 0;
+        var previousSensor = -1;
+        var previousHour = long.MinValue;
+        while (i < n)
+        {
+            var sensor = sensors[i];
+            var hour = HourOf(times[i]);
+            if (sensor < previousSensor || (sensor == previousSensor && hour <= previousHour))
             {
                 throw new ArgumentException($"Readings must be ordered by sensor and then time; row {i:N0} is out of order.", nameof(columns));
             }
 
-            previous = t;
+            var begin = hour * MicrosPerHour; // the run takes readings in (begin, end]
+            var end = begin + MicrosPerHour;
+            runStarts[runs] = i;
+            runSensor[runs] = sensor;
+            runHour[runs] = hour;
+            runs++;
+            i++;
+            // A reading of the same sensor from an earlier hour stops the run, and is refused above as out of order.
+            while (i < n && sensors[i] == sensor && times[i] <= end && times[i] > begin)
+            {
+                i++;
+            }
+
+            previousSensor = sensor;
+            previousHour = hour;
         }
 
         runStarts[runs] = n;
-        hourly = new HourlyColumns(columns.SensorIds, runs) { Length = runs };
-        runSensor.AsSpan(0, runs).CopyTo(hourly.Sensor);
-        runHour.AsSpan(0, runs).CopyTo(hourly.Hour);
         return runs;
     }
 
@@ -93,18 +101,54 @@ public static class HourlyReducer
     }
 
     /// <summary>Sums and counts the non-NaN values of each run.</summary>
+    /// <remarks>
+    /// A sensor's hour is a short run (12 readings at 5-minute reporting), too short for vectors to pay for their
+    /// horizontal sums, so short runs are summed by a branch-free scalar loop and long ones with SIMD.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumRuns(ReadOnlySpan<float> values, ReadOnlySpan<int> runStarts, Span<double> sums, Span<int> counts)
     {
         var runs = runStarts.Length - 1;
+        if (runs <= 0)
+        {
+            return;
+        }
+
+        if (runStarts[runs] > values.Length || sums.Length < runs || counts.Length < runs)
+        {
+            throw new ArgumentException("The runs reach beyond the values, or the outputs are shorter than the runs.", nameof(runStarts));
+        }
+
+        ref var first = ref MemoryMarshal.GetReference(values);
+        var i = runStarts[0];
         for (var r = 0; r < runs; r++)
         {
-            var (sum, count) = SumAndCount(values[runStarts[r]..runStarts[r + 1]]);
+            var end = runStarts[r + 1];
+            if (end - i >= 4 * Vector256<float>.Count)
+            {
+                (sums[r], counts[r]) = SumAndCount(values[i..end]);
+                i = end;
+                continue;
+            }
+
+            var sum = 0.0;
+            var count = 0;
+            for (; i < end; i++)
+            {
+                // Bounds were checked once above; the loop is the hot path of the whole stage.
+                var v = Unsafe.Add(ref first, i);
+                var present = !float.IsNaN(v);
+                sum += present ? v : 0;
+                count += present ? 1 : 0;
+            }
+
             sums[r] = sum;
             counts[r] = count;
         }
     }
 
     /// <summary>The sum (in double precision) and number of the values that are not NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static (double Sum, int Count) SumAndCount(ReadOnlySpan<float> values)
     {
         var sum = 0.0;
