@@ -67,7 +67,8 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         var pgAll = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {HourSql}, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2", cancellationToken));
 
         progress($"Keeping sensor_hourly as ingest does: reduce and upsert per {IngestBatch:N0}-reading batch ...");
-        var rollup = await TimeAsync(() => RollupAsync(connection, columns, cancellationToken));
+        var batches = IngestBatches(columns);
+        var rollup = await TimeAsync(() => RollupAsync(connection, batches, cancellationToken));
         await Execute(connection, "VACUUM ANALYZE sensor_hourly", cancellationToken);
 
         progress("The whole refresh from the hourly sums, then year over year ...");
@@ -188,13 +189,14 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         await importer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>The rollup as ingest runs it: readings arrive in time order across sensors, a batch at a time, each batch in its own transaction.</summary>
-    static async Task RollupAsync(NpgsqlConnection connection, ReadingColumns columns, CancellationToken cancellationToken)
+    /// <summary>The readings as ingest receives them: in time order across sensors, a batch at a time, each batch's columns sorted by sensor.</summary>
+    static List<ReadingColumns> IngestBatches(ReadingColumns columns)
     {
         var order = Enumerable.Range(0, columns.Length).ToArray();
         var times = columns.ObservedAtMicros.AsSpan(0, columns.Length).ToArray();
         Array.Sort(times, order);
         var values = new float[Pollutants.Count];
+        var batches = new List<ReadingColumns>();
         for (var start = 0; start < order.Length; start += IngestBatch)
         {
             var batch = order.AsSpan(start, Math.Min(IngestBatch, order.Length - start)).ToArray();
@@ -210,8 +212,19 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
                 slice.Add(columns.Sensor[i], columns.ObservedAtMicros[i], values);
             }
 
+            batches.Add(slice);
+        }
+
+        return batches;
+    }
+
+    /// <summary>What the rollup adds to each ingest transaction: reduce the batch, upsert its hours, mark them.</summary>
+    static async Task RollupAsync(NpgsqlConnection connection, List<ReadingColumns> batches, CancellationToken cancellationToken)
+    {
+        foreach (var batch in batches)
+        {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await HourlyStore.AddAsync(connection, HourlyReducer.Reduce(slice), cancellationToken);
+            await HourlyStore.AddAsync(connection, HourlyReducer.Reduce(batch), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
     }

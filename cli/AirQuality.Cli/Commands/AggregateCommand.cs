@@ -10,7 +10,8 @@ static class AggregateCommand
     {
         var from = new Option<DateOnly?>("--from") { Description = "With --to: recompute these local days too, even if no new readings arrived (after a registry or standards change)." };
         var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
-        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to };
+        var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
+        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to, every };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
@@ -26,20 +27,39 @@ static class AggregateCommand
             }
 
             await RunAsync(aggregator, token);
+            if (parse.GetValue(every) is not { } interval)
+            {
+                return 0;
+            }
+
+            if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(1))
+            {
+                throw new UsageException("--every must be between 1 second and 1 day.");
+            }
+
+            using var timer = new PeriodicTimer(interval, env.Time);
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                await RunAsync(aggregator, token, quiet: true);
+            }
+
             return 0;
         }, ct));
         return command;
     }
 
     /// <summary>Runs the aggregation, printing each group of days as it is done and a summary.</summary>
-    public static async Task<AggregationResult> RunAsync(Aggregator aggregator, CancellationToken cancellationToken)
+    public static async Task<AggregationResult> RunAsync(Aggregator aggregator, CancellationToken cancellationToken, bool quiet = false)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = await aggregator.RunAsync(done => Console.WriteLine(
             $"  {done.FirstDay:yyyy-MM-dd} to {done.LastDay:yyyy-MM-dd}: {done.Days} day(s), {done.HourlyRows:N0} hourly rows read, {done.SensorDays:N0} sensor days written"), cancellationToken);
         if (result.Days == 0)
         {
-            Console.WriteLine("Aggregation: nothing to do; no readings arrived since the last run.");
+            if (!quiet)
+            {
+                Console.WriteLine("Aggregation: nothing to do; no readings arrived since the last run.");
+            }
         }
         else
         {
