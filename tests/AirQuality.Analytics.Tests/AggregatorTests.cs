@@ -78,6 +78,29 @@ public sealed class AggregatorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Hourly_sums_rebuilt_from_readings_loaded_by_hand_equal_postgresql_and_replace_stale_ones()
+    {
+        await using var db = await postgres.NewDatabaseAsync("auto");
+        await SmallCity.CreateAsync(db);
+        var first = new DateOnly(2026, 6, 29);
+        var readings = SmallCity.Readings(new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), Cst), new DateTimeOffset(first.AddDays(2).ToDateTime(TimeOnly.MinValue), Cst), 5);
+        await using var connection = await db.OpenConnectionAsync();
+        // A bulk load that bypasses ingest (no hourly sums), and one stale hourly row that matches no reading.
+        await new TimeSeriesWriter().WriteAsync(connection, readings, [], CancellationToken.None);
+        await connection.ExecuteAsync("INSERT INTO sensor_hourly (sensor_id, hour_start, pm25_sum, pm25_readings) VALUES ('S1', '2026-06-29 04:00+00', 999, 1)");
+        var options = new AggregationOptions { TimeZone = TimeZone, DaysPerTransaction = 1 }.Validate();
+
+        var read = await new HourlyRebuild(db, options).RunAsync(first, first.AddDays(1), null, CancellationToken.None);
+        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+
+        Assert.Equal(readings.Count, read);
+        await SqlReference.RunAsync(connection, TimeZone, first, first.AddDays(1), CancellationToken.None);
+        Assert.Empty(await MismatchesAsync(connection, "sensor_hourly", "ref_hourly", ["sensor_id", "hour_start"],
+            Pollutants.All.SelectMany(p => new[] { $"{p.Code()}_sum", $"{p.Code()}_readings" })));
+        Assert.Empty(await MismatchesAsync(connection, "district_daily", "ref_district_daily", ["district_id", "day"], ["pm25_ugm3", "pm25_valid", "aqi"]));
+    }
+
+    [Fact]
     public async Task An_hour_needs_45_minutes_of_readings_and_a_day_20_valid_hours()
     {
         await using var db = await postgres.NewDatabaseAsync();

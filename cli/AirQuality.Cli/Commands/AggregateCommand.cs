@@ -10,8 +10,9 @@ static class AggregateCommand
     {
         var from = new Option<DateOnly?>("--from") { Description = "With --to: recompute these local days too, even if no new readings arrived (after a registry or standards change)." };
         var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
+        var rebuild = new Option<bool>("--rebuild") { Description = "With --from and --to: first recompute those days' hourly sums from the raw readings (for readings loaded other than by airq ingest)." };
         var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
-        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to, every };
+        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to, rebuild, every };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
@@ -23,7 +24,17 @@ static class AggregateCommand
                     throw new UsageException("Give both --from and --to, or neither.");
                 }
 
+                if (parse.GetValue(rebuild))
+                {
+                    Console.WriteLine($"Rebuilding the hourly sums of {f:yyyy-MM-dd} to {l:yyyy-MM-dd} from the raw readings ...");
+                    await new HourlyRebuild(dataSource, env.Configuration.Aggregation).RunAsync(f, l, Console.WriteLine, token);
+                }
+
                 await aggregator.MarkDaysAsync(f, l, token);
+            }
+            else if (parse.GetValue(rebuild))
+            {
+                throw new UsageException("--rebuild needs --from and --to.");
             }
 
             await RunAsync(aggregator, token);
