@@ -101,6 +101,14 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
     async Task ProduceAsync(List<(SensorReading Reading, byte[] Json)> messages, double rate, CancellationToken cancellationToken)
     {
         using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafka)).Build();
+        if (rate > 0)
+        {
+            // A gateway's producer is long-lived: let this one connect and learn the partitions' leaders first, so
+            // the latency measured is the pipeline's and not a cold producer's start-up.
+            using var metadata = new DependentAdminClientBuilder(producer.Handle).Build();
+            metadata.GetMetadata(Topics.SensorReadings, TimeSpan.FromSeconds(10));
+        }
+
         var started = time.GetTimestamp();
         for (var i = 0; i < messages.Count; i++)
         {
