@@ -1,4 +1,5 @@
 using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
@@ -20,6 +21,7 @@ sealed class AirqConfiguration
         Kafka = root.GetSection("Kafka").Get<KafkaOptions>() ?? new();
         Ingest = root.GetSection("Ingest").Get<IngestOptions>() ?? new();
         Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
+        Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
         {
             Database.ConnectionString = db;
@@ -33,6 +35,7 @@ sealed class AirqConfiguration
         Database.Validate();
         Ingest.Validate();
         Aggregation.Validate();
+        Anomalies.Validate();
     }
 
     public IConfiguration Root { get; }
@@ -44,6 +47,8 @@ sealed class AirqConfiguration
     public IngestOptions Ingest { get; }
 
     public AggregationOptions Aggregation { get; }
+
+    public AnomalyOptions Anomalies { get; }
 
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();

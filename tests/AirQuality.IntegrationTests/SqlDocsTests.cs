@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Storage;
@@ -33,6 +34,7 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         }
 
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);
+        await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(DateOnly.FromDateTime(Day.DateTime).AddDays(1), CancellationToken.None);
 
         await using var connection = await db.OpenConnectionAsync();
         foreach (var (sql, i) in queries.Select((q, i) => (q, i + 1)))

@@ -1,0 +1,327 @@
+using System.Globalization;
+using AirQuality.Analytics.Columns;
+using AirQuality.Analytics.Daily;
+using AirQuality.Storage.Registry;
+using Dapper;
+using Npgsql;
+
+namespace AirQuality.Analytics.Anomalies;
+
+/// <summary>
+/// Finds a local day's anomalies from the hourly PM2.5 means: hourly and daily exceedances, spikes against each
+/// sensor's own robust baseline, sensors far above their neighbours, grouped into episodes of neighbouring sensors
+/// and adjacent hours; and, kept apart, sensor faults (hours without readings, flat-lined readings).
+/// </summary>
+/// <remarks>
+/// A fault hour never counts as pollution: a flat-lined or silent sensor cannot be evidence of an episode. Out of
+/// range values do not reach the database at all; ingest dead-letters them with reason <c>out_of_range</c>.
+/// </remarks>
+public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions options, AggregationOptions aggregation)
+{
+    /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
+    const double MadToSigma = 1.4826;
+
+    /// <summary>Baseline hours a sensor needs before its spikes are judged.</summary>
+    const int MinBaselineHours = 24;
+
+    sealed record SensorRow(string SensorId, string Name, string DistrictId, string TownshipId, double Latitude, double Longitude);
+
+    /// <summary>Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>.</summary>
+    public async Task<IReadOnlyList<Anomaly>> RunAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var anomalies = await DetectAsync(day, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM anomalies WHERE day = @day", new { day }, transaction, cancellationToken: cancellationToken));
+        foreach (var a in anomalies)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO anomalies (day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail)
+                VALUES (@Day, @Category, @Kinds, @Severity, @SensorIds, @DistrictIds, @TownshipIds, @Start, @End, @PeakUgm3, @PeakSensorId, @PeakAt, @Detail)
+                """, new
+            {
+                a.Day, a.Category, Kinds = a.Kinds.ToArray(), Severity = (float)a.Severity, SensorIds = a.SensorIds.ToArray(), DistrictIds = a.DistrictIds.ToArray(),
+                TownshipIds = a.TownshipIds.ToArray(), a.Start, a.End, PeakUgm3 = (float?)a.PeakUgm3, a.PeakSensorId, a.PeakAt, a.Detail,
+            }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return anomalies;
+    }
+
+    /// <summary>The anomalies stored for <paramref name="day"/>: pollution first, most severe first.</summary>
+    public static async Task<IReadOnlyList<Anomaly>> LoadAsync(NpgsqlDataSource dataSource, DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(DateTime Day, string Category, string[] Kinds, float Severity, string[] SensorIds, string[] DistrictIds, string[] TownshipIds, DateTime Start, DateTime End, float? Peak, string? PeakSensor, DateTime? PeakAt, string Detail)>(
+            new CommandDefinition("""
+                SELECT day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail
+                FROM anomalies WHERE day = @day ORDER BY category = 'sensor_fault', severity DESC, started_at
+                """, new { day }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new Anomaly(DateOnly.FromDateTime(r.Day), r.Category, r.Kinds, r.Severity, r.SensorIds, r.DistrictIds, r.TownshipIds,
+            r.Start, r.End, r.Peak, r.PeakSensor, r.PeakAt, r.Detail))];
+    }
+
+    /// <summary>Detects without storing.</summary>
+    public async Task<IReadOnlyList<Anomaly>> DetectAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var zone = aggregation.Zone;
+        var target = new LocalDays(day, day, zone);
+        var baseline = new LocalDays(day.AddDays(-options.BaselineDays), day.AddDays(-1), zone);
+        var hours = target.Hours;
+        var offset = (int)(target.FirstHour - baseline.FirstHour); // where the day starts in the value grid
+        var span = offset + hours;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var sensors = (await connection.QueryAsync<SensorRow>(new CommandDefinition(
+            "SELECT sensor_id, name, district_id, township_id, latitude, longitude FROM sensors ORDER BY sensor_id", cancellationToken: cancellationToken))).ToList();
+        var index = sensors.Select((s, i) => (s.SensorId, i)).ToDictionary(x => x.SensorId, x => x.i, StringComparer.Ordinal);
+        var n = sensors.Count;
+        var values = new double[n * span];
+        Array.Fill(values, double.NaN);
+        var readings = new int[n * hours];
+        var rows = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Valid, int Readings)>(new CommandDefinition(
+            "SELECT sensor_id, hour_start, pm25_ugm3, pm25_valid, pm25_readings FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to",
+            new { from = HourlyColumns.HourStart(baseline.FirstHour), to = HourlyColumns.HourStart(target.FirstHour + hours) }, cancellationToken: cancellationToken));
+        foreach (var r in rows)
+        {
+            if (!index.TryGetValue(r.SensorId, out var s))
+            {
+                continue;
+            }
+
+            var h = (int)(HourlyColumns.HourOf(r.Hour) - baseline.FirstHour);
+            if (r.Valid && r.Pm25 is { } v)
+            {
+                values[s * span + h] = v;
+            }
+
+            if (h >= offset)
+            {
+                readings[s * hours + h - offset] = r.Readings;
+            }
+        }
+
+        var flat = new bool[n * hours];
+        var flatRows = await connection.QueryAsync<(string SensorId, DateTime Hour)>(new CommandDefinition("""
+            SELECT sensor_id, date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start
+            FROM sensor_readings
+            WHERE observed_at > @from AND observed_at <= @to AND pm25_ugm3 IS NOT NULL
+            GROUP BY 1, 2
+            HAVING count(*) >= 3 AND min(pm25_ugm3) = max(pm25_ugm3)
+            """, new { from = HourlyColumns.HourStart(target.FirstHour), to = HourlyColumns.HourStart(target.FirstHour + hours) }, cancellationToken: cancellationToken));
+        foreach (var (sensorId, hour) in flatRows)
+        {
+            if (index.TryGetValue(sensorId, out var s))
+            {
+                flat[s * hours + (int)(HourlyColumns.HourOf(hour) - target.FirstHour)] = true;
+            }
+        }
+
+        var dailyLimits = (await connection.QueryAsync<(string SensorId, float Mean, float Limit)>(new CommandDefinition(
+            "SELECT sensor_id, pm25_ugm3, pm25_limit_ugm3 FROM sensor_daily WHERE day = @day AND pm25_exceeds_limit", new { day }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.SensorId, r => ((double)r.Mean, (double)r.Limit), StringComparer.Ordinal);
+
+        var neighbours = Neighbours(sensors);
+        var anomalies = new List<Anomaly>();
+        var fault = new bool[n * hours];
+        for (var s = 0; s < n; s++)
+        {
+            anomalies.AddRange(Faults(day, sensors[s], s, hours, target, readings, flat, fault));
+        }
+
+        var kinds = new List<string>?[n * hours];
+        var evidence = new string?[n * hours];
+        for (var s = 0; s < n; s++)
+        {
+            var (median, mad, baselineHours) = Baseline(values.AsSpan(s * span, offset));
+            for (var h = 0; h < hours; h++)
+            {
+                var v = values[s * span + offset + h];
+                if (double.IsNaN(v) || fault[s * hours + h])
+                {
+                    continue;
+                }
+
+                var found = new List<string>();
+                if (v > options.HourlyLimitUgm3)
+                {
+                    found.Add(AnomalyKinds.HourlyExceedance);
+                }
+
+                if (baselineHours >= MinBaselineHours && v - median >= options.SpikeMinExcessUgm3 && v > median + options.SpikeMads * MadToSigma * mad)
+                {
+                    found.Add(AnomalyKinds.Spike);
+                    evidence[s * hours + h] = string.Create(CultureInfo.InvariantCulture, $"{sensors[s].SensorId} spiked to {v:0} µg/m³ against its {options.BaselineDays}-day median of {median:0} (MAD {mad:0.0})");
+                }
+
+                var around = neighbours[s].Select(o => values[o * span + offset + h]).Where(x => !double.IsNaN(x)).Order().ToArray();
+                if (around.Length >= 2 && Median(around) is var m && v >= options.NeighbourFactor * m && v - m >= options.NeighbourMinExcessUgm3)
+                {
+                    found.Add(AnomalyKinds.AboveNeighbours);
+                    evidence[s * hours + h] ??= string.Create(CultureInfo.InvariantCulture, $"{sensors[s].SensorId} read {v:0} µg/m³ while its {around.Length} neighbours within {options.NeighbourRadiusKm:0.#} km had a median of {m:0}");
+                }
+
+                if (found.Count > 0)
+                {
+                    kinds[s * hours + h] = found;
+                }
+            }
+        }
+
+        anomalies.AddRange(Episodes(day, sensors, neighbours, hours, target, values, span, offset, kinds, evidence));
+        // A sensor with a fault that day has a daily mean nobody should act on.
+        var faulty = anomalies.Where(a => a.Category == Anomaly.SensorFault).SelectMany(a => a.SensorIds).ToHashSet(StringComparer.Ordinal);
+        anomalies.AddRange(DailyExceedances(day, sensors.Where(x => !faulty.Contains(x.SensorId)).ToList(), dailyLimits, target));
+        return [.. anomalies.OrderBy(a => a.Category == Anomaly.SensorFault).ThenByDescending(a => a.Severity).ThenBy(a => a.Start)];
+    }
+
+    /// <summary>
+    /// One row per district whose sensors' daily means exceeded the 24-hour limit: a day-long condition, so it
+    /// marks no hours and joins no episode (which would chain a whole polluted district into one).
+    /// </summary>
+    static IEnumerable<Anomaly> DailyExceedances(DateOnly day, List<SensorRow> sensors, Dictionary<string, (double Mean, double Limit)> exceeded, LocalDays target)
+    {
+        foreach (var district in sensors.Where(s => exceeded.ContainsKey(s.SensorId)).GroupBy(s => s.DistrictId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var worst = district.MaxBy(s => exceeded[s.SensorId].Mean)!;
+            var (mean, limit) = exceeded[worst.SensorId];
+            yield return new Anomaly(day, Anomaly.Pollution, [AnomalyKinds.DailyExceedance], mean / limit,
+                [.. district.Select(s => s.SensorId)], [district.Key], [.. district.Select(s => s.TownshipId).Distinct()],
+                HourlyColumns.HourStart(target.FirstHour), HourlyColumns.HourStart(target.FirstHour + target.Hours), mean, worst.SensorId, null,
+                string.Create(CultureInfo.InvariantCulture, $"{district.Count()} sensor(s) in {district.Key} had a daily PM2.5 mean above the 24-hour limit of {limit:0} µg/m³; the highest, {mean:0.0} µg/m³, at {worst.SensorId} ({worst.Name})."));
+        }
+    }
+
+    IEnumerable<Anomaly> Faults(DateOnly day, SensorRow sensor, int s, int hours, LocalDays target, int[] readings, bool[] flat, bool[] fault)
+    {
+        foreach (var (kind, isFault, minimum) in new[]
+        {
+            (AnomalyKinds.MissingData, (Func<int, bool>)(h => readings[s * hours + h] == 0), options.MissingHours),
+            (AnomalyKinds.Flatline, h => flat[s * hours + h], options.FlatHours),
+        })
+        {
+            for (var h = 0; h < hours;)
+            {
+                if (!isFault(h))
+                {
+                    h++;
+                    continue;
+                }
+
+                var end = h;
+                while (end < hours && isFault(end))
+                {
+                    end++;
+                }
+
+                if (end - h >= minimum)
+                {
+                    for (var i = h; i < end; i++)
+                    {
+                        fault[s * hours + i] = true;
+                    }
+
+                    var (start, stop) = (HourlyColumns.HourStart(target.FirstHour + h), HourlyColumns.HourStart(target.FirstHour + end));
+                    var what = kind == AnomalyKinds.MissingData ? "sent no readings" : "sent the same PM2.5 value all hour, every hour";
+                    yield return new Anomaly(day, Anomaly.SensorFault, [kind], (end - h) / 24.0, [sensor.SensorId], [sensor.DistrictId], [sensor.TownshipId], start, stop, null, null, null,
+                        $"{sensor.SensorId} ({sensor.Name}) {what} from {Local(start, target)} to {Local(stop, target)} ({end - h} hours).");
+                }
+
+                h = end;
+            }
+        }
+    }
+
+    IEnumerable<Anomaly> Episodes(DateOnly day, List<SensorRow> sensors, int[][] neighbours, int hours, LocalDays target, double[] values, int span, int offset, List<string>?[] kinds, string?[] evidence)
+    {
+        // Union-find over anomalous (sensor, hour) cells: the same sensor in adjacent hours, or a neighbour in the same or an adjacent hour.
+        var parent = Enumerable.Range(0, kinds.Length).ToArray();
+        int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
+        for (var s = 0; s < sensors.Count; s++)
+        {
+            for (var h = 0; h < hours; h++)
+            {
+                if (kinds[s * hours + h] is null)
+                {
+                    continue;
+                }
+
+                foreach (var o in neighbours[s].Append(s))
+                {
+                    for (var dh = -1; dh <= 1; dh++)
+                    {
+                        if (h + dh >= 0 && h + dh < hours && (o != s || dh != 0) && kinds[o * hours + h + dh] is not null)
+                        {
+                            parent[Find(s * hours + h)] = Find(o * hours + h + dh);
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var cells in Enumerable.Range(0, kinds.Length).Where(c => kinds[c] is not null).GroupBy(Find))
+        {
+            var members = cells.Select(c => (Sensor: c / hours, Hour: c % hours)).ToList();
+            var peak = members.MaxBy(m => values[m.Sensor * span + offset + m.Hour]);
+            var peakValue = values[peak.Sensor * span + offset + peak.Hour];
+            var episodeSensors = members.Select(m => sensors[m.Sensor]).DistinctBy(x => x.SensorId).OrderBy(x => x.SensorId, StringComparer.Ordinal).ToList();
+            var (first, last) = (members.Min(m => m.Hour), members.Max(m => m.Hour) + 1);
+            var (start, end) = (HourlyColumns.HourStart(target.FirstHour + first), HourlyColumns.HourStart(target.FirstHour + last));
+            var allKinds = cells.SelectMany(c => kinds[c]!).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var why = cells.Select(c => evidence[c]).FirstOrDefault(e => e is not null);
+            var detail = string.Create(CultureInfo.InvariantCulture,
+                $"{episodeSensors.Count} sensor(s) in {Few(episodeSensors.Select(x => x.TownshipId).Distinct().ToList())} from {Local(start, target)} to {Local(end, target)}; peak {peakValue:0} µg/m³ at {sensors[peak.Sensor].SensorId} ({sensors[peak.Sensor].Name}) at {Local(HourlyColumns.HourStart(target.FirstHour + peak.Hour + 1), target)}; {string.Join(", ", allKinds)}.{(why is null ? "" : $" {why}.")}");
+            yield return new Anomaly(day, Anomaly.Pollution, allKinds, peakValue / options.HourlyLimitUgm3,
+                [.. episodeSensors.Select(x => x.SensorId)], [.. episodeSensors.Select(x => x.DistrictId).Distinct()], [.. episodeSensors.Select(x => x.TownshipId).Distinct()],
+                start, end, peakValue, sensors[peak.Sensor].SensorId, HourlyColumns.HourStart(target.FirstHour + peak.Hour), detail);
+        }
+    }
+
+    static string Few(List<string> names) =>
+        names.Count <= 4 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))} and {names.Count - 3} more townships";
+
+    int[][] Neighbours(List<SensorRow> sensors)
+    {
+        var radius = options.NeighbourRadiusKm * 1000;
+        return [.. sensors.Select((a, i) => sensors.Select((b, j) => (b, j))
+            .Where(x => x.j != i && Distance(a, x.b) <= radius).Select(x => x.j).ToArray())];
+
+        static double Distance(SensorRow a, SensorRow b)
+        {
+            var (east, north) = Geo.OffsetMetres(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
+            return Math.Sqrt(east * east + north * north);
+        }
+    }
+
+    static (double Median, double Mad, int Count) Baseline(ReadOnlySpan<double> hourly)
+    {
+        var valid = new List<double>(hourly.Length);
+        foreach (var v in hourly)
+        {
+            if (!double.IsNaN(v))
+            {
+                valid.Add(v);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return (double.NaN, double.NaN, 0);
+        }
+
+        valid.Sort();
+        var median = Median([.. valid]);
+        var deviations = valid.Select(v => Math.Abs(v - median)).Order().ToArray();
+        return (median, Median(deviations), valid.Count);
+    }
+
+    static double Median(double[] sorted) => sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+
+    static string Local(DateTime utc, LocalDays days)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, days.TimeZone);
+        // The end of the day reads 24:00, not 00:00.
+        return local.TimeOfDay == TimeSpan.Zero && DateOnly.FromDateTime(local) > days.First ? "24:00" : local.ToString("HH:mm", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq anomalies</c>: a day's pollution episodes and sensor faults.</summary>
+static class AnomaliesCommand
+{
+    public static Command Create()
+    {
+        var date = new Option<DateOnly?>("--date") { Description = "Local day, yyyy-MM-dd. Default: yesterday." };
+        var command = new Command("anomalies", "Detect and list a day's pollution episodes (exceedances, spikes, sensors far above their neighbours) and sensor faults (missing data, flat lines).") { date };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            // Daily exceedances come from the daily tables, so bring them up to date first.
+            await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
+            var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(day, token);
+            Print(day, anomalies, env.Configuration.Aggregation.Zone);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static void Print(DateOnly day, IReadOnlyList<Anomaly> anomalies, TimeZoneInfo zone)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var pollution = anomalies.Where(a => a.Category == Anomaly.Pollution).ToList();
+        var faults = anomalies.Where(a => a.Category == Anomaly.SensorFault).ToList();
+        Console.WriteLine($"Anomalies on {day:yyyy-MM-dd}: {pollution.Count} pollution episode(s), {faults.Count} sensor fault(s).");
+        foreach (var (a, rank) in pollution.Select((a, i) => (a, i + 1)))
+        {
+            Console.WriteLine(string.Create(c, $"  {rank,2}. severity {a.Severity:0.00}  {Local(a.Start)}-{Local(a.End)}  {string.Join(", ", a.DistrictIds)}  peak {a.PeakUgm3:0} µg/m³  [{string.Join(", ", a.Kinds)}]"));
+            Console.WriteLine($"      {a.Detail}");
+        }
+
+        foreach (var a in faults)
+        {
+            Console.WriteLine($"  fault  {string.Join(", ", a.Kinds)}: {a.Detail}");
+        }
+
+        string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("HH:mm", c);
+    }
+}
