@@ -109,6 +109,8 @@ public static class DailyCalculator
         }
 
         var figures = new DailyFigures(level, days * areas);
+        // The 1-hour O3 maximum is averaged like the rest, but its support and validity are not stored.
+        var unused = (Reported: new bool[sensorDays.Length], Support: new short[figures.Length], Valid: new bool[figures.Length]);
         for (var d = 0; d < days; d++)
         {
             for (var a = 0; a < areas; a++)
@@ -124,9 +126,8 @@ public static class DailyCalculator
                 Average(sensorDays.Mean[(int)p], sensorDays.Valid[(int)p], sensorDays.Reported[(int)p], figures.Mean[(int)p], figures.Support[(int)p], figures.Valid[(int)p], p == Pollutant.Pm25);
             }
 
-            var none = new bool[sensorDays.Length];
             Average(sensorDays.O3EightHourMax, sensorDays.O3EightHourValid, sensorDays.Reported[(int)Pollutant.O3], figures.O3EightHourMax, figures.O3EightHourSupport, figures.O3EightHourValid, false);
-            Average(sensorDays.O3OneHourMax, sensorDays.O3EightHourValid, none, figures.O3OneHourMax, new short[figures.Length], new bool[figures.Length], false);
+            Average(sensorDays.O3OneHourMax, sensorDays.O3EightHourValid, unused.Reported, figures.O3OneHourMax, unused.Support, unused.Valid, false);
             for (var a = 0; a < areas; a++)
             {
                 figures.AssignAqi(d * areas + a, catalog);
