@@ -50,7 +50,7 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
     /// <summary>What the gateways would send: every sensor at its interval, every monitored source every 15 minutes.</summary>
     static async Task FillAsync(NpgsqlDataSource db, CityRegistry registry, DateTimeOffset start, TimeSpan duration, int seed, string silent)
     {
-        var world = new AirQualityWorld(registry, seed);
+        var world = new AirQualityWorld(registry, seed, start, duration);
         var writer = new TimeSeriesWriter(new HourlyRollup());
         await using var connection = await db.OpenConnectionAsync();
         var readings = new List<SensorReading>();

@@ -4,6 +4,7 @@ using System.Text;
 using AirQuality.Analytics;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Simulation;
+using AirQuality.Ingest.Simulation.Truth;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;
@@ -37,12 +38,15 @@ static class DemoCommand
             // The same days a year earlier first, so the year-over-year comparison has both sides.
             var lastYear = options with { Start = options.Start.AddYears(-1), Seed = options.Seed + 1, Faults = null };
             long messages;
+            var truth = new List<Incident>();
             using (Progress.Every(TimeSpan.FromSeconds(2), () => $"  sent {simulator.Sent:N0}; {counters}", token))
             {
                 foreach (var run in new[] { lastYear, options })
                 {
                     Console.WriteLine($"Simulating {run.Duration.TotalDays:0.##} day(s) from {run.Start:yyyy-MM-dd HH:mm zzz} (seed {run.Seed}) ...");
-                    await simulator.RunAsync(registry, run, token);
+                    var summary = await simulator.RunAsync(registry, run, token);
+                    await GroundTruthStore.WriteTableAsync(dataSource, GroundTruthStore.SimulationName(run), summary.Incidents, token);
+                    truth.AddRange(summary.Incidents);
                 }
 
                 messages = simulator.Sent;
@@ -67,6 +71,8 @@ static class DemoCommand
             outDir.Create();
             var dailyCsv = Path.Combine(outDir.FullName, "district-daily.csv");
             var yoyCsv = Path.Combine(outDir.FullName, "year-over-year.csv");
+            var truthCsv = Path.Combine(outDir.FullName, "incidents.csv");
+            await GroundTruthStore.WriteCsvAsync(truthCsv, truth, token);
             await File.WriteAllTextAsync(dailyCsv, ToCsv(days), token);
             await File.WriteAllTextAsync(yoyCsv, YearOverYearCommand.ToCsv(yoy), token);
             PrintDays(days);
@@ -86,6 +92,7 @@ static class DemoCommand
             Console.WriteLine("Outputs:");
             Console.WriteLine($"  district daily figures (CSV): {dailyCsv}");
             Console.WriteLine($"  year over year (CSV):         {yoyCsv}");
+            Console.WriteLine($"  ground truth, {truth.Count} incidents (CSV): {truthCsv} (and table simulation_incidents)");
             Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily; ./airq yoy");
             return 0;
         }, ct));

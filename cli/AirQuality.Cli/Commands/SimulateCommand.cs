@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Ingest.Simulation;
+using AirQuality.Ingest.Simulation.Truth;
 
 namespace AirQuality.Cli.Commands;
 
@@ -12,7 +13,9 @@ static class SimulateCommand
     {
         var simulation = new SimulationArguments();
         var registry = new Option<DirectoryInfo?>("--registry") { Description = "Registry CSV folder to take sensors from (default: the shipped infra/registry)." };
-        var command = new Command("simulate", "Publish plausible readings for every registry sensor to Kafka, at a chosen speed.") { Bootstrap, registry };
+        var truth = new Option<FileInfo?>("--truth") { Description = "CSV file for the ground truth: every incident the simulation injected (default: .airq/truth/incidents-seed<N>-<day>.csv)." };
+        var recordTruth = new Option<bool>("--record-truth") { Description = "Also file the incidents in the database's simulation_incidents table (AIRQ_DB or the private cluster)." };
+        var command = new Command("simulate", "Publish plausible readings for every registry sensor to Kafka, at a chosen speed.") { Bootstrap, registry, truth, recordTruth };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -29,10 +32,23 @@ static class SimulateCommand
             using var progress = Progress.Every(TimeSpan.FromSeconds(2), () => $"  sent {simulator.Sent:N0} messages", token);
             var summary = await simulator.RunAsync(cities, options, token);
             Console.WriteLine(SummaryText(summary));
+            var path = parse.GetValue(truth)?.FullName ?? TruthPath(options);
+            await GroundTruthStore.WriteCsvAsync(path, summary.Incidents, token);
+            Console.WriteLine($"Ground truth: {summary.Incidents.Count} incident(s) ({summary.Incidents.Count(i => i.SourceId is null)} by unregistered emitters) in {path}");
+            if (parse.GetValue(recordTruth))
+            {
+                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token, migrate: true), GroundTruthStore.SimulationName(options), summary.Incidents, token);
+                Console.WriteLine("  and in table simulation_incidents.");
+            }
+
             return summary.DeliveryFailures == 0 ? 0 : 1;
         }, ct));
         return command;
     }
+
+    /// <summary>Where a simulation's ground truth goes unless told otherwise.</summary>
+    public static string TruthPath(SimulationOptions options) =>
+        Path.Combine(".airq", "truth", $"incidents-seed{options.Seed}-{options.Start:yyyyMMdd}.csv");
 
     /// <summary>The summary a person (or a test reconciling counts) reads after a simulation.</summary>
     public static string SummaryText(SimulationSummary s) =>

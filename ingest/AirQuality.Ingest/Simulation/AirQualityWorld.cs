@@ -1,17 +1,21 @@
 using AirQuality.Contracts;
+using AirQuality.Ingest.Simulation.Physics;
+using AirQuality.Ingest.Simulation.Truth;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Ingest.Simulation;
 
 /// <summary>
-/// A plausible city's air for the walking skeleton: a regional PM2.5 background that wanders from day to day,
-/// a daily cycle (morning and evening traffic peaks, afternoon mixing), a slowly turning wind, and each
-/// registered source's plume carried to the sensors downwind of it.
+/// A city's air as untidy as a real one: a regional PM2.5 background that wanders, a daily cycle, hour-by-hour
+/// weather with Pasquill stability, and every source's Gaussian plume (<see cref="GaussianPlume"/>) carried to each
+/// sensor by the wind that sensor feels. Sources run near their usual emission and sometimes have incidents;
+/// emitters the registry does not know cause episodes of their own (<see cref="CityTruth"/>).
 /// </summary>
 /// <remarks>
-/// The plume is a ground-level Gaussian plume with neutral-stability dispersion (σy = 0.08x + 25, σz = 0.06x + 10,
-/// x the downwind distance in metres) and the source's stack height as effective height. Deterministic for a
-/// seed: one <see cref="Random"/>, advanced in a fixed order.
+/// What makes it untidy, on purpose: registry positions and emission estimates are somewhat off; dust sites send
+/// no telemetry; some stacks keep reporting their usual level during an incident; each sensor's local wind differs
+/// from the reported one; humid air inflates low-cost (micro) sensor readings. Deterministic for a seed and period:
+/// one <see cref="Random"/>, advanced in a fixed order.
 /// </remarks>
 public sealed class AirQualityWorld
 {
@@ -19,30 +23,35 @@ public sealed class AirQualityWorld
 
     readonly Random _random;
     readonly Sensor[] _sensors;
-    readonly (int Source, double Dx, double Dy, double Height, double Rate)[][] _nearby;
+    readonly int[] _monitored;
+    readonly (int Source, double Dx, double Dy)[][] _nearby;
     readonly double[] _districtFactor;
     readonly int[] _sensorDistrict;
+    readonly double[] _sensorWindOffsetDeg;
+    readonly WeatherGenerator _weatherGenerator;
+    Weather _weather;
     double _background;
-    double _windFromDeg;
-    double _windSpeed;
     long _hour = long.MinValue;
 
-    public AirQualityWorld(CityRegistry registry, int seed)
+    public AirQualityWorld(CityRegistry registry, int seed, DateTimeOffset start, TimeSpan duration)
     {
         _random = new Random(seed);
         _sensors = [.. registry.Sensors];
-        MonitoredSources = [.. registry.Sources.Where(p => p.HasTelemetry)];
+        Truth = new CityTruth(registry, _random, start, duration);
+        _monitored = [.. registry.Sources.Select((p, i) => (p, i)).Where(x => x.p.HasTelemetry).Select(x => x.i)];
+        MonitoredSources = [.. _monitored.Select(i => registry.Sources[i])];
         var districts = registry.Districts.Select(d => d.DistrictId).ToList();
-        _districtFactor = districts.Select(_ => 0.85 + 0.35 * _random.NextDouble()).ToArray();
-        _sensorDistrict = _sensors.Select(s => districts.IndexOf(s.DistrictId)).ToArray();
-        _nearby = _sensors.Select(s => registry.Sources
-            .Select((p, i) => (Source: i, Offset: Geo.OffsetMetres(p.Latitude, p.Longitude, s.Latitude, s.Longitude), Height: p.StackHeightM ?? 2, Rate: p.EstimatedPm25EmissionGS))
-            .Select(x => (x.Source, Dx: x.Offset.East, Dy: x.Offset.North, x.Height, x.Rate))
-            .Where(x => Math.Sqrt(x.Dx * x.Dx + x.Dy * x.Dy) < MaxPlumeDistanceM)
-            .ToArray()).ToArray();
+        _districtFactor = [.. districts.Select(_ => 0.85 + 0.35 * _random.NextDouble())];
+        _sensorDistrict = [.. _sensors.Select(s => districts.IndexOf(s.DistrictId))];
+        _sensorWindOffsetDeg = [.. _sensors.Select(_ => 12 * WeatherGenerator.Normal(_random))];
+        _nearby = [.. _sensors.Select(s => Enumerable.Range(0, registry.Sources.Count)
+            .Select(i => (Source: i, Offset: Geo.OffsetMetres(Truth.Latitude[i], Truth.Longitude[i], s.Latitude, s.Longitude)))
+            .Where(x => Math.Sqrt(x.Offset.East * x.Offset.East + x.Offset.North * x.Offset.North) < MaxPlumeDistanceM)
+            .Select(x => (x.Source, x.Offset.East, x.Offset.North))
+            .ToArray())];
         _background = 30 + 10 * _random.NextDouble();
-        _windFromDeg = 20 + 40 * _random.NextDouble(); // the prevailing wind along the Yangtze valley is north-easterly
-        _windSpeed = 1.5;
+        _weatherGenerator = new WeatherGenerator(_random);
+        _weather = _weatherGenerator.Next(LocalHour(start));
     }
 
     public IReadOnlyList<Sensor> Sensors => _sensors;
@@ -50,16 +59,26 @@ public sealed class AirQualityWorld
     /// <summary>The sources that send continuous emission monitoring data.</summary>
     public IReadOnlyList<PollutionSource> MonitoredSources { get; }
 
-    /// <summary>A monitored source's emission record at <paramref name="at"/>: near a steady share of its permit, running.</summary>
+    /// <summary>The true sources, emissions and incidents: the ground truth.</summary>
+    public CityTruth Truth { get; }
+
+    /// <summary>The weather of the hour last simulated.</summary>
+    public Weather Weather => _weather;
+
+    /// <summary>Monitored source <paramref name="index"/>'s emission record at <paramref name="at"/>: its flue gas follows its true emission, unless it under-reports an incident.</summary>
     public SourceTelemetry Telemetry(int index, DateTimeOffset at)
     {
+        AdvanceWeather(at);
+        var i = _monitored[index];
         var source = MonitoredSources[index];
-        double? Level(double? permitted) => permitted is { } p ? Math.Round(p * (0.45 + 0.1 * Normal()), 2) : null;
+        var (emission, incident) = Truth.Emission(i, at, LocalHour(at));
+        var ratio = incident is { UnderReported: true } ? 1 : emission / Truth.BaselineGs[i];
+        double? Level(double? permitted) => permitted is { } p ? Math.Round(p * 0.45 * ratio * (1 + 0.1 * WeatherGenerator.Normal(_random)), 2) : null;
         return new SourceTelemetry(source.SourceId, at,
-            Particulate: source.PermittedParticulateMgm3 is null ? Math.Round(0.5 + 0.2 * _random.NextDouble(), 2) : Level(source.PermittedParticulateMgm3),
+            Particulate: source.PermittedParticulateMgm3 is null ? Math.Round(0.5 * ratio, 2) : Level(source.PermittedParticulateMgm3),
             So2: Level(source.PermittedSo2Mgm3), Nox: Level(source.PermittedNoxMgm3),
-            FlueGasFlow: source.StackHeightM is { } h ? Math.Round(h * 2_000 * (0.9 + 0.2 * _random.NextDouble()), 0) : null,
-            OperatingStatus: Contracts.OperatingStatuses.Running);
+            FlueGasFlow: Truth.FlueFlowM3s[i] > 0 ? Math.Round(Truth.FlueFlowM3s[i] * 3600 * (0.9 + 0.2 * _random.NextDouble()), 0) : null,
+            OperatingStatus: OperatingStatuses.Running);
     }
 
     /// <summary>The reading sensor <paramref name="index"/> reports at <paramref name="at"/> (UTC).</summary>
@@ -67,27 +86,44 @@ public sealed class AirQualityWorld
     {
         AdvanceWeather(at);
         var sensor = _sensors[index];
-        var localHour = (at.UtcDateTime.Hour + 8 + at.UtcDateTime.Minute / 60.0) % 24; // China Standard Time, UTC+8
+        var localHour = LocalHour(at);
         var cycle = 1 + 0.22 * Math.Exp(-Math.Pow(localHour - 8.5, 2) / 4) + 0.3 * Math.Exp(-Math.Pow(localHour - 21, 2) / 6)
             - 0.25 * Math.Exp(-Math.Pow(localHour - 15, 2) / 8);
-        var plume = _nearby[index].Sum(s => Plume(s.Dx, s.Dy, s.Height, s.Rate));
+        var windFrom = _weather.WindFromDeg + _sensorWindOffsetDeg[index] + 8 * WeatherGenerator.Normal(_random);
+        var plume = 0.0;
+        foreach (var (source, dx, dy) in _nearby[index])
+        {
+            var (emission, _) = Truth.Emission(source, at, localHour);
+            plume += Plume(dx, dy, Truth.Sources[source].StackHeightM ?? 0, Truth.FlueFlowM3s[source], emission, windFrom, Truth.DustSite[source] ? 50 : 5);
+        }
+
+        foreach (var emitter in Truth.Unregistered)
+        {
+            if (at >= emitter.Start && at < emitter.End)
+            {
+                var (dx, dy) = Geo.OffsetMetres(emitter.Latitude, emitter.Longitude, sensor.Latitude, sensor.Longitude);
+                plume += Plume(dx, dy, 2, 0, emitter.EmissionGs, windFrom, 20);
+            }
+        }
+
         var micro = sensor.Kind == RegistryCodes.MicroSensor;
-        var noise = Math.Exp(Normal() * (micro ? 0.12 : 0.04));
-        var pm25 = Math.Clamp((_background * _districtFactor[_sensorDistrict[index]] * cycle + plume) * noise, 1, 1500);
-        var humidity = Math.Clamp(70 + 15 * Math.Cos((localHour - 5) * Math.PI / 12) + 5 * Normal(), 20, 100);
+        var noise = Math.Exp(WeatherGenerator.Normal(_random) * (micro ? 0.12 : 0.04));
+        // Low-cost optical sensors count water-swollen particles as PM: humid air inflates their readings.
+        var humidityBias = micro ? 1 + 0.5 * Math.Max(0, _weather.HumidityPct - 70) / 30 : 1;
+        var pm25 = Math.Clamp((_background * _districtFactor[_sensorDistrict[index]] * cycle + plume) * noise * humidityBias, 1, 1500);
         return new SensorReading(
             sensor.SensorId, at, Math.Round(pm25, 1),
-            Pm10: Math.Round(pm25 * (1.45 + 0.2 * _random.NextDouble()), 1),
+            Pm10: Math.Round(pm25 / humidityBias * (1.45 + 0.2 * _random.NextDouble()), 1),
             No2: micro ? null : Math.Round(25 + 20 * cycle * _random.NextDouble(), 1),
             So2: micro ? null : Math.Round(6 + 6 * _random.NextDouble(), 1),
             // Ozone builds in afternoon sunshine and is titrated by the traffic peaks.
             O3: micro ? null : Math.Round(Math.Max(5, 40 + 110 * Math.Exp(-Math.Pow(localHour - 15, 2) / 10) * (0.8 + 0.4 * _random.NextDouble())), 1),
             Co: micro ? null : Math.Round(0.5 + 0.4 * cycle * _random.NextDouble(), 2),
-            Temperature: Math.Round(14 + 6 * Math.Sin((localHour - 9) * Math.PI / 12) + Normal(), 1),
-            Humidity: Math.Round(humidity, 1),
-            WindSpeed: micro ? null : Math.Round(_windSpeed, 1),
-            WindDirection: micro ? null : Math.Round(_windFromDeg, 0),
-            Pressure: micro ? null : Math.Round(985 + 3 * Normal(), 1));
+            Temperature: Math.Round(_weather.TemperatureC, 1),
+            Humidity: Math.Round(_weather.HumidityPct, 1),
+            WindSpeed: micro ? null : Math.Round(Math.Max(0.1, _weather.WindSpeedMs * (1 + 0.1 * WeatherGenerator.Normal(_random))), 1),
+            WindDirection: micro ? null : Math.Round((_weather.WindFromDeg + 10 * WeatherGenerator.Normal(_random) + 360) % 360, 0),
+            Pressure: micro ? null : Math.Round(985 + 3 * WeatherGenerator.Normal(_random), 1));
     }
 
     void AdvanceWeather(DateTimeOffset at)
@@ -102,37 +138,23 @@ public sealed class AirQualityWorld
         var steps = _hour == long.MinValue ? 1 : Math.Clamp(hour - _hour, 1, 48);
         for (var i = 0; i < steps; i++)
         {
-            _background = Math.Clamp(_background + 0.9 * Normal() + 0.02 * (35 - _background), 8, 150);
-            _windFromDeg = (_windFromDeg + 12 * Normal() + 360) % 360;
-            _windSpeed = Math.Clamp(_windSpeed + 0.3 * Normal() + 0.05 * (1.6 - _windSpeed), 0.3, 8);
+            _background = Math.Clamp(_background + 0.9 * WeatherGenerator.Normal(_random) + 0.02 * (35 - _background), 8, 150);
+            _weather = _weatherGenerator.Next(LocalHour(at));
         }
 
         _hour = hour;
     }
 
-    double Plume(double dx, double dy, double height, double rateGs)
+    double Plume(double dx, double dy, double stackHeightM, double flueFlowM3s, double emissionGs, double windFromDeg, double initialSpreadM)
     {
         // Rotate into wind coordinates: x along the direction the wind blows towards.
-        var towards = (_windFromDeg + 180) * Math.PI / 180;
+        var towards = (windFromDeg + 180) * Math.PI / 180;
         var (ux, uy) = (Math.Sin(towards), Math.Cos(towards));
         var x = dx * ux + dy * uy;
-        if (x < 50)
-        {
-            return 0;
-        }
-
         var y = -dx * uy + dy * ux;
-        // Initial spreads stand for the size of a site or a stack's downwash, so ground-level sources are not points.
-        var (sy, sz) = (0.08 * x + 25, 0.06 * x + 10);
-        var gramsPerM3 = rateGs / (Math.PI * _windSpeed * sy * sz) * Math.Exp(-y * y / (2 * sy * sy)) * Math.Exp(-height * height / (2 * sz * sz));
-        return gramsPerM3 * 1e6;
+        return GaussianPlume.GroundConcentration(emissionGs, x, y, stackHeightM, flueFlowM3s, _weather.WindSpeedMs, _weather.Stability, initialSpreadM);
     }
 
-    double Normal()
-    {
-        // Box-Muller; two uniforms per call keeps the sequence simple to reason about.
-        var u1 = 1 - _random.NextDouble();
-        var u2 = _random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
+    /// <summary>China Standard Time (UTC+8), hours since local midnight.</summary>
+    static double LocalHour(DateTimeOffset at) => (at.UtcDateTime.Hour + 8 + at.UtcDateTime.Minute / 60.0) % 24;
 }

@@ -23,7 +23,7 @@ public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafka
     public async Task<SimulationSummary> RunAsync(CityRegistry registry, SimulationOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
-        var world = new AirQualityWorld(registry, options.Seed);
+        var world = new AirQualityWorld(registry, options.Seed, options.Start, options.Duration);
         var faults = new FaultInjector(options.Faults ?? FaultOptions.None, options.Seed);
         var end = options.Start + options.Duration;
         long failures = 0, readings = 0, telemetry = 0;
@@ -86,7 +86,7 @@ public sealed class GatewaySimulator(string bootstrapServers, KafkaOptions kafka
         }
 
         return new SimulationSummary(Sent, readings, telemetry, registry.Sensors.Count, options.Start, end, Interlocked.Read(ref failures),
-            faults.Malformed, faults.Duplicated, faults.Late, faults.OutOfOrder, faults.UnknownSensor);
+            faults.Malformed, faults.Duplicated, faults.Late, faults.OutOfOrder, faults.UnknownSensor, world.Truth.Incidents);
     }
 
     static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);

@@ -31,7 +31,7 @@ public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, 
 /// </summary>
 public sealed record SimulationSummary(
     long Messages, long Readings, long TelemetryRecords, int Sensors, DateTimeOffset From, DateTimeOffset To, long DeliveryFailures,
-    long Malformed, long Duplicated, long Late, long OutOfOrder, long UnknownSensor)
+    long Malformed, long Duplicated, long Late, long OutOfOrder, long UnknownSensor, IReadOnlyList<Truth.Incident> Incidents)
 {
     public long ExpectedStored => Readings + TelemetryRecords - Malformed - UnknownSensor;
 

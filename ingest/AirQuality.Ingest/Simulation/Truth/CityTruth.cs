@@ -1,0 +1,125 @@
+using AirQuality.Ingest.Simulation.Physics;
+using AirQuality.Storage.Registry;
+
+namespace AirQuality.Ingest.Simulation.Truth;
+
+/// <summary>
+/// What the simulated city is really like, as opposed to what its registry says: each source's true position and
+/// usual emission (somewhat off the registry's), its working hours, and the incidents of a period, registered or not.
+/// </summary>
+/// <remarks>Drawn once from the seed, before any reading, so the same seed and period give the same world.</remarks>
+public sealed class CityTruth
+{
+    /// <summary>Share of a monitored stack's incidents during which its own telemetry keeps showing the usual level.</summary>
+    const double UnderReportingShare = 0.4;
+
+    readonly List<Incident>[] _bySource;
+
+    public CityTruth(CityRegistry registry, Random random, DateTimeOffset start, TimeSpan duration)
+    {
+        Sources = registry.Sources;
+        var n = Sources.Count;
+        Latitude = new double[n];
+        Longitude = new double[n];
+        BaselineGs = new double[n];
+        FlueFlowM3s = new double[n];
+        DustSite = new bool[n];
+        _bySource = [.. Enumerable.Range(0, n).Select(_ => new List<Incident>())];
+        var incidents = new List<Incident>();
+        var days = Math.Max(1, duration.TotalDays);
+        for (var i = 0; i < n; i++)
+        {
+            var s = Sources[i];
+            // The registry is a little wrong: positions within a hundred metres or so, emissions within a factor of about 1.5.
+            (Latitude[i], Longitude[i]) = Geo.Move(s.Latitude, s.Longitude, Math.Abs(80 * WeatherGenerator.Normal(random)), 2 * Math.PI * random.NextDouble());
+            BaselineGs[i] = s.EstimatedPm25EmissionGS * Math.Exp(0.35 * WeatherGenerator.Normal(random));
+            FlueFlowM3s[i] = s.StackHeightM is { } h ? h * 2_000 / 3600.0 : 0;
+            DustSite[i] = s.StackHeightM is null;
+            var perDay = DustSite[i] ? 0.06 : 0.04;
+            var count = Poisson(random, perDay * days);
+            for (var k = 0; k < count; k++)
+            {
+                var begin = start + TimeSpan.FromHours(Math.Floor(random.NextDouble() * duration.TotalHours));
+                var hours = 2 + random.Next(7);
+                var incident = new Incident(s.SourceId, Incident.RegisteredSource, Latitude[i], Longitude[i], begin, begin.AddHours(hours),
+                    BaselineGs[i] * (6 + 8 * random.NextDouble()), s.HasTelemetry && random.NextDouble() < UnderReportingShare);
+                _bySource[i].Add(incident);
+                incidents.Add(incident);
+            }
+        }
+
+        // Emitters the registry does not know: open burning in the evening, catering at meal times, near the sensors.
+        var sensors = registry.Sensors;
+        var unregistered = new List<Incident>();
+        for (var day = 0; day < Math.Ceiling(days); day++)
+        {
+            for (var k = Poisson(random, 2); k > 0; k--)
+            {
+                var near = sensors[random.Next(sensors.Count)];
+                var (lat, lon) = Geo.Move(near.Latitude, near.Longitude, 300 + 1500 * random.NextDouble(), 2 * Math.PI * random.NextDouble());
+                var burning = random.NextDouble() < 0.5;
+                var localHour = burning ? 18 + random.Next(4) : (random.NextDouble() < 0.5 ? 11 : 17);
+                var begin = start.AddDays(day) + TimeSpan.FromHours(localHour);
+                var incident = new Incident(null, burning ? Incident.OpenBurning : Incident.Catering, lat, lon, begin, begin.AddHours(1 + random.Next(3)),
+                    burning ? 3 + 7 * random.NextDouble() : 1 + 3 * random.NextDouble(), false);
+                if (incident.Start < start + duration)
+                {
+                    unregistered.Add(incident);
+                    incidents.Add(incident);
+                }
+            }
+        }
+
+        Unregistered = unregistered;
+        Incidents = [.. incidents.OrderBy(x => x.Start).ThenBy(x => x.SourceId, StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<PollutionSource> Sources { get; }
+
+    /// <summary>Each registry source's true position (WGS84 degrees).</summary>
+    public double[] Latitude { get; }
+
+    public double[] Longitude { get; }
+
+    /// <summary>Each source's true usual PM2.5 emission, g/s.</summary>
+    public double[] BaselineGs { get; }
+
+    /// <summary>Flue gas flow of stacks, m³/s (0 for ground-level sites).</summary>
+    public double[] FlueFlowM3s { get; }
+
+    /// <summary>Ground-level dust sites (construction, roads, yards): working 07:00 to 19:00 local, nearly idle at night.</summary>
+    public bool[] DustSite { get; }
+
+    /// <summary>Every incident of the period, registered and not, in time order: the ground truth.</summary>
+    public IReadOnlyList<Incident> Incidents { get; }
+
+    public IReadOnlyList<Incident> Unregistered { get; }
+
+    /// <summary>Source <paramref name="i"/>'s true PM2.5 emission at <paramref name="at"/> (g/s), and the incident behind it, if any.</summary>
+    public (double EmissionGs, Incident? Incident) Emission(int i, DateTimeOffset at, double localHour)
+    {
+        foreach (var incident in _bySource[i])
+        {
+            if (at >= incident.Start && at < incident.End)
+            {
+                return (incident.EmissionGs, incident);
+            }
+        }
+
+        var working = !DustSite[i] || localHour is >= 7 and < 19;
+        return (BaselineGs[i] * (working ? 1 : 0.1), null);
+    }
+
+    static int Poisson(Random random, double mean)
+    {
+        // Knuth's method; the means here are small.
+        var (limit, k, p) = (Math.Exp(-mean), 0, 1.0);
+        do
+        {
+            k++;
+            p *= random.NextDouble();
+        }
+        while (p > limit);
+        return k - 1;
+    }
+}
