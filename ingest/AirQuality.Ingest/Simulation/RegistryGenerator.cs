@@ -97,6 +97,42 @@ public static class RegistryGenerator
 
     static readonly string[] StreetKinds = ["Road", "Road", "Avenue", "Street"];
 
+    /// <summary>No sensor closer to a source than this: monitoring sites are sited for ambient air, not at a fence.</summary>
+    const double MinSensorSourceDistanceM = 250;
+
+    /// <summary>
+    /// Moves each sensor that was placed within <see cref="MinSensorSourceDistanceM"/> of a source straight away from
+    /// it to that distance (no random draw, so the rest of the registry stays as the seed made it).
+    /// </summary>
+    static List<Sensor> KeepClearOfSources(List<Sensor> sensors, List<PollutionSource> sources)
+    {
+        var moved = new List<Sensor>(sensors.Count);
+        foreach (var sensor in sensors)
+        {
+            var (lat, lon) = (sensor.Latitude, sensor.Longitude);
+            for (var pass = 0; pass < 5; pass++)
+            {
+                var tooClose = sources
+                    .Select(p => (Source: p, Offset: Geo.OffsetMetres(p.Latitude, p.Longitude, lat, lon)))
+                    .Select(x => (x.Source, x.Offset, Distance: Math.Sqrt(x.Offset.East * x.Offset.East + x.Offset.North * x.Offset.North)))
+                    .Where(x => x.Distance < MinSensorSourceDistanceM)
+                    .OrderBy(x => x.Distance)
+                    .FirstOrDefault();
+                if (tooClose.Source is null)
+                {
+                    break;
+                }
+
+                var bearing = tooClose.Distance < 1 ? 0 : Math.Atan2(tooClose.Offset.East, tooClose.Offset.North);
+                (lat, lon) = Geo.Move(tooClose.Source.Latitude, tooClose.Source.Longitude, MinSensorSourceDistanceM + 1, bearing);
+            }
+
+            moved.Add(lat == sensor.Latitude && lon == sensor.Longitude ? sensor : sensor with { Latitude = Math.Round(lat, 6), Longitude = Math.Round(lon, 6) });
+        }
+
+        return moved;
+    }
+
     /// <summary>Generates the registry; the same <paramref name="seed"/> always gives an identical registry.</summary>
     public static CityRegistry Generate(int seed = 7)
     {
@@ -105,6 +141,7 @@ public static class RegistryGenerator
         var places = Districts.Select(d => PlaceTownships(rng, d)).ToList();
         var sensors = GenerateSensors(rng, places);
         var sources = GenerateSources(rng, places);
+        sensors = KeepClearOfSources(sensors, sources);
         var teams = Districts.Select(Team).ToList();
         var townships = places.SelectMany(p => p.Select(t => t.Township)).ToList();
         return new CityRegistry(districts, townships, sensors, sources, teams);

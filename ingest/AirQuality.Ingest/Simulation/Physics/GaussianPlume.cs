@@ -13,6 +13,7 @@ public static class GaussianPlume
 {
     const double MaxDistanceM = 20_000;
     const double Gravity = 9.81;
+    const double MinWindMs = 1;
 
     public static double GroundConcentration(double emissionGs, double x, double y, double stackHeightM, double flueFlowM3s, double windSpeed10m, StabilityClass stability, double initialSpreadM)
     {
@@ -21,7 +22,8 @@ public static class GaussianPlume
             return 0;
         }
 
-        var u = Math.Max(0.5, WindAt(Math.Max(stackHeightM, 10), windSpeed10m, stability));
+        // Urban roughness and heat keep air moving: below 1 m/s the plume formula's 1/u would run away.
+        var u = Math.Max(MinWindMs, WindAt(Math.Max(stackHeightM, 10), windSpeed10m, stability));
         var height = stackHeightM + Rise(flueFlowM3s, x, u);
         var (sy, sz) = Sigmas(x, stability);
         sy = Math.Sqrt(sy * sy + initialSpreadM * initialSpreadM);

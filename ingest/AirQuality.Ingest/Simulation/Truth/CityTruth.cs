@@ -98,16 +98,17 @@ public sealed class CityTruth
     /// <summary>Source <paramref name="i"/>'s true PM2.5 emission at <paramref name="at"/> (g/s), and the incident behind it, if any.</summary>
     public (double EmissionGs, Incident? Incident) Emission(int i, DateTimeOffset at, double localHour)
     {
+        // A dust site nearly stops outside its working hours, incident or not: the incident is the day's work gone wrong.
+        var activity = !DustSite[i] || localHour is >= 7 and < 19 ? 1 : 0.1;
         foreach (var incident in _bySource[i])
         {
             if (at >= incident.Start && at < incident.End)
             {
-                return (incident.EmissionGs, incident);
+                return (incident.EmissionGs * activity, incident);
             }
         }
 
-        var working = !DustSite[i] || localHour is >= 7 and < 19;
-        return (BaselineGs[i] * (working ? 1 : 0.1), null);
+        return (BaselineGs[i] * activity, null);
     }
 
     static int Poisson(Random random, double mean)
