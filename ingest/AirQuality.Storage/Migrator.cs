@@ -35,15 +35,21 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockKey)", new { LockKey }, cancellationToken: cancellationToken));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    integer PRIMARY KEY,
-                    name       text NOT NULL,
-                    checksum   text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                );
-                COMMENT ON TABLE schema_migrations IS 'Schema migrations applied by airq db migrate (files infra/db/NNNN_name.sql).';
-                """, cancellationToken: cancellationToken));
+            // Created only when missing: a worker's restricted login may read the table but not create anything,
+            // and CREATE TABLE IF NOT EXISTS checks the privilege before it looks.
+            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: cancellationToken)))
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version    integer PRIMARY KEY,
+                        name       text NOT NULL,
+                        checksum   text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    COMMENT ON TABLE schema_migrations IS 'Schema migrations applied by airq db migrate (files infra/db/NNNN_name.sql).';
+                    """, cancellationToken: cancellationToken));
+            }
+
             var applied = (await AppliedAsync(connection, cancellationToken)).ToDictionary(m => m.Version);
             var done = new List<Migration>();
             foreach (var migration in All)
@@ -67,7 +73,16 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
                 await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
 #pragma warning restore CA2100
                 {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    try
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                    {
+                        throw new InvalidOperationException(
+                            $"Migration {migration.Version:0000}_{migration.Name} is pending, and user '{connection.UserName}' may not apply it ({e.MessageText}). " +
+                            "Run `airq db migrate` as the schema owner first; worker and analyst logins only use the schema.", e);
+                    }
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(

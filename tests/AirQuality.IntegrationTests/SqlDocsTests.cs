@@ -11,7 +11,7 @@ using Xunit;
 
 namespace AirQuality.IntegrationTests;
 
-/// <summary>Every query in docs/sql.md runs against a database the simulator filled, and returns rows.</summary>
+/// <summary>Every query in docs/sql.md runs, as an analyst login, against a database the simulator filled, and returns rows.</summary>
 [Collection(PostgresTests.Name)]
 public sealed partial class SqlDocsTests(PostgresFixture postgres)
 {
@@ -36,7 +36,12 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);
         await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(DateOnly.FromDateTime(Day.DateTime).AddDays(1), CancellationToken.None);
 
-        await using var connection = await db.OpenConnectionAsync();
+        // As analysts run them: a login in the read-only role, so the grants are proven to cover the guide.
+        var login = $"analyst_docs_{Guid.NewGuid():N}"[..24];
+        var password = DatabaseRoles.GeneratePassword();
+        await DatabaseRoles.CreateOrUpdateLoginAsync(db, login, DatabaseRoles.Analyst, password, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres.ConnectionString(db)) { Username = login, Password = password }.ConnectionString);
+        await connection.OpenAsync();
         foreach (var (sql, i) in queries.Select((q, i) => (q, i + 1)))
         {
 #pragma warning disable CA2100 // The guide's own queries, read from the repository.

@@ -3,7 +3,7 @@ using AirQuality.Storage;
 
 namespace AirQuality.Cli.Commands;
 
-/// <summary><c>airq db migrate | info | stop</c>.</summary>
+/// <summary><c>airq db migrate | info | stop | grant-analyst | grant-worker</c>.</summary>
 static class DbCommands
 {
     public static Command Create()
@@ -63,6 +63,45 @@ static class DbCommands
         db.Subcommands.Add(migrate);
         db.Subcommands.Add(info);
         db.Subcommands.Add(stop);
+        db.Subcommands.Add(GrantAnalyst());
+        db.Subcommands.Add(GrantWorker());
         return db;
+    }
+
+    static Command GrantAnalyst()
+    {
+        var name = new Argument<string>("NAME") { Description = "The login to create (lower-case letters, digits, '_')." };
+        var command = new Command("grant-analyst", $"Create a read-only analyst login in role {DatabaseRoles.Analyst} (SELECT on the tables and views of docs/sql.md). " +
+            "Password from AIRQ_ANALYST_PASSWORD, or generated and printed once.") { name };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync((env, token) =>
+            GrantAsync(env, parse.GetValue(name)!, DatabaseRoles.Analyst, "AIRQ_ANALYST_PASSWORD", token), ct));
+        return command;
+    }
+
+    static Command GrantWorker()
+    {
+        var name = new Argument<string>("NAME") { Description = "The login to create (lower-case letters, digits, '_')." };
+        var role = new Option<string>("--role") { Description = "ingest or analytics.", Required = true };
+        role.AcceptOnlyFromAmong("ingest", "analytics");
+        var command = new Command("grant-worker", $"Create a login for a worker in role {DatabaseRoles.Ingest} or {DatabaseRoles.Analytics}. " +
+            "Password from AIRQ_WORKER_PASSWORD, or generated and printed once.") { name, role };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync((env, token) =>
+            GrantAsync(env, parse.GetValue(name)!, DatabaseRoles.Groups[parse.GetValue(role)!], "AIRQ_WORKER_PASSWORD", token), ct));
+        return command;
+    }
+
+    /// <summary>Creates (or updates) the login on the migrated database; a generated password is printed once, a given one never.</summary>
+    static async Task<int> GrantAsync(AirqEnvironment env, string name, string group, string passwordVariable, CancellationToken cancellationToken)
+    {
+        DatabaseRoles.CheckLoginName(name);
+        var given = Environment.GetEnvironmentVariable(passwordVariable);
+        var password = given is { Length: > 0 } ? given : DatabaseRoles.GeneratePassword();
+        var dataSource = await env.DatabaseAsync(cancellationToken, migrate: true);
+        var created = await DatabaseRoles.CreateOrUpdateLoginAsync(dataSource, name, group, password, cancellationToken);
+        Console.WriteLine($"{(created ? "Created" : "Updated")} login {name} in role {group}.");
+        Console.WriteLine(given is { Length: > 0 }
+            ? $"Its password is the one in {passwordVariable}."
+            : $"Its password (shown once, not stored by airq): {password}");
+        return 0;
     }
 }
