@@ -19,6 +19,8 @@ public sealed class IngestCounters
     long _lag = -1;
     long _pausedMillis;
     long _expired;
+    int _assignedPartitions;
+    int _consuming;
     readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Messages => Interlocked.Read(ref _messages);
@@ -41,6 +43,12 @@ public sealed class IngestCounters
     /// <summary>Messages the broker no longer had when the worker got to them (retention ran out): lost, and counted here.</summary>
     public long ExpiredMessages => Interlocked.Read(ref _expired);
 
+    /// <summary>Partitions currently assigned to this worker by the consumer group.</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assignedPartitions);
+
+    /// <summary>Whether the worker has subscribed and is consuming (false before it starts and once it stops): its readiness.</summary>
+    public bool Consuming => Volatile.Read(ref _consuming) == 1;
+
     /// <summary>Produce-to-commit latency of each consumed message (its Kafka timestamp to the offset commit).</summary>
     public LatencyHistogram Latency { get; } = new();
 
@@ -52,6 +60,10 @@ public sealed class IngestCounters
         Interlocked.Increment(ref _messages);
         Interlocked.Add(ref _records, records);
     }
+
+    internal void Assigned(int partitions) => Volatile.Write(ref _assignedPartitions, partitions);
+
+    internal void ConsumingChanged(bool consuming) => Volatile.Write(ref _consuming, consuming ? 1 : 0);
 
     internal void LagMeasured(long lag) => Interlocked.Exchange(ref _lag, lag);
 

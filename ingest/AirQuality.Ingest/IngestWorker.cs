@@ -58,7 +58,11 @@ public sealed class IngestWorker(
             // A partition starts where the database says this group got to, not where Kafka's commit says.
             .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions, cancellationToken))
             // Whatever was consumed from a partition must be stored before another worker takes it over.
-            .SetPartitionsRevokedHandler((_, _) => Drain())
+            .SetPartitionsRevokedHandler((_, _) =>
+            {
+                Drain();
+                counters.Assigned(0);
+            })
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
         var committer = new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time, new TimeSeriesWriter(rollup));
@@ -68,6 +72,7 @@ public sealed class IngestWorker(
         logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}.",
             $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId);
         var lagMeasured = time.GetTimestamp();
+        counters.ConsumingChanged(true);
         try
         {
             while (!cancellationToken.IsCancellationRequested && !_writer.IsCompleted)
@@ -90,6 +95,7 @@ public sealed class IngestWorker(
         }
         finally
         {
+            counters.ConsumingChanged(false);
             Shutdown(consumer);
         }
     }
@@ -107,6 +113,7 @@ public sealed class IngestWorker(
                 logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
                     $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
                 _next.Clear();
+                counters.Assigned(partitions.Count);
                 foreach (var p in partitions.Where(p => stored.ContainsKey((p.Topic, p.Partition.Value))))
                 {
                     _next[p] = stored[(p.Topic, p.Partition.Value)];

@@ -6,13 +6,18 @@ public sealed class LatencyHistogram
     const int MaxMillis = 60_000;
     readonly long[] _buckets = new long[MaxMillis + 1];
     long _count;
+    long _sumMillis;
 
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Sum of every recorded latency, in milliseconds (for a Prometheus summary's <c>_sum</c>).</summary>
+    public long SumMillis => Interlocked.Read(ref _sumMillis);
 
     public void Record(long millis)
     {
         Interlocked.Increment(ref _buckets[Math.Clamp(millis, 0, MaxMillis)]);
         Interlocked.Increment(ref _count);
+        Interlocked.Add(ref _sumMillis, Math.Max(0, millis));
     }
 
     /// <summary>The smallest latency in milliseconds that at least <paramref name="quantile"/> of the samples do not exceed; null when empty.</summary>
@@ -44,5 +49,6 @@ public sealed class LatencyHistogram
     {
         Array.Clear(_buckets);
         Interlocked.Exchange(ref _count, 0);
+        Interlocked.Exchange(ref _sumMillis, 0);
     }
 }

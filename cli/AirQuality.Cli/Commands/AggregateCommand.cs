@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AirQuality.Analytics;
+using AirQuality.Cli.Monitoring;
+using Microsoft.Extensions.Logging;
 
 namespace AirQuality.Cli.Commands;
 
@@ -12,7 +14,10 @@ static class AggregateCommand
         var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
         var rebuild = new Option<bool>("--rebuild") { Description = "With --from and --to: first recompute those days' hourly sums from the raw readings (for readings loaded other than by airq ingest)." };
         var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
-        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.") { from, to, rebuild, every };
+        var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.")
+        {
+            from, to, rebuild, every, IngestCommand.MetricsPort,
+        };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
@@ -48,6 +53,22 @@ static class AggregateCommand
                 throw new UsageException("--every must be between 1 second and 1 day.");
             }
 
+            if (parse.GetValue(IngestCommand.MetricsPort) is { } port)
+            {
+                env.Configuration.Monitoring.Port = port;
+            }
+
+            // Ready: the database answers. The scrape reads the stage's state from the database.
+            await using var health = HealthServer.Start(
+                env.Configuration.Monitoring,
+                t => WorkerMetrics.DatabaseNotReadyAsync(dataSource, t),
+                async t =>
+                {
+                    var text = new PrometheusText();
+                    await WorkerMetrics.Analytics(text, dataSource, t);
+                    return text.ToString();
+                },
+                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
             using var timer = new PeriodicTimer(interval, env.Time);
             while (await timer.WaitForNextTickAsync(token))
             {

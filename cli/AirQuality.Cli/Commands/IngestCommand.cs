@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Analytics;
+using AirQuality.Cli.Monitoring;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;
 using AirQuality.Storage.Registry;
@@ -10,11 +11,18 @@ namespace AirQuality.Cli.Commands;
 /// <summary><c>airq ingest</c>: the ingest worker, one per process, any number of processes in one consumer group.</summary>
 static class IngestCommand
 {
+    /// <summary><c>--metrics-port</c>, shared by the long-running workers.</summary>
+    public static readonly Option<int?> MetricsPort = new("--metrics-port")
+    {
+        Description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port; 0 for none. Default: Monitoring:Port (0).",
+    };
+
     public static Command Create()
     {
         var command = new Command("ingest", "Consume sensor readings from Kafka, validate them, store them and dead-letter the rest, until Ctrl+C.")
         {
             SimulateCommand.Bootstrap,
+            MetricsPort,
         };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -23,10 +31,27 @@ static class IngestCommand
                 env.Configuration.Kafka.BootstrapServers = b;
             }
 
+            if (parse.GetValue(MetricsPort) is { } port)
+            {
+                env.Configuration.Monitoring.Port = port;
+            }
+
             var counters = new IngestCounters();
             var (worker, refreshing) = await CreateWorkerAsync(env, env.KafkaBootstrap(embeddedAllowed: false), counters, token);
+            var dataSource = await env.DatabaseAsync(token);
+            // Ready: consuming (subscribed, not stopped) and the database answers. Live: the endpoint answers.
+            await using var health = HealthServer.Start(
+                env.Configuration.Monitoring,
+                async t => counters.Consuming ? await WorkerMetrics.DatabaseNotReadyAsync(dataSource, t) : "the consumer is not running",
+                _ =>
+                {
+                    var text = new PrometheusText();
+                    WorkerMetrics.Ingest(text, counters);
+                    return Task.FromResult(text.ToString());
+                },
+                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
             using var stopReporting = new CancellationTokenSource();
-            var reporter = new IngestStatusReporter(await env.DatabaseAsync(token), counters, env.Configuration.Kafka.GroupId, env.LoggerFactory.CreateLogger("AirQuality.Ingest"), env.Time);
+            var reporter = new IngestStatusReporter(dataSource, counters, env.Configuration.Kafka.GroupId, env.LoggerFactory.CreateLogger("AirQuality.Ingest"), env.Time);
             var reporting = reporter.RunAsync(stopReporting.Token);
             using var progress = Progress.Every(TimeSpan.FromSeconds(5), counters.ToString, token);
             try
