@@ -34,6 +34,18 @@ sealed class AirqConfiguration
             Kafka.BootstrapServers = bootstrap;
         }
 
+        if (root["KAFKA_SASL_PASSWORD"] is { Length: > 0 } saslPassword)
+        {
+            Kafka.SaslPassword = saslPassword;
+        }
+
+        if (root["KAFKA_SSL_KEY_PASSWORD"] is { Length: > 0 } keyPassword)
+        {
+            Kafka.SslKeyPassword = keyPassword;
+        }
+
+        Kafka.Validate();
+
         Database.Validate();
         Ingest.Validate();
         Aggregation.Validate();
@@ -58,9 +70,50 @@ sealed class AirqConfiguration
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();
 
-    public static AirqConfiguration Load() => new(new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-        .AddEnvironmentVariables("AIRQ_")
-        .Build());
+    /// <summary>Settings that are secrets: read from the environment only, refused in a file.</summary>
+    static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password"];
+
+    public static AirqConfiguration Load()
+    {
+        var files = new[] { Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json") };
+        foreach (var file in files.Distinct(StringComparer.Ordinal).Where(File.Exists))
+        {
+            RefuseSecrets(file, new ConfigurationBuilder().AddJsonFile(file, optional: false).Build());
+        }
+
+        return new(new ConfigurationBuilder()
+            .AddJsonFile(files[0], optional: true)
+            .AddJsonFile(files[1], optional: true)
+            .AddEnvironmentVariables("AIRQ_")
+            .Build());
+    }
+
+    static bool HasPassword(string connectionString)
+    {
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password is { Length: > 0 };
+        }
+        catch (ArgumentException)
+        {
+            return false; // not a connection string at all: the connection attempt reports it
+        }
+    }
+
+    /// <summary>Stops the program when a configuration file holds a password: files get copied, committed and shared.</summary>
+    static void RefuseSecrets(string file, IConfiguration fromFile)
+    {
+        var found = SecretKeys.Where(k => !string.IsNullOrEmpty(fromFile[k])).ToList();
+        if (fromFile["Database:ConnectionString"] is { Length: > 0 } connectionString && HasPassword(connectionString))
+        {
+            found.Add("Database:ConnectionString (Password=...)");
+        }
+
+        if (found.Count > 0)
+        {
+            throw new UsageException(
+                $"{file} holds a secret ({string.Join(", ", found)}). Secrets come only from environment variables: " +
+                "AIRQ_DB for the connection string, AIRQ_KAFKA_SASL_PASSWORD, AIRQ_KAFKA_SSL_KEY_PASSWORD. Remove it from the file.");
+        }
+    }
 }

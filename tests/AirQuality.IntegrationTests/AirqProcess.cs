@@ -32,9 +32,12 @@ sealed class AirqProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static AirqProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static AirqProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args) => StartIn(null, environment, args);
+
+    /// <summary>Starts <c>airq</c> in <paramref name="workingDirectory"/> (where it reads an <c>appsettings.json</c>), or the current one.</summary>
+    public static AirqProcess StartIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "airq.dll"));
         foreach (var a in args)
         {
@@ -50,9 +53,11 @@ sealed class AirqProcess : IDisposable
     }
 
     /// <summary>Runs to completion (at most a minute) and returns the exit code and everything printed.</summary>
-    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string>? environment, params string[] args) => RunIn(null, environment, args);
+
+    public static (int ExitCode, string Output) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = StartIn(workingDirectory, environment, args);
         var exit = process.WaitForExit(TimeSpan.FromMinutes(1));
         return (exit, process.Output);
     }

@@ -27,6 +27,32 @@ public sealed class CommandLineTests
         Assert.Contains("Ingest:BatchSize must be between 1 and 100,000 messages.", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ \"Kafka\": { \"SaslPassword\": \"hunter2hunter2\" } }", "Kafka:SaslPassword")]
+    [InlineData("{ \"Kafka\": { \"Client\": { \"sasl.password\": \"hunter2hunter2\" } } }", "Kafka:Client:sasl.password")]
+    [InlineData("{ \"Database\": { \"ConnectionString\": \"Host=db;Username=airq;Password=hunter2hunter2;Database=airq\" } }", "Database:ConnectionString")]
+    public void A_password_in_a_configuration_file_is_refused_with_the_environment_variable_to_use(string json, string setting)
+    {
+        var directory = Directory.CreateTempSubdirectory("airq-secret-").FullName;
+        File.WriteAllText(Path.Combine(directory, "appsettings.json"), json);
+        var (exit, output) = AirqProcess.RunIn(directory, null, "db", "info");
+        Assert.Equal(2, exit);
+        Assert.Contains(setting, output, StringComparison.Ordinal);
+        Assert.Contains("Secrets come only from environment variables", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kafka_security_settings_that_do_not_fit_together_stop_the_command_with_a_sentence()
+    {
+        var (exit, output) = Airq(new Dictionary<string, string>
+        {
+            ["AIRQ_Kafka__SecurityProtocol"] = "sasl_ssl", ["AIRQ_Kafka__SaslMechanism"] = "SCRAM-SHA-512", ["AIRQ_Kafka__SaslUsername"] = "airq",
+        }, "db", "info");
+        Assert.Equal(2, exit);
+        Assert.Contains("AIRQ_KAFKA_SASL_PASSWORD", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Simulate_without_a_broker_says_how_to_start_one()
     {

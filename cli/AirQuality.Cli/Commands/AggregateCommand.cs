@@ -70,9 +70,17 @@ static class AggregateCommand
                 },
                 env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
             using var timer = new PeriodicTimer(interval, env.Time);
-            while (await timer.WaitForNextTickAsync(token))
+            try
             {
-                await RunAsync(aggregator, token, quiet: true);
+                while (await timer.WaitForNextTickAsync(token))
+                {
+                    await RunAsync(aggregator, token, quiet: true);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // SIGTERM or Ctrl+C: a run in progress rolled back and its days stay marked for the next one.
+                Console.WriteLine("Aggregation stopped.");
             }
 
             return 0;

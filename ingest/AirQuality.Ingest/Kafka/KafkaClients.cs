@@ -3,8 +3,9 @@ using Confluent.Kafka;
 namespace AirQuality.Ingest.Kafka;
 
 /// <summary>
-/// Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>: this pipeline's defaults, then the pass-through
-/// <see cref="KafkaOptions.Client"/> settings (TLS, SASL, tuning) over them, then the few settings correctness rests on.
+/// Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>: this pipeline's defaults, then the security
+/// settings (TLS, SASL), then the pass-through <see cref="KafkaOptions.Client"/> settings over them, then the few
+/// settings correctness rests on.
 /// </summary>
 public static class KafkaClients
 {
@@ -18,7 +19,7 @@ public static class KafkaClients
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
         };
-        Apply(config, options.Client);
+        Apply(config, options);
         config.BootstrapServers = bootstrapServers;
         return config;
     }
@@ -36,7 +37,7 @@ public static class KafkaClients
             // An idle partition's fetch returns within this, which bounds the latency added at low rates.
             FetchWaitMaxMs = 50,
         };
-        Apply(config, options.Client);
+        Apply(config, options);
         config.BootstrapServers = bootstrapServers;
         config.GroupId = options.GroupId;
         // Offsets are stored by hand, only after the batch they cover is in the database (which keeps its own copy
@@ -63,9 +64,29 @@ public static class KafkaClients
         }
     }
 
-    static void Apply(ClientConfig config, IReadOnlyDictionary<string, string> settings)
+    static void Apply(ClientConfig config, KafkaOptions options)
     {
-        foreach (var (name, value) in settings)
+        options.Validate();
+        var security = new (string Name, string? Value)[]
+        {
+            ("security.protocol", options.SecurityProtocol?.ToLowerInvariant()),
+            ("sasl.mechanism", options.SaslMechanism?.ToUpperInvariant()),
+            ("sasl.username", options.SaslUsername),
+            ("sasl.password", options.SaslPassword),
+            ("ssl.ca.location", options.SslCaLocation),
+            ("ssl.certificate.location", options.SslCertificateLocation),
+            ("ssl.key.location", options.SslKeyLocation),
+            ("ssl.key.password", options.SslKeyPassword),
+        };
+        foreach (var (name, value) in security)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                config.Set(name, value);
+            }
+        }
+
+        foreach (var (name, value) in options.Client)
         {
             config.Set(name, value);
         }
