@@ -60,8 +60,68 @@ static class BenchCommand
             return 0;
         }, ct));
         bench.Subcommands.Add(ingest);
+        bench.Subcommands.Add(Scale());
         bench.Subcommands.Add(Aggregate());
         return bench;
+    }
+
+    static Command Scale()
+    {
+        var readings = new Option<long>("--readings") { Description = "Readings in the backlog each run ingests.", DefaultValueFactory = _ => 1_000_000 };
+        var processes = new Option<int>("--processes") { Description = "Runs with 1, 2, ... up to this many airq ingest processes in one consumer group.", DefaultValueFactory = _ => 2 };
+        var command = new Command("scale", "Ingest the same backlog with 1, 2, ... separate airq ingest processes in one consumer group, one run after the other: throughput against workers.")
+        {
+            readings, processes,
+        };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var count = parse.GetValue(readings);
+            var most = parse.GetValue(processes);
+            if (count is < 10_000 or > 10_000_000)
+            {
+                throw new UsageException("--readings must be between 10,000 and 10,000,000.");
+            }
+
+            if (most is < 1 or > 16)
+            {
+                throw new UsageException("--processes must be between 1 and 16.");
+            }
+
+            using var broker = env.Configuration.Kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
+            broker?.CreateTopic(Topics.SensorReadings, BenchPartitions);
+            broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
+            broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
+            var bootstrap = broker?.BootstrapServers ?? env.Configuration.Kafka.BootstrapServers!;
+            var server = await env.DatabaseAsync(token);
+            await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
+            await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, token);
+            var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
+            await new RegistryStore(scratch.DataSource).UpsertAsync(registry, token);
+            var info = await DatabaseInfo.ReadAsync(scratch.DataSource, token);
+
+            AirqEnvironment.Progress($"Producing {count:N0} readings to {Topics.SensorReadings} ({BenchPartitions} partitions) once, for every run ...");
+            await new IngestBenchmark(bootstrap, env.Configuration.Kafka, scratch.DataSource, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time)
+                .ProduceBacklogAsync(count, token);
+            var connectionString = new NpgsqlConnectionStringBuilder(env.ConnectionString!) { Database = new NpgsqlConnectionStringBuilder(scratch.DataSource.ConnectionString).Database }.ConnectionString;
+            var benchmark = new ScaleBenchmark(bootstrap, connectionString, scratch.DataSource, BenchPartitions + Topics.DefaultPartitions, AirqEnvironment.Progress);
+            var runs = new List<ScaleRun>();
+            for (var n = 1; n <= most; n++)
+            {
+                AirqEnvironment.Progress($"Run with {n} ingest process(es):");
+                runs.Add(await benchmark.RunAsync(n, count, token));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}{(broker is null ? "" : " (embedded, in this process)")}; {BenchPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine("Processes  Readings timed  Seconds  Readings/s  vs 1 process  Load average (1 min) at the end");
+            foreach (var run in runs)
+            {
+                Console.WriteLine($"{run.Processes,9}  {run.Readings,14:N0}  {run.Seconds,7:0.0}  {run.ReadingsPerSecond,10:N0}  {run.ReadingsPerSecond / runs[0].ReadingsPerSecond,11:0.00}x  {run.LoadAverage}");
+            }
+
+            return 0;
+        }, ct));
+        return command;
     }
 
     static Command Aggregate()

@@ -74,6 +74,10 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         return new IngestBenchmarkResult(readings, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99);
     }
 
+    /// <summary>Produces <paramref name="readings"/> readings as a backlog (every key new) for workers running elsewhere, such as other processes.</summary>
+    public Task ProduceBacklogAsync(long readings, CancellationToken cancellationToken) =>
+        ProduceAsync(Generate(time.GetUtcNow().AddDays(-30), 0, readings), rate: 0, cancellationToken);
+
     IngestWorker Worker(IngestCounters counters)
     {
         var validator = new MessageValidator(
