@@ -27,6 +27,8 @@ sealed partial class ScaleBenchmark(string bootstrap, string connectionString, N
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<Process, System.Collections.Concurrent.ConcurrentQueue<string>> _tails = new();
+
     public async Task<ScaleRun> RunAsync(int processes, long readings, CancellationToken cancellationToken)
     {
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
@@ -106,28 +108,39 @@ sealed partial class ScaleBenchmark(string bootstrap, string connectionString, N
         psi.Environment["AIRQ_Kafka__GroupId"] = group;
         psi.Environment["AIRQ_Monitoring__Port"] = port.ToString(CultureInfo.InvariantCulture);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start an airq ingest process.");
-        // Drained and dropped: the children print progress every 5 seconds, and a full pipe would stall them.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // Drained, keeping the last lines for an error message: a full pipe would stall the child.
+        var tail = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _tails[process] = tail;
+        void Keep(string? line)
         {
-            if (e.Data is { } line && line.Contains("error", StringComparison.OrdinalIgnoreCase))
+            if (line is null)
             {
-                progress($"  ingest {process.Id}: {line}");
+                return;
             }
-        };
+
+            tail.Enqueue(line);
+            while (tail.Count > 20 && tail.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
-    static async Task<IReadOnlyList<Dictionary<string, double>>> ScrapeAllAsync(List<int> ports, List<Process> children, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<Dictionary<string, double>>> ScrapeAllAsync(List<int> ports, List<Process> children, CancellationToken cancellationToken)
     {
         var scrapes = new List<Dictionary<string, double>>();
         foreach (var (port, child) in ports.Zip(children))
         {
             if (child.HasExited)
             {
-                throw new InvalidOperationException($"An airq ingest process exited early (code {child.ExitCode}).");
+                await child.WaitForExitAsync(cancellationToken);
+                throw new InvalidOperationException($"An airq ingest process exited early (code {child.ExitCode}); its last lines:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, _tails.TryGetValue(child, out var tail) ? tail : []));
             }
 
             try
