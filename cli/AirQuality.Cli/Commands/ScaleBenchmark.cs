@@ -7,12 +7,6 @@ using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
-/// <summary>One measurement of <see cref="ScaleBenchmark"/>: how many worker processes, and what they did.</summary>
-sealed record ScaleRun(int Processes, long Readings, double Seconds, double WallSeconds, IReadOnlyList<long> StoredPerProcess, string LoadAverage)
-{
-    public double ReadingsPerSecond => Readings / Seconds;
-}
-
 /// <summary>
 /// Ingests the same backlog with 1, 2, ... real <c>airq ingest</c> processes in one consumer group, one after the
 /// other, against the same broker and database: how throughput grows with workers on this machine.
