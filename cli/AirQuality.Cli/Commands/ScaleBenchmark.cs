@@ -32,7 +32,7 @@ sealed partial class ScaleBenchmark(string bootstrap, string connectionString, N
         }
 
         var group = $"airq-scale-{processes}-{Guid.NewGuid():N}"[..24];
-        var ports = Enumerable.Range(0, processes).Select(_ => FreePort()).ToList();
+        var ports = FreePorts(processes);
         var wall = Stopwatch.StartNew();
         var children = ports.Select(port => Start(group, port)).ToList();
         try
@@ -166,11 +166,22 @@ sealed partial class ScaleBenchmark(string bootstrap, string connectionString, N
         kill.WaitForExit();
     }
 
-    static int FreePort()
+    /// <summary>
+    /// Distinct free ports: all are held until all are chosen, since a port released at once can be handed out
+    /// again (two children on one port: the second cannot listen and exits with code 1).
+    /// </summary>
+    static List<int> FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     [GeneratedRegex(@"(?m)^([a-z_]+(?:\{[^}]*\})?) (\S+)$")]
