@@ -68,6 +68,42 @@ public sealed partial class MonitoringTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task The_analytics_worker_aggregates_on_schedule_detects_anomalies_serves_its_metrics_and_stops_on_SIGTERM()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var summary = await harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(2));
+        await harness.RunUntilSettledAsync(new AirQuality.Ingest.IngestCounters(), summary.Messages);
+        var port = FreePort();
+        using var worker = AirqProcess.Start(
+            new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(harness.Database) },
+            "aggregate", "--every", "00:00:01", "--anomalies", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
+        var url = $"http://localhost:{port}";
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        await IngestHarness.Until(async () =>
+        {
+            if (worker.HasExited || await StatusAsync($"{url}/health/ready") != HttpStatusCode.OK)
+            {
+                return worker.HasExited;
+            }
+
+            metrics = Parse(await Http.GetStringAsync($"{url}/metrics"));
+            return metrics.GetValueOrDefault("airq_aggregation_runs_total") >= 1 && worker.Output.Contains("Anomalies for ", StringComparison.Ordinal);
+        }, TimeSpan.FromMinutes(1));
+        Assert.False(worker.HasExited, worker.Output);
+
+        await using (var connection = await harness.Database.OpenConnectionAsync())
+        {
+            var finished = await connection.ExecuteScalarAsync<DateTime>("SELECT max(finished_at) FROM aggregation_runs");
+            // Microseconds in the database, a double in the scrape: equal to within a microsecond or so.
+            Assert.Equal((finished - DateTime.UnixEpoch).TotalSeconds, metrics["airq_aggregation_last_run_timestamp_seconds"], tolerance: 1e-5);
+            Assert.Equal(0, metrics["airq_aggregation_pending_hours"]);
+        }
+
+        Assert.Equal(0, worker.Terminate(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Aggregation stopped.", worker.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_scrape_follows_the_text_exposition_format()
     {
         var text = new PrometheusText()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
 using AirQuality.Cli.Monitoring;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +15,18 @@ static class AggregateCommand
         var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
         var rebuild = new Option<bool>("--rebuild") { Description = "With --from and --to: first recompute those days' hourly sums from the raw readings (for readings loaded other than by airq ingest)." };
         var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
+        var anomalies = new Option<bool>("--anomalies") { Description = "With --every: also detect the previous local day's anomalies, once a day, at the first run after midnight (and at start)." };
         var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.")
         {
-            from, to, rebuild, every, IngestCommand.MetricsPort,
+            from, to, rebuild, every, anomalies, IngestCommand.MetricsPort,
         };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
+            if (parse.GetValue(anomalies) && parse.GetValue(every) is null)
+            {
+                throw new UsageException("--anomalies goes with --every; for one day's anomalies use ./airq anomalies --date yyyy-MM-dd.");
+            }
+
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             var aggregator = new Aggregator(dataSource, env.Configuration.Aggregation, env.Time);
             if ((parse.GetValue(from), parse.GetValue(to)) is (var first, var last) && (first is not null || last is not null))
@@ -69,11 +76,26 @@ static class AggregateCommand
                     return text.ToString();
                 },
                 env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
+            var detector = parse.GetValue(anomalies) ? new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation) : null;
+            DateOnly? detected = null;
             using var timer = new PeriodicTimer(interval, env.Time);
             try
             {
-                while (await timer.WaitForNextTickAsync(token))
+                while (true)
                 {
+                    // The day is complete in the daily tables once the first run after local midnight has aggregated it.
+                    if (detector is not null && AirqCommandLine.Yesterday(env.Time) is var yesterday && detected != yesterday)
+                    {
+                        var found = await detector.RunAsync(yesterday, token);
+                        Console.WriteLine($"Anomalies for {yesterday:yyyy-MM-dd}: {found.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {found.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
+                        detected = yesterday;
+                    }
+
+                    if (!await timer.WaitForNextTickAsync(token))
+                    {
+                        break;
+                    }
+
                     await RunAsync(aggregator, token, quiet: true);
                 }
             }
