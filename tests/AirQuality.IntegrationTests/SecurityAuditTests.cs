@@ -38,7 +38,7 @@ public sealed partial class SecurityAuditTests
     };
 
     /// <summary>Fake secrets that tests use on purpose (to check they are refused or never printed), and placeholders.</summary>
-    static readonly HashSet<string> KnownFakes = new(StringComparer.Ordinal) { "", "x", "...", "check", "hunter2hunter2", "from-the-environment", "key-secret", "p" };
+    static readonly HashSet<string> KnownFakes = new(StringComparer.Ordinal) { "", "x", "...", "check", "hunter2hunter2", "from-the-environment", "key-secret", "p", "s3cret" };
 
     [Fact]
     public void Sql_text_interpolates_only_reviewed_identifiers_never_values()
@@ -293,7 +293,7 @@ public sealed partial class SecurityAuditTests
     [GeneratedRegex(@"""\s*(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|COPY|TRUNCATE|ALTER|GRANT|REVOKE)\b[^""\n]*""\s*\+\s*([A-Za-z_][A-Za-z0-9_.]*)")]
     private static partial Regex ConcatenatedSql();
 
-    [GeneratedRegex(@"Password=([^;""'\s`)]*)")]
+    [GeneratedRegex(@"Password=([^;""'\s`()]*)")]
     private static partial Regex ConnectionStringPassword();
 
     [GeneratedRegex(@"(?i)(?:password|passwd|secret)[""']?\s*[:=]\s*[""']?([^""'\s,}]+)")]
