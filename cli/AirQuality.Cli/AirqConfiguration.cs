@@ -1,5 +1,6 @@
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
@@ -22,6 +23,7 @@ sealed class AirqConfiguration
         Ingest = root.GetSection("Ingest").Get<IngestOptions>() ?? new();
         Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
         Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
+        Attribution = root.GetSection("Attribution").Get<AttributionOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
         {
             Database.ConnectionString = db;
@@ -36,6 +38,7 @@ sealed class AirqConfiguration
         Ingest.Validate();
         Aggregation.Validate();
         Anomalies.Validate();
+        Attribution.Validate();
     }
 
     public IConfiguration Root { get; }
@@ -49,6 +52,11 @@ sealed class AirqConfiguration
     public AggregationOptions Aggregation { get; }
 
     public AnomalyOptions Anomalies { get; }
+
+    public AttributionOptions Attribution { get; }
+
+    /// <summary>The model file, relative paths taken from the repository root.</summary>
+    public string ModelPath => Path.Combine(RepositoryRoot, Attribution.ModelPath);
 
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();
