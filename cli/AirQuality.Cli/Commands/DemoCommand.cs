@@ -2,10 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Reports;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Simulation.Truth;
 using AirQuality.Storage.Registry;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -16,7 +19,7 @@ static class DemoCommand
     {
         var simulation = new SimulationArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
-        var command = new Command("demo", "Simulate a day of the city and the same day a year earlier, ingest them through Kafka, aggregate, and print each district's daily figures and year-over-year change.") { output };
+        var command = new Command("demo", "Simulate a day of the city and the same day a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change and the day's anomalies, and write each team's daily report.") { output };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -89,14 +92,39 @@ static class DemoCommand
             }
 
             Console.WriteLine();
+            var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
+            AnomaliesCommand.Print(lastDay, anomalies, env.Configuration.Aggregation.Zone);
+            var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
+
+            Console.WriteLine();
             Console.WriteLine("Outputs:");
             Console.WriteLine($"  district daily figures (CSV): {dailyCsv}");
             Console.WriteLine($"  year over year (CSV):         {yoyCsv}");
+            Console.WriteLine($"  daily reports, one per team ({reports.Count}, HTML and plain text, as they would be e-mailed): {Path.Combine(outDir.FullName, "reports")}");
+            if (reports.Count > 0)
+            {
+                Console.WriteLine($"    for example {reports[0]}");
+            }
+
             Console.WriteLine($"  ground truth, {truth.Count} incidents (CSV): {truthCsv} (and table simulation_incidents)");
             Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily; ./airq yoy");
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html and team.txt; returns the HTML paths.</summary>
+    static async Task<IReadOnlyList<string>> WriteReportsAsync(NpgsqlDataSource dataSource, ReportOptions options, DateOnly day, string folder, CancellationToken cancellationToken)
+    {
+        var queries = new ReportQueries(dataSource, options.Zone);
+        var written = new List<string>();
+        foreach (var team in await queries.TeamsAsync(cancellationToken))
+        {
+            var (html, _, _) = await ReportCommand.WriteAsync(queries, team, day, Path.Combine(folder, $"{team.TeamId}.html"), cancellationToken);
+            written.Add(html);
+        }
+
+        return written;
     }
 
     static async Task WaitUntilSettledAsync(IngestCounters counters, long expected, Task ingesting, CancellationToken cancellationToken)
