@@ -21,7 +21,7 @@ public sealed class ReportOptions
         Zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone)
             ? zone
             : throw new ArgumentOutOfRangeException(nameof(timeZone), timeZone, $"Reports:TimeZone '{timeZone}' is not a time zone this machine knows; use an IANA id such as Asia/Shanghai.");
-        if (!MailAddress.TryCreate(from, out _))
+        if (!MailAddress.TryCreate(from, out var address) || address.Address != from)
         {
             throw new ArgumentOutOfRangeException(nameof(from), from, $"Reports:From '{from}' is not an e-mail address; write it as name@domain, without a display name (that is Reports:FromName).");
         }
