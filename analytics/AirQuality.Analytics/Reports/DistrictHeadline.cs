@@ -5,12 +5,12 @@ namespace AirQuality.Analytics.Reports;
 /// (1 January to the day) against the same days last year, exceedance days this year, and the last days for a chart.
 /// </summary>
 /// <remarks>
-/// Concentrations in µg/m³. <see cref="Pm25Ugm3"/> is null when the day was not aggregated; <see cref="Pm25Category"/>
+/// <see cref="Sensors"/> is the number of registered sensors in the district. Concentrations in µg/m³. <see cref="Pm25Ugm3"/> is null when the day was not aggregated; <see cref="Pm25Category"/>
 /// is the category of the PM2.5 IAQI, <see cref="AqiCategory"/> that of the day's AQI over all pollutants.
 /// <see cref="PeriodToDate"/> is the district's row of <c>year_over_year('pm25', 1 January, day)</c>.
 /// </remarks>
 public sealed record DistrictHeadline(
-    string DistrictId, string Name, string? LocalName, bool Aggregated, double? Pm25Ugm3, bool Pm25Valid, int? Pm25Iaqi, string? Pm25Category,
+    string DistrictId, string Name, string? LocalName, int Sensors, bool Aggregated, double? Pm25Ugm3, bool Pm25Valid, int? Pm25Iaqi, string? Pm25Category,
     int? Aqi, string? AqiCategory, IReadOnlyList<string> PrimaryPollutants, double? LimitUgm3, bool? ExceedsLimit,
     YearOverYear? PeriodToDate, IReadOnlyList<DailyBar> RecentDays)
 {

@@ -76,7 +76,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
     async Task<IReadOnlyList<DistrictHeadline>> HeadlinesAsync(NpgsqlConnection connection, string[] ids, DateOnly day, CancellationToken cancellationToken)
     {
         var today = (await connection.QueryAsync<HeadlineRow>(new CommandDefinition("""
-            SELECT d.district_id, d.name, d.name_local, x.day IS NOT NULL AS aggregated, x.pm25_ugm3::float8 AS pm25_ugm3, coalesce(x.pm25_valid, false) AS pm25_valid,
+            SELECT d.district_id, d.name, d.name_local, (SELECT count(*) FROM sensors s WHERE s.district_id = d.district_id)::int AS sensors, x.day IS NOT NULL AS aggregated, x.pm25_ugm3::float8 AS pm25_ugm3, coalesce(x.pm25_valid, false) AS pm25_valid,
                    x.pm25_iaqi::int AS pm25_iaqi, aqi_category(x.pm25_iaqi) AS pm25_category, x.aqi::int AS aqi, x.aqi_category, x.primary_pollutants,
                    x.pm25_limit_ugm3::float8 AS limit_ugm3, x.pm25_exceeds_limit AS exceeds_limit
             FROM districts d LEFT JOIN district_daily x ON x.district_id = d.district_id AND x.day = @day
@@ -92,7 +92,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
         var yearToDate = (await YearOverYear.QueryAsync(dataSource, Pollutant.Pm25, new DateOnly(day.Year, 1, 1), day, cancellationToken))
             .Where(y => y.Level == "district").ToDictionary(y => y.AreaId, StringComparer.Ordinal);
         return [.. today.Select(r => new DistrictHeadline(
-            r.DistrictId, r.Name, r.NameLocal, r.Aggregated, r.Pm25Ugm3, r.Pm25Valid, r.Pm25Iaqi, r.Pm25Category, r.Aqi, r.AqiCategory, r.PrimaryPollutants ?? [],
+            r.DistrictId, r.Name, r.NameLocal, r.Sensors, r.Aggregated, r.Pm25Ugm3, r.Pm25Valid, r.Pm25Iaqi, r.Pm25Category, r.Aqi, r.AqiCategory, r.PrimaryPollutants ?? [],
             r.LimitUgm3, r.ExceedsLimit, yearToDate.GetValueOrDefault(r.DistrictId),
             [.. Enumerable.Range(0, ChartDays).Select(i => day.AddDays(i + 1 - ChartDays)).Select(d => recent.TryGetValue((r.DistrictId, d), out var x)
                 ? new DailyBar(d, x.Pm25, x.Valid, x.Exceeds == true)
@@ -166,6 +166,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
         public string DistrictId { get; set; } = "";
         public string Name { get; set; } = "";
         public string? NameLocal { get; set; }
+        public int Sensors { get; set; }
         public bool Aggregated { get; set; }
         public double? Pm25Ugm3 { get; set; }
         public bool Pm25Valid { get; set; }

@@ -92,9 +92,18 @@ sealed class HeadlessChromium : IAsyncDisposable
     public Task ResizeAsync(int width, int height, double scale) =>
         SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = scale, ["mobile"] = true });
 
-    /// <summary>A PNG of the emulated screen.</summary>
-    public async Task<byte[]> ScreenshotAsync() =>
-        Convert.FromBase64String((string)(await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" }))["data"]!);
+    /// <summary>A PNG of the emulated screen, or of the part of the page from <paramref name="top"/> down <paramref name="height"/> CSS pixels.</summary>
+    public async Task<byte[]> ScreenshotAsync(int? top = null, int width = 0, int height = 0)
+    {
+        var parameters = new JsonObject { ["format"] = "png" };
+        if (top is { } y)
+        {
+            parameters["clip"] = new JsonObject { ["x"] = 0, ["y"] = y, ["width"] = width, ["height"] = height, ["scale"] = 1 };
+            parameters["captureBeyondViewport"] = true;
+        }
+
+        return Convert.FromBase64String((string)(await SendAsync("Page.captureScreenshot", parameters))["data"]!);
+    }
 
     async Task<JsonNode> SendAsync(string method, JsonObject? parameters = null, string? waitForEvent = null)
     {

@@ -3,10 +3,10 @@ namespace AirQuality.Analytics.Reports.Internal;
 /// <summary>HJ 633 AQI categories (<c>aqi_category()</c>) in words and their conventional colours.</summary>
 static class AqiCategories
 {
-    /// <summary>"Good (良)"; the code itself for an unknown one; "no category" for null.</summary>
+    /// <summary>"Good (良)"; the code itself for an unknown one; "no valid mean" for null (no IAQI without a valid day).</summary>
     public static string Label(string? category) => category switch
     {
-        null => "no category",
+        null => "no valid mean",
         "excellent" => "Excellent (优)",
         "good" => "Good (良)",
         "lightly_polluted" => "Lightly polluted (轻度污染)",

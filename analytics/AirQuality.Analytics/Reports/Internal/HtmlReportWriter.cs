@@ -85,6 +85,13 @@ static class HtmlReportWriter
 
     static void District(HtmlBuilder h, DistrictHeadline d)
     {
+        if (d.Sensors == 0)
+        {
+            SectionTitle(h, d.DisplayName);
+            Row(h, Cell).Text("No sensor is registered in this district, so nothing was measured there.").Close("td").Close("tr");
+            return;
+        }
+
         SectionTitle(h, d.DisplayName, "PM2.5, the day's mean over the district's sensors");
         Row(h, Cell);
         if (!d.Aggregated)
@@ -133,6 +140,12 @@ static class HtmlReportWriter
 
     static void Chart(HtmlBuilder h, DistrictHeadline d)
     {
+        if (d.RecentDays.All(b => b.Pm25Ugm3 is null))
+        {
+            Row(h, "padding:0 16px 12px 16px;" + Muted + Wrap).Text($"No PM2.5 daily means in the last {d.RecentDays.Count} days.").Close("td").Close("tr");
+            return;
+        }
+
         var limit = d.LimitUgm3 ?? 0;
         var top = Math.Max(d.RecentDays.Max(b => b.Pm25Ugm3 ?? 0), limit) * 1.1;
         Row(h, "padding:0 16px 12px 16px;" + Wrap)
@@ -248,7 +261,7 @@ static class HtmlReportWriter
     {
         var health = report.Health;
         SectionTitle(h, "Data health", "Readings stored against those the sensors should have sent.");
-        foreach (var c in health.Completeness)
+        foreach (var c in health.Completeness.Where(c => c.Sensors > 0))
         {
             var share = Math.Clamp((int)Math.Round(c.Share * 100), 0, 100);
             var width = Math.Max(share, 1).ToString(CultureInfo.InvariantCulture) + "%";

@@ -18,6 +18,13 @@ static class TextReportWriter
 
         foreach (var d in report.Districts)
         {
+            if (d.Sensors == 0)
+            {
+                Title(t, d.DisplayName);
+                t.AppendLine("No sensor is registered in this district, so nothing was measured there.");
+                continue;
+            }
+
             Title(t, $"{d.DisplayName}: PM2.5");
             if (!d.Aggregated)
             {
@@ -41,8 +48,14 @@ static class TextReportWriter
             }
 
             t.AppendLine(ReportFormat.PeriodToDate(d.PeriodToDate))
-                .AppendLine($"Exceedance days: {ReportFormat.ExceedanceDays(d.PeriodToDate)}.")
-                .AppendLine($"Last {d.RecentDays.Count} days (µg/m³; * not valid, ! above the limit):");
+                .AppendLine($"Exceedance days: {ReportFormat.ExceedanceDays(d.PeriodToDate)}.");
+            if (d.RecentDays.All(b => b.Pm25Ugm3 is null))
+            {
+                t.AppendLine($"No PM2.5 daily means in the last {d.RecentDays.Count} days.");
+                continue;
+            }
+
+            t.AppendLine($"Last {d.RecentDays.Count} days (µg/m³; * not valid, ! above the limit):");
             foreach (var bar in d.RecentDays)
             {
                 var value = bar.Pm25Ugm3 is { } v ? ReportFormat.Number(v) + (!bar.Valid ? "*" : bar.ExceedsLimit ? "!" : "") : "no data";
@@ -99,7 +112,7 @@ static class TextReportWriter
         }
 
         Title(t, "Data health");
-        foreach (var x in report.Health.Completeness)
+        foreach (var x in report.Health.Completeness.Where(x => x.Sensors > 0))
         {
             t.AppendLine($"{x.DisplayName}: {ReportFormat.Percent(x.Share)} complete, {x.SensorsReporting} of {x.Sensors} sensors reporting");
         }
