@@ -99,6 +99,11 @@ sealed class AirqConfiguration
             ExceptionDispatchInfo.Throw(inner);
             throw;
         }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong form ("25:00" for a time of day) fails in the binder before any check of ours.
+            throw new ArgumentOutOfRangeException(nameof(root), $"Reports: {e.Message} Write a time of day as HH:mm (07:30) and a duration as [d.]hh:mm:ss (00:00:30).");
+        }
     }
 
     public static AirqConfiguration Load() => new(new ConfigurationBuilder()
