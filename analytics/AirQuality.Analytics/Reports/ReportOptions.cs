@@ -47,8 +47,14 @@ public sealed class ReportOptions
             "Reports:MaxRetryDelay must be at least Reports:RetryDelay and at most 6 hours.");
         SendTimeout = Within(sendTimeout ?? TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30), nameof(sendTimeout),
             "Reports:SendTimeout must be between 1 second and 30 minutes.");
+        // A sender waiting between attempts must not look dead to another one.
         ClaimTimeout = Within(claimTimeout ?? TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1), nameof(claimTimeout),
             "Reports:ClaimTimeout must be between 1 minute and 1 day.");
+        if (ClaimTimeout <= MaxRetryDelay + SendTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(claimTimeout), ClaimTimeout,
+                "Reports:ClaimTimeout must be longer than Reports:MaxRetryDelay plus Reports:SendTimeout, or a sender waiting to retry would be taken for dead.");
+        }
     }
 
     /// <summary>Local time of day (in <see cref="TimeZone"/>) at which <c>airq report worker</c> sends the previous day's reports. Default 07:30.</summary>
