@@ -150,13 +150,13 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
                 mine.Sum(s => Math.Min(s.Readings, Expected(s.IntervalS))), mine.Sum(s => Expected(s.IntervalS)));
         }).ToList();
         var offline = sensors.Where(s => s.Readings == 0).OrderBy(s => s.DistrictId, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => new SensorProblem(new NamedPlace(s.Id, s.Name), s.DistrictId, Township(s.TownshipId), SensorProblem.Offline, from, to, "No readings all day."))
+            .Select(s => new SensorProblem(new NamedPlace(s.Id, s.Name), s.DistrictId, Township(s.TownshipId), [SensorProblem.Offline], from, to, "No readings all day."))
             .ToList();
         var names = sensors.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var faulty = faults.SelectMany(f => f.SensorIds.Select(id => (Fault: f, Id: id)))
             .Where(x => names.ContainsKey(x.Id) && !offline.Any(o => o.Sensor.Id == x.Id))
             .Select(x => new SensorProblem(new NamedPlace(x.Id, names[x.Id].Name), names[x.Id].DistrictId, Township(names[x.Id].TownshipId),
-                string.Join(", ", x.Fault.Kinds), x.Fault.StartedAt, x.Fault.EndedAt, x.Fault.Detail))
+                x.Fault.Kinds, x.Fault.StartedAt, x.Fault.EndedAt, x.Fault.Detail))
             .OrderBy(p => p.Sensor.Id, StringComparer.Ordinal).ThenBy(p => p.Start).ToList();
         return new DataHealth(completeness, offline, faulty);
     }

@@ -51,7 +51,8 @@ public sealed class ReportRendererTests(PostgresFixture postgres)
 
         Assert.Equal(["S5"], report.Health.Offline.Select(p => p.Sensor.Id));
         var fault = Assert.Single(report.Health.Faults);
-        Assert.Equal(("S2", "flatline"), (fault.Sensor.Id, fault.Problem));
+        Assert.Equal("S2", fault.Sensor.Id);
+        Assert.Equal(["flatline"], fault.Kinds);
         var completeness = report.Health.Completeness.Single(c => c.DistrictId == "D1");
         Assert.Equal((3, 2), (completeness.Sensors, completeness.SensorsReporting));
         Assert.Equal((288 + 1440) / (288 + 1440 + 288.0), completeness.Share, 3); // S1 and S2 complete, S5 silent

@@ -107,28 +107,27 @@ static class HtmlReportWriter
                 .Element("span", $"display:inline-block;padding:2px 8px;border-radius:10px;font-size:13px;font-weight:bold;background-color:{background};color:{foreground};",
                     AqiCategories.Label(d.Pm25Category))
                 .Close("div");
-            var facts = new List<string>();
             if (!d.Pm25Valid)
             {
-                facts.Add("Not valid: fewer than half of the district's sensors had a valid day.");
+                h.Element("p", "margin:4px 0 0 0;", "Not valid: fewer than half of the district's sensors had a valid day.");
             }
 
             if (d.LimitUgm3 is { } limit)
             {
-                facts.Add(d.ExceedsLimit == true
-                    ? $"Above the 24-hour limit of {ReportFormat.Number(limit, "0")} µg/m³: an exceedance day."
-                    : $"24-hour limit {ReportFormat.Number(limit, "0")} µg/m³.");
+                if (d.ExceedsLimit == true)
+                {
+                    h.Element("p", $"margin:4px 0 0 0;color:{Red};font-weight:bold;", $"Above the 24-hour limit of {ReportFormat.Number(limit, "0")} µg/m³: an exceedance day.");
+                }
+                else
+                {
+                    h.Element("p", "margin:4px 0 0 0;", $"24-hour limit {ReportFormat.Number(limit, "0")} µg/m³.");
+                }
             }
 
             if (d.Aqi is { } aqi)
             {
                 var primary = d.PrimaryPollutants.Count > 0 ? $", primary pollutant {string.Join(", ", d.PrimaryPollutants.Select(ReportFormat.Pollutant))}" : "";
-                facts.Add($"AQI {aqi.ToString(CultureInfo.InvariantCulture)} ({AqiCategories.Label(d.AqiCategory)}){primary}.");
-            }
-
-            foreach (var fact in facts)
-            {
-                h.Element("p", "margin:4px 0 0 0;" + (fact.StartsWith("Above", StringComparison.Ordinal) ? $"color:{Red};font-weight:bold;" : ""), fact);
+                h.Element("p", "margin:4px 0 0 0;", $"AQI {aqi.ToString(CultureInfo.InvariantCulture)} ({AqiCategories.Label(d.AqiCategory)}){primary}.");
             }
         }
 
@@ -295,7 +294,7 @@ static class HtmlReportWriter
             h.Element("div", "font-weight:bold;margin-top:6px;", $"Sensor faults ({health.Faults.Count})");
             foreach (var p in health.Faults)
             {
-                h.Element("div", "", $"{p.Sensor.Labelled} · {p.Township.DisplayName} · {ReportFormat.Kinds(p.Problem.Split(", "))} {ReportFormat.Span(p.Start, p.End, report.Day, report.Zone)}");
+                h.Element("div", "", $"{p.Sensor.Labelled} · {p.Township.DisplayName} · {ReportFormat.Kinds(p.Kinds)} {ReportFormat.Span(p.Start, p.End, report.Day, report.Zone)}");
             }
         }
 

@@ -136,7 +136,7 @@ static class TextReportWriter
             t.AppendLine(c, $"Sensor faults ({report.Health.Faults.Count}):");
             foreach (var p in report.Health.Faults)
             {
-                t.AppendLine($"   {p.Sensor.Labelled} · {p.Township.DisplayName} · {ReportFormat.Kinds(p.Problem.Split(", "))} {ReportFormat.Span(p.Start, p.End, report.Day, report.Zone)}");
+                t.AppendLine($"   {p.Sensor.Labelled} · {p.Township.DisplayName} · {ReportFormat.Kinds(p.Kinds)} {ReportFormat.Span(p.Start, p.End, report.Day, report.Zone)}");
             }
         }
 
