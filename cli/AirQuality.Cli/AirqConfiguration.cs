@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Reports;
+using AirQuality.Analytics.Attribution;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
@@ -28,6 +29,7 @@ sealed class AirqConfiguration
         Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
         Reports = BindReports(root);
         SmtpCredentials = ReportOptions.SmtpCredentials(root["SMTP_USER"], root["SMTP_PASSWORD"]);
+        Attribution = root.GetSection("Attribution").Get<AttributionOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
         {
             Database.ConnectionString = db;
@@ -43,6 +45,7 @@ sealed class AirqConfiguration
         Aggregation.Validate();
         Anomalies.Validate();
         CheckSameZone(Reports.TimeZone, Aggregation.TimeZone);
+        Attribution.Validate();
     }
 
     public IConfiguration Root { get; }
@@ -61,6 +64,10 @@ sealed class AirqConfiguration
 
     /// <summary>SMTP user and password, from <c>AIRQ_SMTP_USER</c> and <c>AIRQ_SMTP_PASSWORD</c> only; null when neither is set.</summary>
     public NetworkCredential? SmtpCredentials { get; }
+    public AttributionOptions Attribution { get; }
+
+    /// <summary>The model file, relative paths taken from the repository root.</summary>
+    public string ModelPath => Path.Combine(RepositoryRoot, Attribution.ModelPath);
 
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
 using AirQuality.Analytics.Reports;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Simulation;
@@ -19,11 +20,17 @@ static class DemoCommand
     {
         var simulation = new SimulationArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
-        var command = new Command("demo", "Simulate a day of the city and the same day a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change and the day's anomalies, and write each team's daily report.") { output };
+        var command = new Command("demo", "Simulate two days of the city and the same days a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change, detect yesterday's episodes and list the sources flagged for each next to the true culprit, and write each team's daily report.") { output };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var options = simulation.Read(parse, env.Time);
+            if (parse.GetResult(simulation.From) is null && parse.GetResult(simulation.Days) is null)
+            {
+                // Two days by default: the day before gives yesterday's spikes a baseline to stand out from.
+                options = options with { Start = options.Start.AddDays(-1), Duration = TimeSpan.FromDays(2) };
+            }
+
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
@@ -92,8 +99,12 @@ static class DemoCommand
             }
 
             Console.WriteLine();
+            var model = LogisticModel.Load(env.Configuration.ModelPath);
+            Console.WriteLine($"Detecting {lastDay:yyyy-MM-dd}'s anomalies and attributing them to sources ...");
             var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
-            AnomaliesCommand.Print(lastDay, anomalies, env.Configuration.Aggregation.Zone);
+            var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);
+            Console.WriteLine($"  {anomalies.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {anomalies.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
+            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Aggregation.Zone), limit: 12);
             var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
 
             Console.WriteLine();
@@ -107,7 +118,7 @@ static class DemoCommand
             }
 
             Console.WriteLine($"  ground truth, {truth.Count} incidents (CSV): {truthCsv} (and table simulation_incidents)");
-            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily; ./airq yoy");
+            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily, anomalies, source_flags; ./airq yoy");
             return 0;
         }, ct));
         return command;
