@@ -19,6 +19,7 @@ static class AirqCommandLine
         root.Subcommands.Add(AggregateCommand.Create());
         root.Subcommands.Add(YearOverYearCommand.Create());
         root.Subcommands.Add(AnomaliesCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(AttributeCommand.Create());
         root.Subcommands.Add(OutcomeCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
