@@ -25,7 +25,7 @@ static class DemoCommand
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var options = simulation.Read(parse, env.Time);
-            if (parse.GetResult(simulation.From) is null && parse.GetResult(simulation.Days) is null)
+            if (parse.GetResult(simulation.From) is null or { Implicit: true } && parse.GetResult(simulation.Days) is null or { Implicit: true })
             {
                 // Two days by default: the day before gives yesterday's spikes a baseline to stand out from.
                 options = options with { Start = options.Start.AddDays(-1), Duration = TimeSpan.FromDays(2) };
