@@ -1,6 +1,11 @@
+using System.Net;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Cli.Monitoring;
+using AirQuality.Analytics.Reports;
+using AirQuality.Analytics.Attribution;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
@@ -24,6 +29,9 @@ sealed class AirqConfiguration
         Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
         Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
         Monitoring = root.GetSection("Monitoring").Get<MonitoringOptions>() ?? new();
+        Reports = BindReports(root);
+        SmtpCredentials = ReportOptions.SmtpCredentials(root["SMTP_USER"], root["SMTP_PASSWORD"]);
+        Attribution = root.GetSection("Attribution").Get<AttributionOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
         {
             Database.ConnectionString = db;
@@ -51,6 +59,8 @@ sealed class AirqConfiguration
         Aggregation.Validate();
         Anomalies.Validate();
         Monitoring.Validate();
+        CheckSameZone(Reports.TimeZone, Aggregation.TimeZone);
+        Attribution.Validate();
     }
 
     public IConfiguration Root { get; }
@@ -67,11 +77,61 @@ sealed class AirqConfiguration
 
     public MonitoringOptions Monitoring { get; }
 
+    public ReportOptions Reports { get; }
+
+    /// <summary>SMTP user and password, from <c>AIRQ_SMTP_USER</c> and <c>AIRQ_SMTP_PASSWORD</c> only; null when neither is set.</summary>
+    public NetworkCredential? SmtpCredentials { get; }
+    public AttributionOptions Attribution { get; }
+
+    /// <summary>The model file, relative paths taken from the repository root.</summary>
+    public string ModelPath => Path.Combine(RepositoryRoot, Attribution.ModelPath);
+
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();
 
+    static void CheckSameZone(string reportsZone, string aggregationZone)
+    {
+        if (reportsZone != aggregationZone)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reportsZone), reportsZone,
+                $"Reports:TimeZone ({reportsZone}) must be the same as Aggregation:TimeZone ({aggregationZone}): a report's day is a day of the daily tables.");
+        }
+    }
+
+    /// <summary>Section <c>Reports</c>, with <c>AIRQ_SMTP_HOST</c> and <c>AIRQ_SMTP_PORT</c> applied last; the options check themselves as they are made.</summary>
+    static ReportOptions BindReports(IConfiguration root)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (root["SMTP_HOST"] is { Length: > 0 } host)
+        {
+            overrides["SmtpHost"] = host;
+        }
+
+        if (root["SMTP_PORT"] is { Length: > 0 } port)
+        {
+            overrides["SmtpPort"] = port;
+        }
+
+        var section = new ConfigurationBuilder().AddConfiguration(root.GetSection("Reports")).AddInMemoryCollection(overrides).Build();
+        try
+        {
+            return section.Get<ReportOptions>() ?? new ReportOptions();
+        }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentOutOfRangeException inner)
+        {
+            // The binder calls the constructor by reflection; the sentence it threw is what the user needs.
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong form ("25:00" for a time of day) fails in the binder before any check of ours.
+            throw new ArgumentOutOfRangeException(nameof(root), $"Reports: {e.Message} Write a time of day as HH:mm (07:30) and a duration as [d.]hh:mm:ss (00:00:30).");
+        }
+    }
+
     /// <summary>Settings that are secrets: read from the environment only, refused in a file.</summary>
-    static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password"];
+    static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password", "SMTP_PASSWORD"];
 
     public static AirqConfiguration Load()
     {
@@ -113,7 +173,7 @@ sealed class AirqConfiguration
         {
             throw new UsageException(
                 $"{file} holds a secret ({string.Join(", ", found)}). Secrets come only from environment variables: " +
-                "AIRQ_DB for the connection string, AIRQ_KAFKA_SASL_PASSWORD, AIRQ_KAFKA_SSL_KEY_PASSWORD. Remove it from the file.");
+                "AIRQ_DB for the connection string, AIRQ_KAFKA_SASL_PASSWORD, AIRQ_KAFKA_SSL_KEY_PASSWORD, AIRQ_SMTP_PASSWORD. Remove it from the file.");
         }
     }
 }

@@ -81,7 +81,8 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO airq_analyti
 -- airq_analyst: the tables and views of docs/sql.md, "What to query" (a test compares the two).
 GRANT SELECT ON districts, townships, sensors, pollution_sources, enforcement_teams, enforcement_team_districts,
     sensor_readings, source_telemetry, sensor_hourly, sensor_hourly_means, sensor_daily, district_daily, city_daily,
-    pm25_year_to_date, pm25_month_to_date, aq_standards, aq_iaqi_breakpoints, anomalies
+    pm25_year_to_date, pm25_month_to_date, aq_standards, aq_iaqi_breakpoints, anomalies,
+    episode_attributions, source_flags, enforcement_outcomes
     TO airq_analyst;
 GRANT EXECUTE ON FUNCTION year_over_year(text, date, date, double precision), iaqi(text, text, text, double precision),
     aqi_category(integer), aq_standard_on(date) TO airq_analyst;

@@ -13,7 +13,7 @@ public sealed class CommandLineTests
     {
         var (exit, output) = Airq(null, "--help");
         Assert.Equal(0, exit);
-        foreach (var verb in new[] { "demo", "db", "registry", "broker", "simulate", "ingest" })
+        foreach (var verb in new[] { "demo", "db", "registry", "broker", "simulate", "ingest", "report" })
         {
             Assert.Matches($@"(?m)^\s+{verb}\s+\S.*$", output);
         }
@@ -51,6 +51,18 @@ public sealed class CommandLineTests
         }, "db", "info");
         Assert.Equal(2, exit);
         Assert.Contains("AIRQ_KAFKA_SASL_PASSWORD", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_report_setting_out_of_range_stops_with_a_sentence_naming_it()
+    {
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_SMTP_PORT"] = "0" }, "report", "send", "--date", "2026-06-30");
+        Assert.Equal(2, exit);
+        Assert.Contains("Reports:SmtpPort (or AIRQ_SMTP_PORT) must be between 1 and 65,535", output, StringComparison.Ordinal);
+
+        (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_Reports__SendAt"] = "25:00" }, "report", "send", "--date", "2026-06-30");
+        Assert.Equal(2, exit);
+        Assert.Contains("Write a time of day as HH:mm", output, StringComparison.Ordinal);
     }
 
     [Fact]

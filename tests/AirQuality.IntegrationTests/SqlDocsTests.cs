@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
+using Dapper;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Storage;
@@ -11,7 +13,7 @@ using Xunit;
 
 namespace AirQuality.IntegrationTests;
 
-/// <summary>Every query in docs/sql.md runs, as an analyst login, against a database the simulator filled, and returns rows.</summary>
+/// <summary>Every query in docs/sql.md runs, as an analyst login, against a database the simulator filled (anomalies detected and attributed), and returns rows; an inspection outcome is recorded and learned from.</summary>
 [Collection(PostgresTests.Name)]
 public sealed partial class SqlDocsTests(PostgresFixture postgres)
 {
@@ -34,7 +36,11 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         }
 
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);
-        await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(DateOnly.FromDateTime(Day.DateTime).AddDays(1), CancellationToken.None);
+        var day = DateOnly.FromDateTime(Day.DateTime).AddDays(1);
+        await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(day, CancellationToken.None);
+        var model = LogisticModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var (_, attributions) = await new AttributionRunner(db, model, new AnomalyOptions(), new AggregationOptions(), new AttributionOptions()).RunAsync(day, CancellationToken.None);
+        Assert.Contains(attributions, a => a.Flags.Count > 0);
 
         // As analysts run them: a login in the read-only role, so the grants are proven to cover the guide.
         var login = $"analyst_docs_{Guid.NewGuid():N}"[..24];
@@ -50,6 +56,29 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
             await using var reader = await command.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync(), $"Query {i} of docs/sql.md returned no rows:\n{sql}");
         }
+
+        await AssertInspectionOutcomesAreKeptAndLearnedFromAsync(db, attributions.First(a => a.Flags.Count > 0));
+    }
+
+    static async Task AssertInspectionOutcomesAreKeptAndLearnedFromAsync(NpgsqlDataSource db, Attribution attribution)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var flagId = await connection.ExecuteScalarAsync<long>("SELECT flag_id FROM source_flags WHERE anomaly_id = @id AND rank = 1", new { id = attribution.Episode.AnomalyId });
+        var outcome = await OutcomeStore.RecordAsync(db, flagId, OutcomeStore.Confirmed, new DateOnly(2026, 7, 2), null, "Baghouse bypassed.", CancellationToken.None);
+        Assert.True(outcome > 0);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => OutcomeStore.RecordAsync(db, flagId + 100_000, OutcomeStore.Confirmed, new DateOnly(2026, 7, 2), null, null, CancellationToken.None));
+
+        // Re-running detection replaces the day's anomalies and flags; the outcome keeps its episode.
+        await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(attribution.Episode.Day, CancellationToken.None);
+        var kept = await connection.QuerySingleAsync<(string SourceId, string[] SensorIds, long? FlagId)>("SELECT source_id, sensor_ids, flag_id FROM enforcement_outcomes WHERE outcome_id = @outcome", new { outcome });
+        Assert.Equal(attribution.Flags[0].SourceId, kept.SourceId);
+        Assert.NotEmpty(kept.SensorIds);
+        Assert.Null(kept.FlagId);
+
+        var rows = await OutcomeLabels.LoadAsync(db, new AnomalyOptions(), new AggregationOptions(), new AttributionOptions(), CancellationToken.None);
+        var row = Assert.Single(rows);
+        Assert.True(row.Confirmed);
+        Assert.Equal(CandidateFeatures.Names.Count, row.Features.Length);
     }
 
     /// <summary>What the gateways would send: every sensor at its interval, every monitored source every 15 minutes.</summary>

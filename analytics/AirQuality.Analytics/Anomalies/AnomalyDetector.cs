@@ -16,21 +16,27 @@ namespace AirQuality.Analytics.Anomalies;
 /// A fault hour never counts as pollution: a flat-lined or silent sensor cannot be evidence of an episode. Out of
 /// range values do not reach the database at all; ingest dead-letters them with reason <c>out_of_range</c>.
 /// </remarks>
-public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions options, AggregationOptions aggregation)
+public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions options, AggregationOptions aggregation)
 {
+    /// <summary>A detector for hourly means already in memory (<see cref="Detect"/>), such as a simulated world's.</summary>
+    public AnomalyDetector(AnomalyOptions options, AggregationOptions aggregation)
+        : this(null, options, aggregation)
+    {
+    }
+
+    NpgsqlDataSource Database => dataSource ?? throw new InvalidOperationException("This detector was made without a database; use Detect on hourly means in memory.");
+
     /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
     const double MadToSigma = 1.4826;
 
     /// <summary>Baseline hours a sensor needs before its spikes are judged.</summary>
     const int MinBaselineHours = 24;
 
-    sealed record SensorRow(string SensorId, string Name, string DistrictId, string TownshipId, double Latitude, double Longitude);
-
     /// <summary>Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>.</summary>
     public async Task<IReadOnlyList<Anomaly>> RunAsync(DateOnly day, CancellationToken cancellationToken)
     {
         var anomalies = await DetectAsync(day, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM anomalies WHERE day = @day", new { day }, transaction, cancellationToken: cancellationToken));
         foreach (var a in anomalies)
@@ -50,30 +56,32 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
     }
 
     /// <summary>The anomalies stored for <paramref name="day"/>: pollution first, most severe first.</summary>
-    public static async Task<IReadOnlyList<Anomaly>> LoadAsync(NpgsqlDataSource dataSource, DateOnly day, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Anomaly>> LoadAsync(NpgsqlDataSource dataSource, DateOnly day, CancellationToken cancellationToken) =>
+        [.. (await LoadWithIdsAsync(dataSource, day, cancellationToken)).Select(x => x.Anomaly)];
+
+    /// <summary>The same, with each row's <c>anomaly_id</c>.</summary>
+    public static async Task<IReadOnlyList<(long Id, Anomaly Anomaly)>> LoadWithIdsAsync(NpgsqlDataSource dataSource, DateOnly day, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(DateTime Day, string Category, string[] Kinds, float Severity, string[] SensorIds, string[] DistrictIds, string[] TownshipIds, DateTime Start, DateTime End, float? Peak, string? PeakSensor, DateTime? PeakAt, string Detail)>(
+        var rows = await connection.QueryAsync<(long Id, DateTime Day, string Category, string[] Kinds, float Severity, string[] SensorIds, string[] DistrictIds, string[] TownshipIds, DateTime Start, DateTime End, float? Peak, string? PeakSensor, DateTime? PeakAt, string Detail)>(
             new CommandDefinition("""
-                SELECT day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail
+                SELECT anomaly_id, day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail
                 FROM anomalies WHERE day = @day ORDER BY category = 'sensor_fault', severity DESC, started_at
                 """, new { day }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new Anomaly(DateOnly.FromDateTime(r.Day), r.Category, r.Kinds, r.Severity, r.SensorIds, r.DistrictIds, r.TownshipIds,
-            r.Start, r.End, r.Peak, r.PeakSensor, r.PeakAt, r.Detail))];
+        return [.. rows.Select(r => (r.Id, new Anomaly(DateOnly.FromDateTime(r.Day), r.Category, r.Kinds, r.Severity, r.SensorIds, r.DistrictIds, r.TownshipIds,
+            r.Start, r.End, r.Peak, r.PeakSensor, r.PeakAt, r.Detail)))];
     }
 
     /// <summary>Detects without storing.</summary>
     public async Task<IReadOnlyList<Anomaly>> DetectAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        var zone = aggregation.Zone;
-        var target = new LocalDays(day, day, zone);
-        var baseline = new LocalDays(day.AddDays(-options.BaselineDays), day.AddDays(-1), zone);
+        var (target, baseline) = Window(day);
         var hours = target.Hours;
         var offset = (int)(target.FirstHour - baseline.FirstHour); // where the day starts in the value grid
         var span = offset + hours;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sensors = (await connection.QueryAsync<SensorRow>(new CommandDefinition(
+        await using var connection = await Database.OpenConnectionAsync(cancellationToken);
+        var sensors = (await connection.QueryAsync<AnomalySensor>(new CommandDefinition(
             "SELECT sensor_id, name, district_id, township_id, latitude, longitude FROM sensors ORDER BY sensor_id", cancellationToken: cancellationToken))).ToList();
         var index = sensors.Select((s, i) => (s.SensorId, i)).ToDictionary(x => x.SensorId, x => x.i, StringComparer.Ordinal);
         var n = sensors.Count;
@@ -122,6 +130,34 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
             "SELECT sensor_id, pm25_ugm3, pm25_limit_ugm3 FROM sensor_daily WHERE day = @day AND pm25_exceeds_limit", new { day }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.SensorId, r => ((double)r.Mean, (double)r.Limit), StringComparer.Ordinal);
 
+        return Detect(day, sensors, new HourlyPm25(baseline.FirstHour, span, values, readings, flat), dailyLimits);
+    }
+
+    /// <summary>The day's hours and the baseline days before them, in the configured time zone.</summary>
+    public (LocalDays Target, LocalDays Baseline) Window(DateOnly day) =>
+        (new LocalDays(day, day, aggregation.Zone), new LocalDays(day.AddDays(-options.BaselineDays), day.AddDays(-1), aggregation.Zone));
+
+    /// <summary>
+    /// Detects the anomalies of <paramref name="day"/> in hourly means already in memory (from the database, or from a
+    /// simulated world); <paramref name="dailyExceedances"/> holds the sensors whose daily mean exceeded its limit.
+    /// </summary>
+    public IReadOnlyList<Anomaly> Detect(DateOnly day, IReadOnlyList<AnomalySensor> sensorList, HourlyPm25 grid, IReadOnlyDictionary<string, (double Mean, double Limit)> dailyExceedances)
+    {
+        var (target, baseline) = Window(day);
+        var hours = target.Hours;
+        var offset = (int)(target.FirstHour - baseline.FirstHour);
+        var span = offset + hours;
+        if (grid.FirstHour != baseline.FirstHour || grid.Hours != span || grid.Sensors != sensorList.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(grid), $"The grid must cover the {options.BaselineDays} baseline days and the day itself ({span} hours from {HourlyColumns.HourStart(baseline.FirstHour):u}) for {sensorList.Count} sensors.");
+        }
+
+        var sensors = sensorList as List<AnomalySensor> ?? [.. sensorList];
+        var values = grid.Values;
+        var readings = grid.DayReadings;
+        var flat = grid.DayFlat;
+        var dailyLimits = dailyExceedances;
+        var n = sensors.Count;
         var neighbours = Neighbours(sensors);
         var anomalies = new List<Anomaly>();
         var fault = new bool[n * hours];
@@ -180,7 +216,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
     /// One row per district whose sensors' daily means exceeded the 24-hour limit: a day-long condition, so it
     /// marks no hours and joins no episode (which would chain a whole polluted district into one).
     /// </summary>
-    static IEnumerable<Anomaly> DailyExceedances(DateOnly day, List<SensorRow> sensors, Dictionary<string, (double Mean, double Limit)> exceeded, LocalDays target)
+    static IEnumerable<Anomaly> DailyExceedances(DateOnly day, List<AnomalySensor> sensors, IReadOnlyDictionary<string, (double Mean, double Limit)> exceeded, LocalDays target)
     {
         foreach (var district in sensors.Where(s => exceeded.ContainsKey(s.SensorId)).GroupBy(s => s.DistrictId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -193,7 +229,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
         }
     }
 
-    IEnumerable<Anomaly> Faults(DateOnly day, SensorRow sensor, int s, int hours, LocalDays target, int[] readings, bool[] flat, bool[] fault)
+    IEnumerable<Anomaly> Faults(DateOnly day, AnomalySensor sensor, int s, int hours, LocalDays target, int[] readings, bool[] flat, bool[] fault)
     {
         foreach (var (kind, isFault, minimum) in new[]
         {
@@ -233,7 +269,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
         }
     }
 
-    IEnumerable<Anomaly> Episodes(DateOnly day, List<SensorRow> sensors, int[][] neighbours, int hours, LocalDays target, double[] values, int span, int offset, List<string>?[] kinds, string?[] evidence)
+    IEnumerable<Anomaly> Episodes(DateOnly day, List<AnomalySensor> sensors, int[][] neighbours, int hours, LocalDays target, double[] values, int span, int offset, List<string>?[] kinds, string?[] evidence)
     {
         // Union-find over anomalous (sensor, hour) cells: the same sensor in adjacent hours, or a neighbour in the same or an adjacent hour.
         var parent = Enumerable.Range(0, kinds.Length).ToArray();
@@ -281,13 +317,13 @@ public sealed class AnomalyDetector(NpgsqlDataSource dataSource, AnomalyOptions 
     static string Few(List<string> names) =>
         names.Count <= 4 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))} and {names.Count - 3} more townships";
 
-    int[][] Neighbours(List<SensorRow> sensors)
+    int[][] Neighbours(List<AnomalySensor> sensors)
     {
         var radius = options.NeighbourRadiusKm * 1000;
         return [.. sensors.Select((a, i) => sensors.Select((b, j) => (b, j))
             .Where(x => x.j != i && Distance(a, x.b) <= radius).Select(x => x.j).ToArray())];
 
-        static double Distance(SensorRow a, SensorRow b)
+        static double Distance(AnomalySensor a, AnomalySensor b)
         {
             var (east, north) = Geo.OffsetMetres(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
             return Math.Sqrt(east * east + north * north);

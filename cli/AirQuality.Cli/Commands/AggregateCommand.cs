@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
 using AirQuality.Cli.Monitoring;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,7 @@ static class AggregateCommand
         var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
         var rebuild = new Option<bool>("--rebuild") { Description = "With --from and --to: first recompute those days' hourly sums from the raw readings (for readings loaded other than by airq ingest)." };
         var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
-        var anomalies = new Option<bool>("--anomalies") { Description = "With --every: also detect the previous local day's anomalies, once a day, at the first run after midnight (and at start)." };
+        var anomalies = new Option<bool>("--anomalies") { Description = "With --every: also detect the previous local day's anomalies and attribute them to sources (when a model is trained), once a day, at the first run after midnight (and at start)." };
         var command = new Command("aggregate", "Recompute the daily figures (sensor, district, city; means, validity, AQI, exceedances) for the days that received readings since the last run.")
         {
             from, to, rebuild, every, anomalies, IngestCommand.MetricsPort,
@@ -77,6 +78,13 @@ static class AggregateCommand
                 },
                 env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
             var detector = parse.GetValue(anomalies) ? new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation) : null;
+            // Attribution follows detection when a trained model is at hand; without one the worker says so once and goes on.
+            var model = detector is not null && File.Exists(env.Configuration.ModelPath) ? LogisticModel.Load(env.Configuration.ModelPath) : null;
+            if (detector is not null && model is null)
+            {
+                Console.WriteLine($"No attribution model at {env.Configuration.ModelPath}: episodes will not be attributed (./airq model train).");
+            }
+
             DateOnly? detected = null;
             using var timer = new PeriodicTimer(interval, env.Time);
             try
@@ -88,6 +96,12 @@ static class AggregateCommand
                     {
                         var found = await detector.RunAsync(yesterday, token);
                         Console.WriteLine($"Anomalies for {yesterday:yyyy-MM-dd}: {found.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {found.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
+                        if (model is not null)
+                        {
+                            var (_, attributed) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(yesterday, token);
+                            Console.WriteLine($"Attribution for {yesterday:yyyy-MM-dd}: {attributed.Count(a => a.Flags.Count > 0)} of {attributed.Count} episode(s) with sources flagged.");
+                        }
+
                         detected = yesterday;
                     }
 

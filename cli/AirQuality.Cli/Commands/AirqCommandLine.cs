@@ -19,6 +19,10 @@ static class AirqCommandLine
         root.Subcommands.Add(AggregateCommand.Create());
         root.Subcommands.Add(YearOverYearCommand.Create());
         root.Subcommands.Add(AnomaliesCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(AttributeCommand.Create());
+        root.Subcommands.Add(OutcomeCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -2,10 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Reports;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Simulation.Truth;
 using AirQuality.Storage.Registry;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -16,11 +20,17 @@ static class DemoCommand
     {
         var simulation = new SimulationArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
-        var command = new Command("demo", "Simulate a day of the city and the same day a year earlier, ingest them through Kafka, aggregate, and print each district's daily figures and year-over-year change.") { output };
+        var command = new Command("demo", "Simulate two days of the city and the same days a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change, detect yesterday's episodes and list the sources flagged for each next to the true culprit, and write each team's daily report.") { output };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var options = simulation.Read(parse, env.Time);
+            if (parse.GetResult(simulation.From) is null or { Implicit: true } && parse.GetResult(simulation.Days) is null or { Implicit: true })
+            {
+                // Two days by default: the day before gives yesterday's spikes a baseline to stand out from.
+                options = options with { Start = options.Start.AddDays(-1), Duration = TimeSpan.FromDays(2) };
+            }
+
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
@@ -89,14 +99,43 @@ static class DemoCommand
             }
 
             Console.WriteLine();
+            var model = LogisticModel.Load(env.Configuration.ModelPath);
+            Console.WriteLine($"Detecting {lastDay:yyyy-MM-dd}'s anomalies and attributing them to sources ...");
+            var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
+            var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);
+            Console.WriteLine($"  {anomalies.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {anomalies.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
+            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Aggregation.Zone), limit: 12);
+            var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
+
+            Console.WriteLine();
             Console.WriteLine("Outputs:");
             Console.WriteLine($"  district daily figures (CSV): {dailyCsv}");
             Console.WriteLine($"  year over year (CSV):         {yoyCsv}");
+            Console.WriteLine($"  daily reports, one per team ({reports.Count}, HTML and plain text, as they would be e-mailed): {Path.Combine(outDir.FullName, "reports")}");
+            if (reports.Count > 0)
+            {
+                Console.WriteLine($"    for example {reports[0]}");
+            }
+
             Console.WriteLine($"  ground truth, {truth.Count} incidents (CSV): {truthCsv} (and table simulation_incidents)");
-            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily; ./airq yoy");
+            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily, anomalies, source_flags; ./airq yoy");
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html and team.txt; returns the HTML paths.</summary>
+    static async Task<IReadOnlyList<string>> WriteReportsAsync(NpgsqlDataSource dataSource, ReportOptions options, DateOnly day, string folder, CancellationToken cancellationToken)
+    {
+        var queries = new ReportQueries(dataSource, options.Zone);
+        var written = new List<string>();
+        foreach (var team in await queries.TeamsAsync(cancellationToken))
+        {
+            var (html, _, _) = await ReportCommand.WriteAsync(queries, team, day, Path.Combine(folder, $"{team.TeamId}.html"), cancellationToken);
+            written.Add(html);
+        }
+
+        return written;
     }
 
     static async Task WaitUntilSettledAsync(IngestCounters counters, long expected, Task ingesting, CancellationToken cancellationToken)

@@ -62,6 +62,9 @@ public sealed class AirQualityWorld
     /// <summary>The true sources, emissions and incidents: the ground truth.</summary>
     public CityTruth Truth { get; }
 
+    /// <summary>When set, told every emitter's plume contribution to each reading: the truth attribution is scored against.</summary>
+    public IContributionSink? Contributions { get; set; }
+
     /// <summary>The weather of the hour last simulated.</summary>
     public Weather Weather => _weather;
 
@@ -94,15 +97,26 @@ public sealed class AirQualityWorld
         foreach (var (source, dx, dy) in _nearby[index])
         {
             var (emission, _) = Truth.Emission(source, at, localHour);
-            plume += Plume(dx, dy, Truth.Sources[source].StackHeightM ?? 0, Truth.FlueFlowM3s[source], emission, windFrom, Truth.DustSite[source] ? 50 : 5);
+            var c = Plume(dx, dy, Truth.Sources[source].StackHeightM ?? 0, Truth.FlueFlowM3s[source], emission, windFrom, Truth.DustSite[source] ? 50 : 5);
+            plume += c;
+            if (c > 0)
+            {
+                Contributions?.Add(index, source, at, c);
+            }
         }
 
-        foreach (var emitter in Truth.Unregistered)
+        for (var k = 0; k < Truth.Unregistered.Count; k++)
         {
+            var emitter = Truth.Unregistered[k];
             if (at >= emitter.Start && at < emitter.End)
             {
                 var (dx, dy) = Geo.OffsetMetres(emitter.Latitude, emitter.Longitude, sensor.Latitude, sensor.Longitude);
-                plume += Plume(dx, dy, 2, 0, emitter.EmissionGs, windFrom, 20);
+                var c = Plume(dx, dy, 2, 0, emitter.EmissionGs, windFrom, 20);
+                plume += c;
+                if (c > 0)
+                {
+                    Contributions?.Add(index, Truth.Sources.Count + k, at, c);
+                }
             }
         }
 

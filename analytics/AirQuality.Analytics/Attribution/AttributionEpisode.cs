@@ -1,0 +1,28 @@
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Columns;
+
+namespace AirQuality.Analytics.Attribution;
+
+/// <summary>A pollution episode as attribution sees it: sensor indices into <see cref="CityHours.Sensors"/> and hours relative to <see cref="CityHours.FirstHour"/>.</summary>
+/// <remarks><see cref="StartHour"/> inclusive, <see cref="EndHour"/> exclusive. <see cref="AnomalyId"/> is the <c>anomalies</c> row, 0 for simulated worlds.</remarks>
+public sealed record AttributionEpisode(long AnomalyId, DateOnly Day, int[] Sensors, int StartHour, int EndHour, int PeakSensor, int PeakHour)
+{
+    /// <summary>
+    /// The episode of a pollution anomaly with hours (not a district's daily exceedance, which marks a whole day),
+    /// or null when it is not one or lies outside <paramref name="city"/>'s hours.
+    /// </summary>
+    public static AttributionEpisode? From(long anomalyId, Anomaly anomaly, CityHours city)
+    {
+        if (anomaly.Category != Anomaly.Pollution || anomaly.Kinds.All(k => k == AnomalyKinds.DailyExceedance) || anomaly.PeakSensorId is null || anomaly.PeakAt is null)
+        {
+            return null;
+        }
+
+        var sensors = anomaly.SensorIds.Select(city.SensorIndex).OfType<int>().ToArray();
+        var (start, end, peakHour) = ((int)(HourlyColumns.HourOf(anomaly.Start) - city.FirstHour), (int)(HourlyColumns.HourOf(anomaly.End) - city.FirstHour),
+            (int)(HourlyColumns.HourOf(anomaly.PeakAt.Value) - city.FirstHour));
+        return city.SensorIndex(anomaly.PeakSensorId) is { } peak && sensors.Length > 0 && start >= 0 && end <= city.Hours && end > start
+            ? new AttributionEpisode(anomalyId, anomaly.Day, sensors, start, end, peak, peakHour)
+            : null;
+    }
+}

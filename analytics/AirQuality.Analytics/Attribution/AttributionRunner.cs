@@ -1,0 +1,54 @@
+using System.Text.Json;
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Storage.Registry;
+using Dapper;
+using Npgsql;
+
+namespace AirQuality.Analytics.Attribution;
+
+/// <summary>
+/// <c>airq attribute --date DAY</c>: attributes the day's stored pollution episodes and replaces that day's rows in
+/// <c>episode_attributions</c> and <c>source_flags</c>, in one transaction.
+/// </summary>
+public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionModel model, AnomalyOptions anomalies, AggregationOptions aggregation, AttributionOptions options)
+{
+    /// <summary>Attributes and stores <paramref name="day"/>'s episodes; returns them with the hours they were judged on.</summary>
+    public async Task<(CityHours City, IReadOnlyList<Attribution> Results)> RunAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var registry = await new RegistryStore(dataSource).LoadAsync(cancellationToken);
+        var window = new AnomalyDetector(dataSource, anomalies, aggregation).Window(day);
+        var hours = (int)(window.Target.FirstHour - window.Baseline.FirstHour) + window.Target.Hours;
+        var city = await CityHoursLoader.LoadAsync(dataSource, registry, window.Baseline.FirstHour, hours, cancellationToken);
+        var plume = new PlumeEstimator(city, aggregation.Zone);
+        var attributor = new Attributor(model, options);
+        var stored = await AnomalyDetector.LoadWithIdsAsync(dataSource, day, cancellationToken);
+        var results = stored.Select(x => AttributionEpisode.From(x.Id, x.Anomaly, city)).OfType<AttributionEpisode>()
+            .Select(e => attributor.Attribute(city, plume, e)).ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_flags WHERE day = @day; DELETE FROM episode_attributions WHERE day = @day;",
+            new { day }, transaction, cancellationToken: cancellationToken));
+        foreach (var a in results)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, model_version)
+                VALUES (@AnomalyId, @Day, @Verdict, @Candidates, @Summary, @Version)
+                """, new { a.Episode.AnomalyId, Day = day, a.Verdict, a.Candidates, a.Summary, model.Version }, transaction, cancellationToken: cancellationToken));
+            foreach (var f in a.Flags)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, explanation, features, model_version)
+                    VALUES (@AnomalyId, @Day, @Rank, @SourceId, @Probability, @Explanation, @Features::jsonb, @Version)
+                    """, new
+                {
+                    a.Episode.AnomalyId, Day = day, Rank = (short)f.Rank, f.SourceId, Probability = (float)f.Probability, f.Explanation,
+                    Features = JsonSerializer.Serialize(f.Features), model.Version,
+                }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (city, results);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace AirQuality.Analytics.Attribution;
+
+/// <summary>
+/// Scores every candidate source of an episode with the trained model and flags the most likely, or abstains when
+/// even the best explains the episode poorly ("likely an unregistered emitter near ...").
+/// </summary>
+public sealed class Attributor(IAttributionModel model, AttributionOptions options)
+{
+    public IAttributionModel Model => model;
+
+    public Attribution Attribute(CityHours city, PlumeEstimator plume, AttributionEpisode episode)
+    {
+        var candidates = CandidateFeatures.Compute(city, plume, episode, options);
+        var peak = city.Sensors[episode.PeakSensor];
+        var where = $"{peak.SensorId} ({peak.Name})";
+        if (candidates.Count == 0)
+        {
+            return new Attribution(episode, Attribution.NoCandidates, string.Create(CultureInfo.InvariantCulture,
+                $"No registered source within {options.SearchRadiusKm:0.#} km; likely an unregistered emitter near {where}."), 0, []);
+        }
+
+        var probabilities = candidates.Select(c => model.Probability(c.Features)).ToArray();
+        var picked = FlagSelection.Pick(probabilities, model.AbstainBelow, options.MaxFlags);
+        if (picked.Length == 0)
+        {
+            var best = Array.IndexOf(probabilities, probabilities.Max());
+            return new Attribution(episode, Attribution.UnregisteredEmitter, string.Create(CultureInfo.InvariantCulture,
+                $"No registered source explains it well (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}, below the {model.AbstainBelow:0%} needed to flag); likely an unregistered emitter near {where}."),
+                candidates.Count, []);
+        }
+
+        var flags = picked.Select((i, rank) => new SourceFlag(
+            rank + 1, candidates[i].Source, city.Sources[candidates[i].Source].SourceId, probabilities[i],
+            Explanation.Write(city, plume.Zone, episode, candidates[i], model.Contributions(candidates[i].Features)),
+            CandidateFeatures.Names.Select((n, k) => (n, k)).ToDictionary(f => f.n, f => Math.Round(candidates[i].Features[f.k], 4), StringComparer.Ordinal))).ToList();
+        var top = flags[0];
+        return new Attribution(episode, Attribution.RegisteredSource, string.Create(CultureInfo.InvariantCulture,
+            $"Most likely {top.SourceId} ({city.Sources[top.Source].Name}) at {top.Probability:0%}; {flags.Count} source(s) flagged of {candidates.Count} within {options.SearchRadiusKm:0.#} km."),
+            candidates.Count, flags);
+    }
+}

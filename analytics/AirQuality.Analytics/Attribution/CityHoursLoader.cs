@@ -1,0 +1,60 @@
+using AirQuality.Analytics.Columns;
+using AirQuality.Storage.Registry;
+using Dapper;
+using Npgsql;
+
+namespace AirQuality.Analytics.Attribution;
+
+/// <summary>Reads <see cref="CityHours"/> from the database: valid hourly means, the stations' hourly wind, and sources' hourly particulate.</summary>
+public static class CityHoursLoader
+{
+    public static async Task<CityHours> LoadAsync(NpgsqlDataSource dataSource, CityRegistry registry, long firstHour, int hours, CancellationToken cancellationToken)
+    {
+        var city = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
+        var (from, to) = (HourlyColumns.HourStart(firstHour), HourlyColumns.HourStart(firstHour + hours));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var means = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Pm25Valid, float? Pm10, bool Pm10Valid)>(new CommandDefinition(
+            "SELECT sensor_id, hour_start, pm25_ugm3, pm25_valid, pm10_ugm3, pm10_valid FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to",
+            new { from, to }, cancellationToken: cancellationToken));
+        foreach (var m in means)
+        {
+            if (city.SensorIndex(m.SensorId) is { } s)
+            {
+                var h = (int)(HourlyColumns.HourOf(m.Hour) - firstHour);
+                city.Pm25[s * hours + h] = m.Pm25Valid && m.Pm25 is { } a ? a : double.NaN;
+                city.Pm10[s * hours + h] = m.Pm10Valid && m.Pm10 is { } b ? b : double.NaN;
+            }
+        }
+
+        // The city's wind each hour: the vector mean over every station that measured it.
+        var winds = await connection.QueryAsync<(DateTime Hour, double East, double North, double Speed)>(new CommandDefinition("""
+            SELECT date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
+                   avg(wind_speed_ms * sin(radians(wind_direction_deg))), avg(wind_speed_ms * cos(radians(wind_direction_deg))), avg(wind_speed_ms)
+            FROM sensor_readings
+            WHERE observed_at > @from AND observed_at <= @to AND wind_speed_ms IS NOT NULL AND wind_direction_deg IS NOT NULL
+            GROUP BY 1
+            """, new { from, to }, cancellationToken: cancellationToken));
+        foreach (var w in winds)
+        {
+            var h = (int)(HourlyColumns.HourOf(w.Hour) - firstHour);
+            city.WindSpeedMs[h] = w.Speed;
+            city.WindFromDeg[h] = (Math.Atan2(w.East, w.North) * 180 / Math.PI + 360) % 360;
+        }
+
+        var telemetry = await connection.QueryAsync<(string SourceId, DateTime Hour, double Particulate)>(new CommandDefinition("""
+            SELECT source_id, date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start, avg(particulate_mgm3)
+            FROM source_telemetry
+            WHERE observed_at > @from AND observed_at <= @to AND particulate_mgm3 IS NOT NULL
+            GROUP BY 1, 2
+            """, new { from, to }, cancellationToken: cancellationToken));
+        foreach (var t in telemetry)
+        {
+            if (city.SourceIndex(t.SourceId) is { } j)
+            {
+                city.Particulate[j * hours + (int)(HourlyColumns.HourOf(t.Hour) - firstHour)] = t.Particulate;
+            }
+        }
+
+        return city;
+    }
+}

@@ -1,0 +1,181 @@
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Ingest.Simulation;
+using AirQuality.Ingest.Simulation.Truth;
+using AirQuality.Storage.Registry;
+
+namespace AirQuality.Analytics.Attribution.Evaluation;
+
+/// <summary>
+/// A simulated world run in memory at hourly resolution for training and scoring attribution: what the city would
+/// have measured (<see cref="Hours"/>), and what really happened (<see cref="Truth"/>, each emitter's contribution to
+/// each sensor-hour).
+/// </summary>
+/// <remarks>
+/// The same <see cref="AirQualityWorld"/> as <c>airq simulate</c>, sampled every <c>step</c> instead of at each sensor's
+/// reporting interval, and averaged into hourly means the way <c>sensor_hourly</c> does (an hour holds readings in
+/// (start, start + 1 h]); the Kafka and database path is left out because thousands of simulated days are needed.
+/// </remarks>
+public sealed class SimulatedCity : IContributionSink
+{
+    /// <summary>Contributions below this per reading are not kept, µg/m³: far too small to decide an episode.</summary>
+    const double KeepUgm3 = 0.2;
+
+    readonly Dictionary<long, Dictionary<int, double>> _contributions = [];
+    readonly long _firstHour;
+    readonly int _samplesPerHour;
+
+    SimulatedCity(CityRegistry registry, AirQualityWorld world, long firstHour, int hours, int samplesPerHour)
+    {
+        Registry = registry;
+        World = world;
+        _firstHour = firstHour;
+        _samplesPerHour = samplesPerHour;
+        Hours = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
+    }
+
+    public CityRegistry Registry { get; }
+
+    public AirQualityWorld World { get; }
+
+    public CityTruth Truth => World.Truth;
+
+    public CityHours Hours { get; }
+
+    /// <summary>Which seed and period, for the model file and reports.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Simulates from local midnight of <paramref name="firstDay"/> for <paramref name="days"/> days, sampling every <paramref name="step"/>.</summary>
+    public static SimulatedCity Run(CityRegistry registry, int seed, DateOnly firstDay, int days, TimeZoneInfo zone, TimeSpan step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        if (step <= TimeSpan.Zero || TimeSpan.FromHours(1).Ticks % step.Ticks != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "The sampling step must divide an hour.");
+        }
+
+        var startUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.ToDateTime(TimeOnly.MinValue), zone);
+        var endUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.AddDays(days).ToDateTime(TimeOnly.MinValue), zone);
+        var start = new DateTimeOffset(startUtc, TimeSpan.Zero);
+        var world = new AirQualityWorld(registry, seed, start, endUtc - startUtc);
+        var firstHour = (startUtc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
+        var hours = (int)((endUtc - startUtc).Ticks / TimeSpan.TicksPerHour);
+        var samplesPerHour = (int)(TimeSpan.FromHours(1).Ticks / step.Ticks);
+        var city = new SimulatedCity(registry, world, firstHour, hours, samplesPerHour) { Name = $"seed {seed}, {firstDay:yyyy-MM-dd} + {days} days" };
+        world.Contributions = city;
+        city.Simulate(start, hours, step);
+        return city;
+    }
+
+    /// <summary>Each emitter's mean contribution to sensor <paramref name="s"/> in <paramref name="hour"/>, µg/m³ (see <see cref="IContributionSink"/> for emitter numbers).</summary>
+    public IReadOnlyDictionary<int, double> Contributions(int s, int hour) =>
+        _contributions.TryGetValue((long)s * Hours.Hours + hour, out var c) ? c : Empty;
+
+    static readonly Dictionary<int, double> Empty = [];
+
+    /// <summary>The detector's input for <paramref name="day"/>, cut from the simulated hours (every hour complete, no flat lines).</summary>
+    public HourlyPm25 Grid(AnomalyDetector detector, DateOnly day)
+    {
+        var (target, baseline) = detector.Window(day);
+        var offset = (int)(baseline.FirstHour - Hours.FirstHour);
+        var span = (int)(target.FirstHour - baseline.FirstHour) + target.Hours;
+        if (offset < 0 || offset + span > Hours.Hours)
+        {
+            throw new ArgumentOutOfRangeException(nameof(day), day, "The simulated period does not cover that day and its baseline days.");
+        }
+
+        var n = Hours.Sensors.Count;
+        var values = new double[n * span];
+        for (var s = 0; s < n; s++)
+        {
+            Array.Copy(Hours.Pm25, s * Hours.Hours + offset, values, s * span, span);
+        }
+
+        var readings = new int[n * target.Hours];
+        Array.Fill(readings, _samplesPerHour);
+        return new HourlyPm25(baseline.FirstHour, span, values, readings, new bool[n * target.Hours]);
+    }
+
+    void IContributionSink.Add(int sensor, int emitter, DateTimeOffset at, double ugm3)
+    {
+        if (ugm3 < KeepUgm3)
+        {
+            return;
+        }
+
+        var hour = (int)(HourOf(at) - _firstHour);
+        var key = (long)sensor * Hours.Hours + hour;
+        if (!_contributions.TryGetValue(key, out var cell))
+        {
+            _contributions[key] = cell = [];
+        }
+
+        cell[emitter] = cell.GetValueOrDefault(emitter) + ugm3 / _samplesPerHour;
+    }
+
+    void Simulate(DateTimeOffset start, int hours, TimeSpan step)
+    {
+        var sensors = Registry.Sensors;
+        var n = sensors.Count;
+        var pm25 = new double[n];
+        var pm10 = new double[n];
+        var monitored = World.MonitoredSources.Select(s => Hours.SourceIndex(s.SourceId)!.Value).ToArray();
+        var particulate = new double[monitored.Length];
+        var particulateCount = new int[monitored.Length];
+        for (var h = 0; h < hours; h++)
+        {
+            Array.Clear(pm25);
+            Array.Clear(pm10);
+            Array.Clear(particulate);
+            Array.Clear(particulateCount);
+            var (east, north, speed, winds) = (0.0, 0.0, 0.0, 0);
+            for (var k = 1; k <= _samplesPerHour; k++)
+            {
+                var at = start + TimeSpan.FromHours(h) + step * k;
+                for (var s = 0; s < n; s++)
+                {
+                    var r = World.Reading(s, at);
+                    pm25[s] += r.Pm25 ?? 0;
+                    pm10[s] += r.Pm10 ?? 0;
+                    if (r.WindSpeed is { } u && r.WindDirection is { } d)
+                    {
+                        east += u * Math.Sin(d * Math.PI / 180);
+                        north += u * Math.Cos(d * Math.PI / 180);
+                        speed += u;
+                        winds++;
+                    }
+                }
+
+                for (var m = 0; m < monitored.Length; m++)
+                {
+                    if (World.Telemetry(m, at).Particulate is { } p)
+                    {
+                        particulate[m] += p;
+                        particulateCount[m]++;
+                    }
+                }
+            }
+
+            for (var s = 0; s < n; s++)
+            {
+                Hours.Pm25[s * hours + h] = pm25[s] / _samplesPerHour;
+                Hours.Pm10[s * hours + h] = pm10[s] / _samplesPerHour;
+            }
+
+            if (winds > 0)
+            {
+                Hours.WindSpeedMs[h] = speed / winds;
+                Hours.WindFromDeg[h] = (Math.Atan2(east, north) * 180 / Math.PI + 360) % 360;
+            }
+
+            for (var m = 0; m < monitored.Length; m++)
+            {
+                if (particulateCount[m] > 0)
+                {
+                    Hours.Particulate[monitored[m] * hours + h] = particulate[m] / particulateCount[m];
+                }
+            }
+        }
+    }
+
+    static long HourOf(DateTimeOffset at) => (at.UtcTicks - 1 - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
+}

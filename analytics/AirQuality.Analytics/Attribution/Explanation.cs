@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace AirQuality.Analytics.Attribution;
+
+/// <summary>
+/// The reason for a flag in words a person can check: where the source lies from the sensors and how the wind ran,
+/// then the evidence that pushed its probability up most (telemetry, plume model, which sensors rose).
+/// </summary>
+public static class Explanation
+{
+    static readonly string[] Compass = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+
+    public static string Write(CityHours city, TimeZoneInfo zone, AttributionEpisode episode, Candidate candidate, IReadOnlyList<(string Feature, double LogOdds)> contributions)
+    {
+        var f = candidate.Facts;
+        var peak = city.Sensors[episode.PeakSensor];
+        var wind = f.WindAlignment >= 0.7 ? "upwind" : f.WindAlignment >= 0.2 ? "roughly upwind" : f.WindAlignment > -0.2 ? "across the wind" : "downwind";
+        var parts = new List<string>
+        {
+            Invariant($"{f.DistanceKm:0.0} km {Compass[(int)Math.Round(f.BearingFromSensorDeg / 45) % 8]} of {peak.SensorId}, {wind} (wind {f.WindSpeedMs:0.#} m/s)"),
+        };
+        foreach (var (feature, logOdds) in contributions)
+        {
+            if (logOdds < 0.15 || parts.Count >= 4)
+            {
+                break;
+            }
+
+            var words = Words(city, zone, feature, f);
+            if (words is not null && !parts.Contains(words))
+            {
+                parts.Add(words);
+            }
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    static string? Words(CityHours city, TimeZoneInfo zone, string feature, CandidateFacts f) => feature switch
+    {
+        "telemetry_ratio_log" or "telemetry_z" or "telemetry_correlation" when f.PeakParticulateMgm3 is { } peak =>
+            f.PermittedParticulateMgm3 is { } limit
+                ? Invariant($"particulate at {peak / limit:0.0}× its permitted limit ({peak:0.#} mg/m³){Since(city, zone, f)}")
+                : Invariant($"particulate at {f.PeakOverUsual:0.0}× its usual level{Since(city, zone, f)}"),
+        "plume_share" or "plume_explained_log" or "inverse_plume_rank" => Invariant($"plume model puts {f.PlumeShare:0%} of the modelled contribution on it"),
+        "footprint_correlation" or "inverse_footprint_rank" or "required_factor_log" =>
+            Invariant($"the sensors that rose match its plume (r = {f.FootprintCorrelation:0.00}); explaining them needs {f.RequiredFactor:0.#}× its usual emission"),
+        "downwind_rose_share" or "upwind_rose_share" when f.DownwindSensors > 0 =>
+            Invariant($"{f.DownwindRose} of {f.DownwindSensors} sensor-hours downwind rose, {f.UpwindRose} of {f.UpwindSensors} upwind"),
+        "in_working_hours" or "dust_site" when f.DustSite => Invariant($"a dust site without telemetry, working during {f.WorkingHoursShare:0%} of the episode"),
+        "log_distance_km" or "inverse_distance_rank" => null, // already said first
+        "has_telemetry" when !f.HasTelemetry => "no emission telemetry to rule it out",
+        _ => null,
+    };
+
+    static string Since(CityHours city, TimeZoneInfo zone, CandidateFacts f) =>
+        f.HighSinceHour is { } h ? Invariant($" from {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddHours(city.FirstHour + h), zone):HH:mm}") : "";
+
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Npgsql;
+
+namespace AirQuality.Analytics.Reports;
+
+/// <summary>
+/// Sends each team's report for a day once: claims it in <c>report_deliveries</c>, renders it, and hands it to the
+/// <see cref="IMailSender"/>, retrying transient failures with a doubling delay. The one component that retries sends.
+/// </summary>
+/// <remarks>
+/// Every attempt of one send carries the same Message-ID, so a server that accepted a message whose acknowledgement
+/// was lost can recognise the repeat. A forced re-send gets a new one.
+/// </remarks>
+public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions options, IMailSender mail, TimeProvider time, Action<string> progress)
+{
+    readonly ReportDeliveries _deliveries = new(dataSource, options, time);
+    readonly ReportQueries _queries = new(dataSource, options.Zone);
+
+    /// <summary>Sends the reports of <paramref name="teams"/> for local day <paramref name="day"/>, one team after another.</summary>
+    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<EnforcementTeam> teams, DateOnly day, bool force, CancellationToken cancellationToken)
+    {
+        var results = new List<DeliveryResult>(teams.Count);
+        foreach (var team in teams)
+        {
+            results.Add(await SendAsync(team, day, force, cancellationToken));
+        }
+
+        return results;
+    }
+
+    public async Task<DeliveryResult> SendAsync(EnforcementTeam team, DateOnly day, bool force, CancellationToken cancellationToken)
+    {
+        var label = $"{team.TeamId} {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        if (await _deliveries.GetAsync(team.TeamId, day, cancellationToken) is { Status: ReportDelivery.Sent } sent && !force)
+        {
+            progress($"{label}: already sent ({sent.MessageId} at {sent.SentAt:yyyy-MM-dd HH:mm} UTC); --force sends it again.");
+            return new DeliveryResult(team.TeamId, day, DeliveryOutcome.AlreadySent, sent.MessageId, sent.Attempts, null);
+        }
+
+        var rendered = ReportRenderer.Render(await _queries.LoadAsync(team, day, cancellationToken));
+        var messageId = NewMessageId(team.TeamId, day);
+        var outgoing = new OutgoingMail(options.From, options.FromName, team.Recipients, rendered.Subject, rendered.Text, rendered.Html, rendered.Attachments, messageId);
+        if (!await _deliveries.ClaimAsync(team.TeamId, day, messageId, team.Recipients, rendered.Subject, force, cancellationToken))
+        {
+            var other = await _deliveries.GetAsync(team.TeamId, day, cancellationToken);
+            var outcome = other?.Status == ReportDelivery.Sent ? DeliveryOutcome.AlreadySent : DeliveryOutcome.Claimed;
+            progress($"{label}: {(outcome == DeliveryOutcome.AlreadySent ? "already sent" : "another sender is sending it now")} ({other?.MessageId}); nothing sent.");
+            return new DeliveryResult(team.TeamId, day, outcome, other?.MessageId, other?.Attempts ?? 0, null);
+        }
+
+        var delay = options.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await mail.SendAsync(outgoing, cancellationToken);
+            }
+            catch (MailSendException e)
+            {
+                var final = !e.Transient || attempt >= options.MaxAttempts;
+                await _deliveries.RecordFailureAsync(team.TeamId, day, messageId, attempt, e.Message, final, cancellationToken);
+                if (final)
+                {
+                    var why = e.Transient ? $"after {attempt} attempt(s)" : "refused permanently";
+                    progress($"{label}: NOT SENT, {why}: {e.Message}");
+                    return new DeliveryResult(team.TeamId, day, DeliveryOutcome.Failed, messageId, attempt, e.Message);
+                }
+
+                progress($"{label}: attempt {attempt} of {options.MaxAttempts} failed: {e.Message}; retrying in {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
+                await Task.Delay(delay, time, cancellationToken);
+                delay = delay * 2 < options.MaxRetryDelay ? delay * 2 : options.MaxRetryDelay;
+                continue;
+            }
+
+            await _deliveries.RecordSentAsync(team.TeamId, day, messageId, attempt, cancellationToken);
+            progress($"{label}: sent to {string.Join(", ", team.Recipients)} as {messageId}{(attempt > 1 ? $" on attempt {attempt}" : "")}.");
+            return new DeliveryResult(team.TeamId, day, DeliveryOutcome.Sent, messageId, attempt, null);
+        }
+    }
+
+    /// <summary>A Message-ID unique to this send, naming team and day, in the sender's domain.</summary>
+    string NewMessageId(string teamId, DateOnly day)
+    {
+        var domain = options.From[(options.From.LastIndexOf('@') + 1)..];
+        return string.Create(CultureInfo.InvariantCulture, $"<airq-report.{teamId}.{day:yyyyMMdd}.{Guid.NewGuid():N}@{domain}>");
+    }
+}

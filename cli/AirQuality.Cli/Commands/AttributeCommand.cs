@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using AirQuality.Analytics;
+using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq attribute</c>: the sources most likely behind a day's pollution episodes.</summary>
+static class AttributeCommand
+{
+    public static Command Create()
+    {
+        var date = new Option<DateOnly?>("--date") { Description = "Local day, yyyy-MM-dd. Default: yesterday." };
+        var command = new Command("attribute", "Flag the registered sources most likely behind each of a day's pollution episodes (detecting the episodes first if needed), with probabilities and reasons.") { date };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
+            var model = LogisticModel.Load(env.Configuration.ModelPath);
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            if ((await AnomalyDetector.LoadAsync(dataSource, day, token)).Count == 0)
+            {
+                await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
+                await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(day, token);
+            }
+
+            var (_, results) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(day, token);
+            Print(day, results, model);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static void Print(DateOnly day, IReadOnlyList<Attribution> results, IAttributionModel model, Func<Attribution, string?>? truth = null, int limit = int.MaxValue)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Attribution for {day:yyyy-MM-dd} with model {model.Version}: {results.Count} episode(s), {results.Count(r => r.Verdict == Attribution.RegisteredSource)} with sources flagged.");
+        foreach (var (r, i) in results.Take(limit).Select((r, i) => (r, i + 1)))
+        {
+            Console.WriteLine(string.Create(c, $"  {i,2}. episode {r.Episode.AnomalyId}: {r.Summary}"));
+            foreach (var f in r.Flags)
+            {
+                Console.WriteLine(string.Create(c, $"      #{f.Rank} {f.SourceId} p={f.Probability:0.00}: {f.Explanation}"));
+            }
+
+            if (truth?.Invoke(r) is { } actual)
+            {
+                Console.WriteLine($"      truth: {actual}");
+            }
+        }
+
+        if (results.Count > limit)
+        {
+            Console.WriteLine($"  ... and {results.Count - limit} more (./airq attribute --date {day:yyyy-MM-dd}, or table source_flags).");
+        }
+    }
+}

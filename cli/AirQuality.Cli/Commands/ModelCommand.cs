@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Evaluation;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq model train|evaluate</c>: the attribution model's lifecycle on simulated worlds (and enforcement outcomes).</summary>
+static class ModelCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("model", "Train the source-attribution model or score it on held-out simulated worlds.");
+        command.Subcommands.Add(Train());
+        command.Subcommands.Add(Evaluate());
+        return command;
+    }
+
+    static Command Train()
+    {
+        var worlds = new Option<int>("--worlds") { Description = "Simulated training worlds (seeds 1, 2, ...).", DefaultValueFactory = _ => 12 };
+        var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
+        var output = new Option<string?>("--out") { Description = "Where to write the model. Default: Attribution:ModelPath (infra/models/attribution-model.json)." };
+        var outcomes = new Option<bool>("--outcomes") { Description = "Also learn from enforcement_outcomes in the database." };
+        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
+            var path = parse.GetValue(output) ?? env.Configuration.ModelPath;
+            var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
+            var trainer = Trainer(env);
+            var specs = WorldSpec.Training(w, d);
+            Console.WriteLine($"Simulating {w} training world(s) of {d} day(s) each and detecting their episodes ...");
+            var (episodes, _) = trainer.Episodes(registry, specs);
+            var rows = parse.GetValue(outcomes)
+                ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token, migrate: true), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
+                : [];
+            var model = trainer.Fit(episodes, rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}");
+            model.Save(path);
+            var m = model.File.TrainingMetrics;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains below {model.AbstainBelow:0.00}."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"On its training episodes: precision of the top flag {m["precision_at_1"]:0.00}, recall within the top 3 {m["recall_at_3"]:0.00}, ROC AUC {m["roc_auc"]:0.00}, wrong flags on unregistered emitters {m["wrong_on_unregistered"]:0.00}."));
+            Console.WriteLine($"Wrote {path}. Score it on held-out worlds with ./airq model evaluate.");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    static Command Evaluate()
+    {
+        var worlds = new Option<int>("--worlds") { Description = "Held-out worlds (seeds 1001, 1002, ...; other months).", DefaultValueFactory = _ => 8 };
+        var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
+        var modelPath = new Option<string?>("--model") { Description = "The model file. Default: Attribution:ModelPath." };
+        var candidatesCsv = new Option<string?>("--candidates") { Description = "Also write every scored candidate (features, probability, truth) to this CSV file." };
+        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds, with 95% intervals.") { worlds, days, modelPath, candidatesCsv };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
+            var model = LogisticModel.Load(parse.GetValue(modelPath) ?? env.Configuration.ModelPath);
+            var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
+            var specs = WorldSpec.HeldOut(w, d);
+            Console.WriteLine($"Scoring {model.Version} on {w} held-out world(s) of {d} day(s) each ...");
+            var (episodes, incidents) = Trainer(env).Episodes(registry, specs);
+            Print(model, episodes, incidents, env.Configuration.Attribution.MaxFlags);
+            if (parse.GetValue(candidatesCsv) is { } csv)
+            {
+                await File.WriteAllTextAsync(csv, CandidatesCsv(model, episodes), token);
+                Console.WriteLine($"Wrote every candidate to {csv}.");
+            }
+
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    static ModelTrainer Trainer(AirqEnvironment env) =>
+        new(env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, AirqEnvironment.Progress);
+
+    static void Print(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, EpisodeLabeller.Detectability incidents, int maxFlags)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var registered = episodes.Count(e => e.Cause == LabelledEpisode.Registered);
+        var incidentDriven = episodes.Count(e => e.Cause == LabelledEpisode.Registered && e.IncidentDriven);
+        var unregistered = episodes.Count(e => e.Cause == LabelledEpisode.Unregistered);
+        var background = episodes.Count(e => e.Cause == LabelledEpisode.Background);
+        Console.WriteLine();
+        Console.WriteLine($"Episodes: {episodes.Count}: {registered} caused by a registered source ({incidentDriven} by an incident), {unregistered} by an unregistered emitter, {background} by no emitter in particular.");
+        var reachable = episodes.Count(e => e.Cause == LabelledEpisode.Registered && e.IncidentDriven && e.Right.Any(r => r));
+        Console.WriteLine($"Incident episodes (registered or unregistered incident): {incidentDriven + unregistered}; in {reachable} of the {incidentDriven} registered ones a right source is among the candidates.");
+        Console.WriteLine();
+        Console.WriteLine($"{"method",-42} {"precision of top flag",-28} {"recall within top 3",-28} {"ROC AUC",-20} {"flags unregistered",-26}");
+        var scores = ModelEvaluation.Methods(model).Select(m => ModelEvaluation.Score(m, episodes, maxFlags)).ToList();
+        foreach (var s in scores)
+        {
+            Console.WriteLine(string.Create(c, $"{s.Method,-42} {s.PrecisionAt1,-28} {s.RecallAt3,-28} {$"{s.Auc:0.000} [{s.AucLow:0.000}-{s.AucHigh:0.000}]",-20} {s.WrongOnUnregistered,-26}"));
+        }
+
+        var (mine, bound) = (scores[0], scores[^1]);
+        var bestBaseline = scores.Skip(1).Take(scores.Count - 2).ToList();
+        Console.WriteLine();
+        foreach (var (name, get) in new (string, Func<MethodScore, double>)[] { ("precision of top flag", s => s.PrecisionAt1.Value), ("recall within top 3", s => s.RecallAt3.Value) })
+        {
+            var best = bestBaseline.MaxBy(get)!;
+            var gap = get(bound) - get(best);
+            var closed = gap > 0 ? (get(mine) - get(best)) / gap : double.NaN;
+            Console.WriteLine(string.Create(c, $"{name}: model {get(mine):0.000}, best baseline ({best.Method}) {get(best):0.000}, upper bound {get(bound):0.000}; the model closes {closed:0%} of the gap."));
+        }
+
+        Console.WriteLine(string.Create(c, $"Model flags a registered source for {mine.WrongOnUnregistered} of unregistered-emitter episodes, and for {mine.FlaggedBackground} of episodes no emitter explains."));
+        var registeredFound = new Rate(incidents.RegisteredFound, incidents.RegisteredDetectable);
+        var unregisteredFound = new Rate(incidents.UnregisteredFound, incidents.UnregisteredDetectable);
+        Console.WriteLine($"Detectable incidents (raised some sensor-hour by >= {EpisodeLabeller.DetectableUgm3} µg/m³) that became episodes: registered {registeredFound}, unregistered {unregisteredFound}.");
+        Console.WriteLine();
+        Console.WriteLine("Abstention threshold against what it costs (the model's own threshold is marked):");
+        foreach (var t in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, model.AbstainBelow }.Distinct().Order())
+        {
+            var s = ModelEvaluation.Score(new ModelEvaluation.Method("model", ModelEvaluation.Methods(model)[0].Scores, t), episodes, maxFlags, withAuc: false);
+            Console.WriteLine(string.Create(c, $"  {(t == model.AbstainBelow ? "*" : " ")} {t:0.00}: precision of top flag {s.PrecisionAt1.Value:0.000}, recall within top 3 {s.RecallAt3.Value:0.000}, wrong on unregistered {s.WrongOnUnregistered.Value:0.000}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Calibration (all candidates): predicted -> observed");
+        foreach (var (from, to, n, predicted, observed) in ModelEvaluation.Calibration(model, episodes))
+        {
+            Console.WriteLine(string.Create(c, $"  {from:0.00}-{to:0.00}: {n,6} candidates, mean predicted {predicted:0.000}, right {observed:0.000}"));
+        }
+    }
+
+    static string CandidatesCsv(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,incident_driven,true_culprit,source_id,right,probability," + string.Join(",", CandidateFeatures.Names) + "\n");
+        foreach (var e in episodes)
+        {
+            for (var i = 0; i < e.Candidates.Count; i++)
+            {
+                var candidate = e.Candidates[i];
+                sb.Append(c, $"\"{e.World}\",{e.Episode.Day:yyyy-MM-dd},{e.Episode.StartHour},{e.Episode.EndHour},{e.Cause},{e.IncidentDriven},\"{e.TrueCulprit}\",{candidate.Source},{e.Right[i]},{model.Probability(candidate.Features):0.0000},");
+                sb.AppendJoin(',', candidate.Features.Select(f => f.ToString("0.####", c)));
+                sb.Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    static int Check(int value, string name, int min, int max) =>
+        value >= min && value <= max ? value : throw new UsageException($"{name} must be from {min} to {max}.");
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using AirQuality.Analytics.Reports;
+
+namespace AirQuality.Cli.Commands;
+
+/// <summary><c>airq report send|render|worker</c>: the daily e-mail reports to the enforcement teams.</summary>
+static class ReportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("report", "Daily e-mail reports to each district's enforcement team: send them, render one to a file, or run the scheduled sender.");
+        command.Subcommands.Add(Send());
+        command.Subcommands.Add(Render());
+        command.Subcommands.Add(Worker());
+        return command;
+    }
+
+    static Command Send()
+    {
+        var date = new Option<DateOnly>("--date") { Description = "Local day the reports cover, yyyy-MM-dd.", Required = true };
+        var team = new Option<string?>("--team") { Description = "Only this team (team_id). Default: every team." };
+        var force = new Option<bool>("--force") { Description = "Send again a report that was already sent for that day." };
+        var command = new Command("send", "Send the reports of a day now, once per team: teams already sent are skipped unless --force; failures are retried with backoff.") { date, team, force };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var options = env.Configuration.Reports;
+            var teams = await TeamsAsync(new ReportQueries(dataSource, options.Zone), parse.GetValue(team), token);
+            var sender = new ReportSender(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine);
+            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(env.Configuration.SmtpCredentials is null ? "" : ", authenticated")}) ...");
+            var results = await sender.SendAsync(teams, parse.GetValue(date), parse.GetValue(force), token);
+            var failed = results.Count(r => r.Outcome == DeliveryOutcome.Failed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Reports: {results.Count(r => r.Outcome == DeliveryOutcome.Sent)} sent, {results.Count(r => r.Outcome is DeliveryOutcome.AlreadySent or DeliveryOutcome.Claimed)} skipped, {failed} failed."));
+            return failed == 0 ? 0 : 1;
+        }, ct));
+        return command;
+    }
+
+    static Command Render()
+    {
+        var date = new Option<DateOnly>("--date") { Description = "Local day the report covers, yyyy-MM-dd.", Required = true };
+        var team = new Option<string>("--team") { Description = "The team (team_id).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "HTML file to write; the plain-text alternative goes beside it with .txt.", Required = true };
+        var command = new Command("render", "Write a team's report for a day to an HTML file (and .txt beside it) exactly as it would be e-mailed, without sending.") { date, team, output };
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var queries = new ReportQueries(dataSource, env.Configuration.Reports.Zone);
+            var selected = (await TeamsAsync(queries, parse.GetValue(team), token))[0];
+            var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, token);
+            Console.WriteLine($"Wrote {html} and {text}.");
+            Console.WriteLine($"Subject: {subject}");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    static Command Worker()
+    {
+        var command = new Command("worker", "Run until stopped, sending every team's report for the previous day at Reports:SendAt local time (07:30 Asia/Shanghai by default); on start, the latest day already due is sent first.");
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        {
+            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var options = env.Configuration.Reports;
+            Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}; Ctrl+C stops it.");
+            await new ReportWorker(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine).RunAsync(token);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Renders <paramref name="team"/>'s report to <paramref name="htmlPath"/> and the text beside it; returns both paths and the subject.</summary>
+    public static async Task<(string Html, string Text, string Subject)> WriteAsync(ReportQueries queries, EnforcementTeam team, DateOnly day, string htmlPath, CancellationToken cancellationToken)
+    {
+        var rendered = ReportRenderer.Render(await queries.LoadAsync(team, day, cancellationToken));
+        var textPath = Path.ChangeExtension(htmlPath, ".txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(htmlPath)!);
+        await File.WriteAllTextAsync(htmlPath, rendered.Html, cancellationToken);
+        await File.WriteAllTextAsync(textPath, rendered.Text, cancellationToken);
+        return (htmlPath, textPath, rendered.Subject);
+    }
+
+    /// <summary>Every team, or the one named; an unknown name lists the valid ones.</summary>
+    static async Task<IReadOnlyList<EnforcementTeam>> TeamsAsync(ReportQueries queries, string? teamId, CancellationToken cancellationToken)
+    {
+        var teams = await queries.TeamsAsync(cancellationToken);
+        if (teams.Count == 0)
+        {
+            throw new UsageException("The registry has no enforcement teams; import one first (./airq registry import infra/registry).");
+        }
+
+        if (teamId is null)
+        {
+            return teams;
+        }
+
+        return teams.Where(t => t.TeamId == teamId).ToList() is [var one]
+            ? [one]
+            : throw new UsageException($"Unknown team '{teamId}'. Teams: {string.Join(", ", teams.Select(t => t.TeamId))}.");
+    }
+}

@@ -1,0 +1,92 @@
+using AirQuality.Analytics.Attribution;
+using AirQuality.Storage.Registry;
+using AirQuality.Tests.Support;
+using Xunit;
+
+namespace AirQuality.Analytics.Tests.Attribution;
+
+/// <summary>
+/// A made-up morning: a north wind, a stack 2 km north of a sensor whose telemetry jumps to five times its usual
+/// particulate, another stack 2 km south with steady telemetry, and the sensors south of the first one rising.
+/// </summary>
+public sealed class CandidateFeaturesTests
+{
+    static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    const double Lat = 29.55;
+    const double Lon = 106.55;
+    const int Hours = 8 * 24;
+    const int Start = 7 * 24 + 2; // 10:00 local on the last day
+    const int End = Start + 4;
+
+    static (CityHours City, AttributionEpisode Episode) Morning()
+    {
+        static (double, double) At(double northKm, double eastKm) => Geo.Move(Lat, Lon, Math.Sqrt(northKm * northKm + eastKm * eastKm) * 1000, Math.Atan2(eastKm, northKm));
+        var sensors = new List<Sensor>();
+        foreach (var (id, north, east) in new[] { ("X", 0.0, 0.0), ("Y", -1.0, 0.05), ("Z", 3.5, 0.1), ("W", 0.2, 2.5), ("V", -0.5, -2.5) })
+        {
+            var (lat, lon) = At(north, east);
+            sensors.Add(new Sensor(id, $"Sensor {id}", "D1", "T1", lat, lon, RegistryCodes.MicroSensor, 300));
+        }
+
+        var (aLat, aLon) = At(2, 0);
+        var (bLat, bLon) = At(-2, 0);
+        var sources = new List<PollutionSource>
+        {
+            new("A", "Stack A", "steel", "D1", "T1", "1 North Road", aLat, aLon, 60, true, 20, null, null, 3),
+            new("B", "Stack B", "power", "D1", "T1", "1 South Road", bLat, bLon, 60, true, 20, null, null, 3),
+        };
+        var firstHour = (new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)).UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
+        var city = new CityHours(sensors, sources, firstHour, Hours);
+        var random = new Random(5);
+        for (var h = 0; h < Hours; h++)
+        {
+            city.WindFromDeg[h] = 0; // from the north, blowing south
+            city.WindSpeedMs[h] = 2.5;
+            for (var s = 0; s < sensors.Count; s++)
+            {
+                var rise = h is >= Start and < End && sensors[s].SensorId is "X" or "Y" ? 80 : 0;
+                city.Pm25[s * Hours + h] = 30 + 4 * random.NextDouble() + rise;
+                city.Pm10[s * Hours + h] = city.Pm25[s * Hours + h] * 1.5;
+            }
+
+            city.Particulate[0 * Hours + h] = 9 * (h is >= Start - 1 and < End ? 5 : 1) * (0.95 + 0.1 * random.NextDouble());
+            city.Particulate[1 * Hours + h] = 9 * (0.95 + 0.1 * random.NextDouble());
+        }
+
+        return (city, new AttributionEpisode(0, new DateOnly(2026, 6, 8), [0, 1], Start, End, 0, Start + 1));
+    }
+
+    [Fact]
+    public void The_upwind_stack_whose_telemetry_jumped_stands_out_from_the_downwind_one()
+    {
+        var (city, episode) = Morning();
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        Assert.Equal(2, candidates.Count);
+        Assert.True(F("A", "wind_alignment") > 0.95);
+        Assert.True(F("B", "wind_alignment") < -0.95);
+        Assert.InRange(F("A", "telemetry_ratio_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
+        Assert.InRange(F("B", "telemetry_ratio_log"), -0.1, 0.1);
+        Assert.True(F("A", "plume_share") > 0.99, "Only the upwind stack's plume reaches the sensors.");
+        Assert.Equal(1, F("A", "inverse_plume_rank"));
+        Assert.True(F("A", "downwind_rose_share") > F("B", "downwind_rose_share"));
+        Assert.True(F("A", "telemetry_correlation") > 0.8);
+    }
+
+    [Fact]
+    public void The_shipped_model_flags_the_upwind_stack_first_and_says_why()
+    {
+        var (city, episode) = Morning();
+        var model = LogisticModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var result = new Attributor(model, new AttributionOptions()).Attribute(city, new PlumeEstimator(city, Zone), episode);
+
+        Assert.Equal(Analytics.Attribution.Attribution.RegisteredSource, result.Verdict);
+        var top = result.Flags[0];
+        Assert.Equal("A", top.SourceId);
+        Assert.True(top.Probability > result.Flags.Skip(1).Select(f => f.Probability).DefaultIfEmpty(0).Max());
+        Assert.StartsWith("2.0 km N of X, upwind (wind 2.5 m/s)", top.Explanation, StringComparison.Ordinal);
+        Assert.Contains("permitted limit", top.Explanation, StringComparison.Ordinal);
+        Assert.Equal(CandidateFeatures.Names.Count, top.Features.Count);
+    }
+}
