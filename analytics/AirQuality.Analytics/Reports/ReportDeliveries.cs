@@ -43,21 +43,20 @@ public sealed class ReportDeliveries(NpgsqlDataSource dataSource, ReportOptions 
 
     /// <summary>Records a failed attempt: the send stays claimed (<c>sending</c>) for another attempt, or, when <paramref name="final"/>, is <c>failed</c>.</summary>
     public Task RecordFailureAsync(string teamId, DateOnly day, string messageId, int attempts, string error, bool final, CancellationToken cancellationToken) =>
-        UpdateAsync("status = @status, attempts = @attempts, last_error = @error, updated_at = @now",
+        UpdateAsync("UPDATE report_deliveries SET status = @status, attempts = @attempts, last_error = @error, updated_at = @now WHERE team_id = @teamId AND day = @day AND message_id = @messageId",
             new { teamId, day, messageId, attempts, error, status = final ? ReportDelivery.Failed : ReportDelivery.Sending, now = time.GetUtcNow().UtcDateTime }, cancellationToken);
 
     /// <summary>Records that the server accepted the message on attempt <paramref name="attempts"/>.</summary>
     public Task RecordSentAsync(string teamId, DateOnly day, string messageId, int attempts, CancellationToken cancellationToken) =>
-        UpdateAsync("status = 'sent', attempts = @attempts, sent_at = @now, updated_at = @now",
+        UpdateAsync("UPDATE report_deliveries SET status = 'sent', attempts = @attempts, sent_at = @now, updated_at = @now WHERE team_id = @teamId AND day = @day AND message_id = @messageId",
             new { teamId, day, messageId, attempts, now = time.GetUtcNow().UtcDateTime }, cancellationToken);
 
-    async Task UpdateAsync(string set, object parameters, CancellationToken cancellationToken)
+    async Task UpdateAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // The SET clause is one of the two constants above, never input.
+        // The statement is one of the two constants above, never input.
 #pragma warning disable CA2100
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE report_deliveries SET {set} WHERE team_id = @teamId AND day = @day AND message_id = @messageId", parameters, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
 #pragma warning restore CA2100
     }
 
