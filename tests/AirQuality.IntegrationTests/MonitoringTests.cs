@@ -97,6 +97,7 @@ public sealed partial class MonitoringTests(PostgresFixture postgres)
             // Microseconds in the database, a double in the scrape: equal to within a microsecond or so.
             Assert.Equal((finished - DateTime.UnixEpoch).TotalSeconds, metrics["airq_aggregation_last_run_timestamp_seconds"], tolerance: 1e-5);
             Assert.Equal(0, metrics["airq_aggregation_pending_hours"]);
+            Assert.Equal(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM report_deliveries WHERE status = 'failed'"), metrics["airq_report_failed_deliveries"]);
         }
 
         Assert.Equal(0, worker.Terminate(TimeSpan.FromSeconds(30)));

@@ -64,7 +64,11 @@ static class WorkerMetrics
         await using var command = new NpgsqlCommand("""
             SELECT (SELECT extract(epoch FROM max(finished_at))::float8 FROM aggregation_runs),
                    (SELECT count(*) FROM aggregation_runs),
-                   (SELECT count(*) FROM aggregation_dirty_hours)
+                   (SELECT count(*) FROM aggregation_dirty_hours),
+                   (SELECT extract(epoch FROM max(detected_at))::float8 FROM anomalies),
+                   (SELECT extract(epoch FROM max(attributed_at))::float8 FROM episode_attributions),
+                   (SELECT extract(epoch FROM max(sent_at))::float8 FROM report_deliveries WHERE status = 'sent'),
+                   (SELECT count(*) FROM report_deliveries WHERE status = 'failed')
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -75,6 +79,20 @@ static class WorkerMetrics
 
         text.Counter("airq_aggregation_runs_total", "Aggregation runs recorded in aggregation_runs (any process).", reader.GetInt64(1));
         text.Gauge("airq_aggregation_pending_hours", "UTC hours with readings not yet reflected in the daily tables.", reader.GetInt64(2));
+        foreach (var (column, name, help) in new[]
+        {
+            (3, "airq_anomalies_last_detected_timestamp_seconds", "When anomalies were last detected, Unix time in seconds (any process)."),
+            (4, "airq_attribution_last_run_timestamp_seconds", "When episodes were last attributed to sources, Unix time in seconds (any process)."),
+            (5, "airq_report_last_sent_timestamp_seconds", "When a daily report was last accepted by the SMTP server, Unix time in seconds (any process)."),
+        })
+        {
+            if (!reader.IsDBNull(column))
+            {
+                text.Gauge(name, help, reader.GetDouble(column));
+            }
+        }
+
+        text.Gauge("airq_report_failed_deliveries", "Daily reports whose every attempt failed (report_deliveries.status = 'failed').", reader.GetInt64(6));
     }
 
     /// <summary>Null when a connection opens and answers within the token's time, else why not.</summary>
