@@ -50,8 +50,11 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>Starts the sink; with <paramref name="auth"/> ("user:password") it requires that login.</summary>
-    public static async Task<SmtpSink> StartAsync(string? auth = null)
+    /// <summary>
+    /// Starts the sink; with <paramref name="auth"/> ("user:password") it requires that login, and with
+    /// <paramref name="tls"/> (PEM certificate and key files) it requires STARTTLS first.
+    /// </summary>
+    public static async Task<SmtpSink> StartAsync(string? auth = null, (string Certificate, string Key)? tls = null)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Shared", "smtp_sink.py");
         var folder = Path.Combine(Path.GetTempPath(), $"airq-smtp-{Guid.NewGuid():N}");
@@ -63,6 +66,13 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             psi.ArgumentList.Add("--auth");
             psi.ArgumentList.Add(auth);
+        }
+
+        if (tls is { } t)
+        {
+            psi.ArgumentList.Add("--tls");
+            psi.ArgumentList.Add(t.Certificate);
+            psi.ArgumentList.Add(t.Key);
         }
 
         var sink = new SmtpSink(Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Python}."), folder);

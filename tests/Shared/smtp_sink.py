@@ -1,7 +1,8 @@
 """SMTP server for the tests (Debian's python3-aiosmtpd): stores every accepted message and what Python's email
 package reads in it, and can be told to refuse the next messages.
 
-Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD]
+Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT KEY]
+  with --tls it offers STARTTLS with that certificate and requires it before MAIL;
   prints "ready PORT" once it listens on 127.0.0.1:PORT;
   each accepted message becomes FOLDER/NNNN.eml (as received) and FOLDER/NNNN.json (envelope, headers as sent
   and decoded, and every MIME part decoded), the .json written last and renamed into place, so a reader that sees it
@@ -14,6 +15,7 @@ import email.policy
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 
@@ -50,6 +52,7 @@ class Sink:
         summary["rcpt_tos"] = list(envelope.rcpt_tos)
         login = getattr(session, "auth_data", None)
         summary["login"] = login.decode() if isinstance(login, bytes) else login
+        summary["tls"] = session.ssl is not None
         with open(base + ".json.tmp", "w", encoding="utf-8") as f:
             json.dump(summary, f, ensure_ascii=False, indent=1)
         os.replace(base + ".json.tmp", base + ".json")
@@ -101,7 +104,12 @@ def main():
             ok = auth_data.login.decode() == user and auth_data.password.decode() == password
             return AuthResult(success=ok, handled=False, auth_data=auth_data.login.decode() if ok else None)
 
-        options = {"authenticator": authenticator, "auth_require_tls": False, "auth_required": True}
+        options = {"authenticator": authenticator, "auth_require_tls": "--tls" in sys.argv, "auth_required": True}
+    if "--tls" in sys.argv:
+        at = sys.argv.index("--tls")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
+        options.update({"tls_context": context, "require_starttls": True})
     sink = Sink(folder)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
