@@ -10,7 +10,8 @@ namespace AirQuality.Analytics.Anomalies;
 /// <summary>
 /// Finds a local day's anomalies from the hourly PM2.5 means: hourly and daily exceedances, spikes against each
 /// sensor's own robust baseline, sensors far above their neighbours, grouped into episodes of neighbouring sensors
-/// and adjacent hours; and, kept apart, sensor faults (hours without readings, flat-lined readings).
+/// and adjacent hours; and, kept apart, sensor faults (hours without readings, flat-lined readings, drift against
+/// co-located neighbours).
 /// </summary>
 /// <remarks>
 /// A fault hour never counts as pollution: a flat-lined or silent sensor cannot be evidence of an episode. Out of
@@ -166,6 +167,8 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
             anomalies.AddRange(Faults(day, sensors[s], s, hours, target, readings, flat, fault));
         }
 
+        anomalies.AddRange(Drifts(day, sensors, values, span, offset, baseline, target, fault));
+
         var kinds = new List<string>?[n * hours];
         var evidence = new string?[n * hours];
         for (var s = 0; s < n; s++)
@@ -269,6 +272,77 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         }
     }
 
+    /// <summary>
+    /// Drift against co-located neighbours: each day, the lower quartile over its hours of the sensor's reading over
+    /// the median of its neighbours within <see cref="AnomalyOptions.DriftRadiusKm"/>. The sensor drifts, and its whole
+    /// day is a fault, when that ratio in the last three days (the day among them) has moved by
+    /// <see cref="AnomalyOptions.DriftShare"/> from the first days of the baseline and has moved steadily one way
+    /// (rank correlation with the day of at least 0.8). A plume raises hours, not the lower quartile of a week.
+    /// </summary>
+    IEnumerable<Anomaly> Drifts(DateOnly day, List<AnomalySensor> sensors, double[] values, int span, int offset, LocalDays baseline, LocalDays target, bool[] fault)
+    {
+        const int MinHours = 12;
+        const double MinTrend = 0.8;
+        var hours = target.Hours;
+        var colocated = Neighbours(sensors, options.DriftRadiusKm);
+        var dayStarts = baseline.DayStart.SkipLast(1).Append(offset).ToArray(); // the baseline days, then the day itself
+        for (var s = 0; s < sensors.Count; s++)
+        {
+            if (colocated[s].Length < 2)
+            {
+                continue;
+            }
+
+            var ratios = new double[dayStarts.Length];
+            for (var d = 0; d < dayStarts.Length; d++)
+            {
+                var end = d + 1 < dayStarts.Length ? dayStarts[d + 1] : span;
+                var hourly = new List<double>();
+                for (var h = dayStarts[d]; h < end; h++)
+                {
+                    var v = values[s * span + h];
+                    var around = colocated[s].Select(o => values[o * span + h]).Where(x => !double.IsNaN(x)).Order().ToArray();
+                    if (!double.IsNaN(v) && around.Length >= 2 && Median(around) is var m && m > 0)
+                    {
+                        hourly.Add(v / m);
+                    }
+                }
+
+                hourly.Sort();
+                // The lower quartile: a plume blown onto the sensor raises some hours; a miscalibration scales all of them.
+                ratios[d] = hourly.Count >= MinHours ? hourly[hourly.Count / 4] : double.NaN;
+            }
+
+            var early = ratios.Take(Math.Max(1, (ratios.Length - 3) / 2 + 1)).Where(r => !double.IsNaN(r)).Order().ToArray();
+            var late = ratios.TakeLast(3).Where(r => !double.IsNaN(r)).Order().ToArray();
+            if (early.Length < 2 || late.Length < 2 || double.IsNaN(ratios[^1]))
+            {
+                continue;
+            }
+
+            var (before, now, today) = (Median(early), Median(late), ratios[^1]);
+            bool Moved(double r) => r / before >= 1 + options.DriftShare || r / before <= 1 / (1 + options.DriftShare);
+            // Drift creeps one way day after day; a ratio that moves with the weather goes up and down.
+            var days = Enumerable.Range(0, ratios.Length).Where(d => !double.IsNaN(ratios[d])).ToArray();
+            var trend = RankCorrelation([.. days.Select(d => (double)d)], [.. days.Select(d => ratios[d])]);
+            if (!Moved(now) || !Moved(today) || days.Length < 5 || Math.Abs(trend) < MinTrend || Math.Sign(trend) != Math.Sign(today - before))
+            {
+                continue;
+            }
+
+            for (var h = 0; h < hours; h++)
+            {
+                fault[s * hours + h] = true;
+            }
+
+            var sensor = sensors[s];
+            yield return new Anomaly(day, Anomaly.SensorFault, [AnomalyKinds.Drift], 1, [sensor.SensorId], [sensor.DistrictId], [sensor.TownshipId],
+                HourlyColumns.HourStart(target.FirstHour), HourlyColumns.HourStart(target.FirstHour + hours), null, null, null,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{sensor.SensorId} ({sensor.Name}) read {today:0.00}× the median of its {colocated[s].Length} co-located neighbours within {options.DriftRadiusKm:0.#} km, against {before:0.00}× at the start of the week: drift, not pollution; check or recalibrate it."));
+        }
+    }
+
     IEnumerable<Anomaly> Episodes(DateOnly day, List<AnomalySensor> sensors, int[][] neighbours, int hours, LocalDays target, double[] values, int span, int offset, List<string>?[] kinds, string?[] evidence)
     {
         // Union-find over anomalous (sensor, hour) cells: the same sensor in adjacent hours, or a neighbour in the same or an adjacent hour.
@@ -317,9 +391,11 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
     static string Few(List<string> names) =>
         names.Count <= 4 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))} and {names.Count - 3} more townships";
 
-    int[][] Neighbours(List<AnomalySensor> sensors)
+    int[][] Neighbours(List<AnomalySensor> sensors) => Neighbours(sensors, options.NeighbourRadiusKm);
+
+    static int[][] Neighbours(List<AnomalySensor> sensors, double radiusKm)
     {
-        var radius = options.NeighbourRadiusKm * 1000;
+        var radius = radiusKm * 1000;
         return [.. sensors.Select((a, i) => sensors.Select((b, j) => (b, j))
             .Where(x => x.j != i && Distance(a, x.b) <= radius).Select(x => x.j).ToArray())];
 
@@ -350,6 +426,32 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         var median = Median([.. valid]);
         var deviations = valid.Select(v => Math.Abs(v - median)).Order().ToArray();
         return (median, Median(deviations), valid.Count);
+    }
+
+    /// <summary>Spearman's rank correlation (no ties expected: days, and ratios of real numbers).</summary>
+    static double RankCorrelation(double[] a, double[] b)
+    {
+        static double[] Ranks(double[] x)
+        {
+            var order = Enumerable.Range(0, x.Length).OrderBy(i => x[i]).ToArray();
+            var ranks = new double[x.Length];
+            for (var r = 0; r < order.Length; r++)
+            {
+                ranks[order[r]] = r;
+            }
+
+            return ranks;
+        }
+
+        var (ra, rb) = (Ranks(a), Ranks(b));
+        var n = a.Length;
+        var sum = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            sum += (ra[i] - rb[i]) * (ra[i] - rb[i]);
+        }
+
+        return n < 2 ? 0 : 1 - 6 * sum / (n * ((double)n * n - 1));
     }
 
     static double Median(double[] sorted) => sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

@@ -9,4 +9,5 @@ public static class AnomalyKinds
     public const string AboveNeighbours = "above_neighbours";
     public const string MissingData = "missing_data";
     public const string Flatline = "flatline";
+    public const string Drift = "drift";
 }

@@ -30,6 +30,12 @@ public sealed class AnomalyOptions
     /// <summary>Consecutive hours of identical readings (at least 3 an hour) that make a flat-line fault. Default 3.</summary>
     public int FlatHours { get; set; } = 3;
 
+    /// <summary>Sensors within this distance are co-located: they should read alike, so one drifting away from them is a fault. Default 1 km.</summary>
+    public double DriftRadiusKm { get; set; } = 1;
+
+    /// <summary>A sensor drifts when its ratio to its co-located neighbours has moved by this share since the start of the baseline. Default 0.3.</summary>
+    public double DriftShare { get; set; } = 0.3;
+
     /// <summary>Throws when a setting is out of range, with a sentence saying what is allowed.</summary>
     public AnomalyOptions Validate()
     {
@@ -42,6 +48,8 @@ public sealed class AnomalyOptions
         Check(NeighbourMinExcessUgm3 is >= 0 and <= 2000, nameof(NeighbourMinExcessUgm3), NeighbourMinExcessUgm3, "Anomalies:NeighbourMinExcessUgm3 must be between 0 and 2,000 µg/m³.");
         Check(MissingHours is >= 1 and <= 24, nameof(MissingHours), MissingHours, "Anomalies:MissingHours must be between 1 and 24.");
         Check(FlatHours is >= 1 and <= 24, nameof(FlatHours), FlatHours, "Anomalies:FlatHours must be between 1 and 24.");
+        Check(DriftRadiusKm is > 0 and <= 10, nameof(DriftRadiusKm), DriftRadiusKm, "Anomalies:DriftRadiusKm must be above 0 and at most 10 km.");
+        Check(DriftShare is > 0 and <= 10, nameof(DriftShare), DriftShare, "Anomalies:DriftShare must be above 0 and at most 10.");
         return this;
 
         static void Check(bool ok, string name, object value, string message)

@@ -43,6 +43,7 @@ static class ReportFormat
         "above_neighbours" => "far above neighbours",
         "missing_data" => "missing data",
         "flatline" => "flat line",
+        "drift" => "drifting from its neighbours",
         "offline" => "offline all day",
         _ => k,
     }));
