@@ -10,11 +10,9 @@ using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
-/// <summary><c>airq bench ingest</c> and <c>airq bench aggregate</c>: measurements side by side in one run.</summary>
+/// <summary><c>airq bench ingest</c>, <c>scale</c> and <c>aggregate</c>: measurements side by side in one run.</summary>
 static class BenchCommand
 {
-    const int BenchPartitions = 16;
-
     public static Command Create()
     {
         var bench = new Command("bench", "Measure throughput and latency (long-running; not part of the tests).");
@@ -33,25 +31,12 @@ static class BenchCommand
                 throw new UsageException("--readings must be between 10,000 and 50,000,000.");
             }
 
-            // The embedded broker keeps a bounded log per partition and drops the oldest messages beyond it; spread
-            // over 16 partitions a backlog of millions fits. A configured cluster is used as it is.
-            using var broker = env.Configuration.Kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
-            broker?.CreateTopic(Topics.SensorReadings, BenchPartitions);
-            broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
-            broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
-            var bootstrap = broker?.BootstrapServers ?? env.Configuration.Kafka.BootstrapServers!;
-            var server = await env.DatabaseAsync(token);
-            await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
-            var database = scratch.DataSource;
-            await new Migrator(database, env.Configuration.Database).MigrateAsync(null, token);
-            var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
-            await new RegistryStore(database).UpsertAsync(registry, token);
-            var info = await DatabaseInfo.ReadAsync(database, token);
-
+            await using var setup = await IngestBenchSetup.StartAsync(env, token);
+            var (bootstrap, database, registry) = (setup.Bootstrap, setup.Scratch.DataSource, setup.Registry);
             var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup());
             var result = await benchmark.RunAsync(count, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}; topic {Topics.SensorReadings}{(broker is null ? "" : $", {BenchPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");
@@ -87,23 +72,14 @@ static class BenchCommand
                 throw new UsageException("--processes must be between 1 and 16.");
             }
 
-            using var broker = env.Configuration.Kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
-            broker?.CreateTopic(Topics.SensorReadings, BenchPartitions);
-            broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
-            broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
-            var bootstrap = broker?.BootstrapServers ?? env.Configuration.Kafka.BootstrapServers!;
-            var server = await env.DatabaseAsync(token);
-            await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
-            await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, token);
-            var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
-            await new RegistryStore(scratch.DataSource).UpsertAsync(registry, token);
-            var info = await DatabaseInfo.ReadAsync(scratch.DataSource, token);
+            await using var setup = await IngestBenchSetup.StartAsync(env, token);
+            var (bootstrap, scratch, registry) = (setup.Bootstrap, setup.Scratch, setup.Registry);
 
-            AirqEnvironment.Progress($"Producing {count:N0} readings to {Topics.SensorReadings} ({BenchPartitions} partitions) once, for every run ...");
+            AirqEnvironment.Progress($"Producing {count:N0} readings to {Topics.SensorReadings} ({IngestBenchSetup.ReadingPartitions} partitions) once, for every run ...");
             await new IngestBenchmark(bootstrap, env.Configuration.Kafka, scratch.DataSource, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time)
                 .ProduceBacklogAsync(count, token);
             var connectionString = new NpgsqlConnectionStringBuilder(env.ConnectionString!) { Database = new NpgsqlConnectionStringBuilder(scratch.DataSource.ConnectionString).Database }.ConnectionString;
-            var benchmark = new ScaleBenchmark(bootstrap, connectionString, scratch.DataSource, BenchPartitions + Topics.DefaultPartitions, AirqEnvironment.Progress);
+            var benchmark = new ScaleBenchmark(bootstrap, connectionString, scratch.DataSource, IngestBenchSetup.ReadingPartitions + Topics.DefaultPartitions, AirqEnvironment.Progress);
             var runs = new List<ScaleRun>();
             for (var n = 1; n <= most; n++)
             {
@@ -112,7 +88,7 @@ static class BenchCommand
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}; broker {bootstrap}{(broker is null ? "" : " (embedded, in this process)")}; {BenchPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}.");
             Console.WriteLine("Processes  Readings timed  Seconds  Readings/s  vs 1 process  Load average (1 min) at the end");
             foreach (var run in runs)
             {
@@ -161,7 +137,7 @@ static class BenchCommand
     }
 
     /// <summary>A new database beside the configured one, so a benchmark never touches real data; dropped when disposed.</summary>
-    static async Task<ScratchDatabase> FreshDatabaseAsync(NpgsqlDataSource server, string serverConnectionString, CancellationToken cancellationToken)
+    internal static async Task<ScratchDatabase> FreshDatabaseAsync(NpgsqlDataSource server, string serverConnectionString, CancellationToken cancellationToken)
     {
         var name = $"airq_bench_{Environment.ProcessId}";
         await using (var connection = await server.OpenConnectionAsync(cancellationToken))

@@ -46,23 +46,8 @@ sealed class HtmlBuilder
         return this;
     }
 
-    /// <summary>A void element such as <c>br</c> or <c>meta</c>.</summary>
-    public HtmlBuilder Void(string tag, string? style = null, params (string Name, string Value)[] attributes)
-    {
-        _html.Append('<').Append(tag);
-        if (style is not null)
-        {
-            Attribute("style", style);
-        }
-
-        foreach (var (name, value) in attributes)
-        {
-            Attribute(name, value);
-        }
-
-        _html.Append('>');
-        return this;
-    }
+    /// <summary>A void element such as <c>br</c> or <c>meta</c>: opened, never closed.</summary>
+    public HtmlBuilder Void(string tag, string? style = null, params (string Name, string Value)[] attributes) => Open(tag, style, attributes);
 
     /// <summary>The document type line; the only markup not built from elements.</summary>
     public HtmlBuilder Doctype()
