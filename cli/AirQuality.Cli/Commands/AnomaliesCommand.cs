@@ -11,7 +11,7 @@ static class AnomaliesCommand
     public static Command Create()
     {
         var date = new Option<DateOnly?>("--date") { Description = "Local day, yyyy-MM-dd. Default: yesterday." };
-        var command = new Command("anomalies", "Detect and list a day's pollution episodes (exceedances, spikes, sensors far above their neighbours) and sensor faults (missing data, flat lines).") { date };
+        var command = new Command("anomalies", "Detect and list a day's pollution episodes (exceedances, spikes, sensors far above their neighbours) and sensor faults (missing data, flat lines, drift).") { date };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
