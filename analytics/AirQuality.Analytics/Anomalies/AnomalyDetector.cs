@@ -397,13 +397,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
     {
         var radius = radiusKm * 1000;
         return [.. sensors.Select((a, i) => sensors.Select((b, j) => (b, j))
-            .Where(x => x.j != i && Distance(a, x.b) <= radius).Select(x => x.j).ToArray())];
-
-        static double Distance(AnomalySensor a, AnomalySensor b)
-        {
-            var (east, north) = Geo.OffsetMetres(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
-            return Math.Sqrt(east * east + north * north);
-        }
+            .Where(x => x.j != i && Geo.DistanceMetres(a.Latitude, a.Longitude, x.b.Latitude, x.b.Longitude) <= radius).Select(x => x.j).ToArray())];
     }
 
     static (double Median, double Mad, int Count) Baseline(ReadOnlySpan<double> hourly)

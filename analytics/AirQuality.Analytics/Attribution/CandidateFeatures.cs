@@ -97,7 +97,7 @@ public static class CandidateFeatures
             x[28] = (1 - x[8]) * evening;
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
-                down, downRose, up, upRose, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working);
+                down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working);
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 
@@ -283,13 +283,7 @@ public static class CandidateFeatures
         return saa <= 1e-12 || sbb <= 1e-12 ? 0 : sab / Math.Sqrt(saa * sbb);
     }
 
-    public static double Distance(PollutionSource source, Sensor sensor) => Metres(source.Latitude, source.Longitude, sensor.Latitude, sensor.Longitude);
+    static double Distance(PollutionSource source, Sensor sensor) => Geo.DistanceMetres(source.Latitude, source.Longitude, sensor.Latitude, sensor.Longitude);
 
-    static double Distance(Sensor a, Sensor b) => Metres(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
-
-    static double Metres(double lat1, double lon1, double lat2, double lon2)
-    {
-        var (east, north) = Geo.OffsetMetres(lat1, lon1, lat2, lon2);
-        return Math.Sqrt(east * east + north * north);
-    }
+    static double Distance(Sensor a, Sensor b) => Geo.DistanceMetres(a.Latitude, a.Longitude, b.Latitude, b.Longitude);
 }

@@ -28,11 +28,7 @@ static class DemoTruth
 
     static DateTimeOffset HourStart(CityHours city, int hour) => new(DateTime.UnixEpoch.AddHours(city.FirstHour + hour), TimeSpan.Zero);
 
-    static double Km(Incident incident, Sensor sensor)
-    {
-        var (east, north) = Geo.OffsetMetres(incident.Latitude, incident.Longitude, sensor.Latitude, sensor.Longitude);
-        return Math.Sqrt(east * east + north * north) / 1000;
-    }
+    static double Km(Incident incident, Sensor sensor) => Geo.DistanceMetres(incident.Latitude, incident.Longitude, sensor.Latitude, sensor.Longitude) / 1000;
 
     static string Local(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("HH:mm", CultureInfo.InvariantCulture);
 }

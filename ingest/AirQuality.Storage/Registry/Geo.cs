@@ -13,6 +13,13 @@ public static class Geo
         ((longitude - originLongitude) * MetresPerDegreeLatitude * Math.Cos(originLatitude * Math.PI / 180),
          (latitude - originLatitude) * MetresPerDegreeLatitude);
 
+    /// <summary>Metres between two points.</summary>
+    public static double DistanceMetres(double latitude1, double longitude1, double latitude2, double longitude2)
+    {
+        var (east, north) = OffsetMetres(latitude1, longitude1, latitude2, longitude2);
+        return Math.Sqrt(east * east + north * north);
+    }
+
     /// <summary>The point <paramref name="distanceMetres"/> from the origin along <paramref name="bearingRadians"/> (clockwise from north).</summary>
     public static (double Latitude, double Longitude) Move(double latitude, double longitude, double distanceMetres, double bearingRadians) =>
         (latitude + distanceMetres * Math.Cos(bearingRadians) / MetresPerDegreeLatitude,

@@ -1,4 +1,5 @@
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Columns;
 using AirQuality.Ingest.Simulation.Truth;
 
 namespace AirQuality.Analytics.Attribution.Evaluation;
@@ -81,9 +82,8 @@ public sealed class EpisodeLabeller(AnomalyDetector detector, AttributionOptions
                 };
                 var candidates = CandidateFeatures.Compute(city, plume, episode, options);
                 var right = candidates.Select(c => rightSources.Contains(c.Source)).ToArray();
-                var reported = candidates.Select(c => cells.Sum(x => plume.Unit(c.Source, x.s, x.h) * plume.ReportedEmission(c.Source, x.h))).ToArray();
                 var truePlume = candidates.Select(c => cells.Sum(x => plume.Unit(c.Source, x.s, x.h) * TrueEmission(sim, c.Source, x.h, plume))).ToArray();
-                episodes.Add(new LabelledEpisode(sim.Name, episode, cause, incidentDriven || unregisteredCause, culprit, candidates, right, reported, truePlume));
+                episodes.Add(new LabelledEpisode(sim.Name, episode, cause, incidentDriven || unregisteredCause, culprit, candidates, right, truePlume));
             }
         }
 
@@ -149,5 +149,5 @@ public sealed class EpisodeLabeller(AnomalyDetector detector, AttributionOptions
         return -1;
     }
 
-    static long HourOf(DateTimeOffset at) => (at.UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
+    static long HourOf(DateTimeOffset at) => HourlyColumns.HourOf(at.UtcDateTime);
 }

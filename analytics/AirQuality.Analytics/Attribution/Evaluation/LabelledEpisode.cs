@@ -6,7 +6,7 @@ namespace AirQuality.Analytics.Attribution.Evaluation;
 /// </summary>
 public sealed record LabelledEpisode(
     string World, AttributionEpisode Episode, string Cause, bool IncidentDriven, string TrueCulprit,
-    IReadOnlyList<Candidate> Candidates, bool[] Right, double[] ReportedPlume, double[] TruePlume)
+    IReadOnlyList<Candidate> Candidates, bool[] Right, double[] TruePlume)
 {
     /// <summary>A registered source (at least one candidate is right).</summary>
     public const string Registered = "registered";

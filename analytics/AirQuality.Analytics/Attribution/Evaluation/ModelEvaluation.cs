@@ -16,7 +16,7 @@ public static class ModelEvaluation
         new("model", e => [.. e.Candidates.Select(c => model.Probability(c.Features))], model.AbstainBelow),
         new("nearest source", e => [.. e.Candidates.Select(c => -c.Facts.DistanceKm)], null),
         new("nearest source upwind", e => [.. e.Candidates.Select(c => (c.Facts.WindAlignment >= 0.5 ? 1000 : 0) - c.Facts.DistanceKm)], null),
-        new("plume model, reported emissions", e => e.ReportedPlume, null),
+        new("plume model, reported emissions", e => [.. e.Candidates.Select(c => c.Facts.PlumeUgm3)], null),
         new("upper bound: plume model, true emissions", e => e.TruePlume, null),
     ];
 
