@@ -1,7 +1,10 @@
 namespace AirQuality.Analytics.Attribution;
 
-/// <summary>What attribution concluded for one episode: the verdict (see <c>episode_attributions.verdict</c>), its summary in words, and the flags, most likely first.</summary>
-public sealed record Attribution(AttributionEpisode Episode, string Verdict, string Summary, int Candidates, IReadOnlyList<SourceFlag> Flags)
+/// <summary>
+/// What attribution concluded for one episode: the verdict (see <c>episode_attributions.verdict</c>), its summary in
+/// words, the probability that a registered source among the likeliest is behind it, and the flags, most likely first.
+/// </summary>
+public sealed record Attribution(AttributionEpisode Episode, string Verdict, string Summary, int Candidates, double RegisteredSourceProbability, IReadOnlyList<SourceFlag> Flags)
 {
     public const string RegisteredSource = "registered_source";
     public const string UnregisteredEmitter = "unregistered_emitter";

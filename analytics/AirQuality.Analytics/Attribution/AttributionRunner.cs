@@ -32,9 +32,9 @@ public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionM
         foreach (var a in results)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, model_version)
-                VALUES (@AnomalyId, @Day, @Verdict, @Candidates, @Summary, @Version)
-                """, new { a.Episode.AnomalyId, Day = day, a.Verdict, a.Candidates, a.Summary, model.Version }, transaction, cancellationToken: cancellationToken));
+                INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, registered_source_probability, model_version)
+                VALUES (@AnomalyId, @Day, @Verdict, @Candidates, @Summary, @Probability, @Version)
+                """, new { a.Episode.AnomalyId, Day = day, a.Verdict, a.Candidates, a.Summary, Probability = (float)a.RegisteredSourceProbability, model.Version }, transaction, cancellationToken: cancellationToken));
             foreach (var f in a.Flags)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""

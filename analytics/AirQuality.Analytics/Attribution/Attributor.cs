@@ -4,7 +4,7 @@ namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
 /// Scores every candidate source of an episode with the trained model and flags the most likely, or abstains when
-/// even the best explains the episode poorly ("likely an unregistered emitter near ...").
+/// the episode model finds a registered source unlikely to be behind it at all ("likely an unregistered emitter near ...").
 /// </summary>
 public sealed class Attributor(IAttributionModel model, AttributionOptions options)
 {
@@ -18,17 +18,18 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
         if (candidates.Count == 0)
         {
             return new Attribution(episode, Attribution.NoCandidates, string.Create(CultureInfo.InvariantCulture,
-                $"No registered source within {options.SearchRadiusKm:0.#} km; likely an unregistered emitter near {where}."), 0, []);
+                $"No registered source within {options.SearchRadiusKm:0.#} km; likely an unregistered emitter near {where}."), 0, 0, []);
         }
 
         var probabilities = candidates.Select(c => model.Probability(c.Features)).ToArray();
-        var picked = FlagSelection.Pick(probabilities, model.AbstainBelow, options.MaxFlags);
+        var registered = model.RegisteredSourceProbability(candidates, probabilities, options.MaxFlags);
+        var picked = FlagSelection.Pick(probabilities, registered, model.AbstainBelow, options.MaxFlags);
         if (picked.Length == 0)
         {
             var best = Array.IndexOf(probabilities, probabilities.Max());
             return new Attribution(episode, Attribution.UnregisteredEmitter, string.Create(CultureInfo.InvariantCulture,
-                $"No registered source explains it well (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}, below the {model.AbstainBelow:0%} needed to flag); likely an unregistered emitter near {where}."),
-                candidates.Count, []);
+                $"No registered source explains it well: {registered:0%} that one is behind it, below the {model.AbstainBelow:0%} needed to flag (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}); likely an unregistered emitter near {where}."),
+                candidates.Count, registered, []);
         }
 
         var flags = picked.Select((i, rank) => new SourceFlag(
@@ -37,7 +38,7 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
             CandidateFeatures.Names.Select((n, k) => (n, k)).ToDictionary(f => f.n, f => Math.Round(candidates[i].Features[f.k], 4), StringComparer.Ordinal))).ToList();
         var top = flags[0];
         return new Attribution(episode, Attribution.RegisteredSource, string.Create(CultureInfo.InvariantCulture,
-            $"Most likely {top.SourceId} ({city.Sources[top.Source].Name}) at {top.Probability:0%}; {flags.Count} source(s) flagged of {candidates.Count} within {options.SearchRadiusKm:0.#} km."),
-            candidates.Count, flags);
+            $"Most likely {top.SourceId} ({city.Sources[top.Source].Name}) at {top.Probability:0%}; {registered:0%} that a flagged source is behind it; {flags.Count} source(s) flagged of {candidates.Count} within {options.SearchRadiusKm:0.#} km."),
+            candidates.Count, registered, flags);
     }
 }

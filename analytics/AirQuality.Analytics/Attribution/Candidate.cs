@@ -6,10 +6,11 @@ public sealed record Candidate(int Source, double[] Features, CandidateFacts Fac
 /// <summary>
 /// The facts an explanation is written from. Distances in km; bearing of the source from the peak sensor in degrees
 /// clockwise from north; wind in m/s; <c>PlumeUgm3</c> the plume estimate on reported emissions summed over the
-/// episode's sensor-hours; particulate in mg/m³ and as multiples of the permitted limit and of the source's usual level.
+/// episode's sensor-hours; particulate in mg/m³ and as multiples of the permitted limit and of the source's usual level;
+/// <c>CoarseExcessRatio</c> the episode's added PM10 over its added PM2.5.
 /// </summary>
 public sealed record CandidateFacts(
     double DistanceKm, double BearingFromSensorDeg, double WindSpeedMs, double WindAlignment,
     double? PeakParticulateMgm3, double? PermittedParticulateMgm3, double? PeakOverUsual, int? HighSinceHour,
     int DownwindSensors, int DownwindRose, int UpwindSensors, int UpwindRose, double PlumeUgm3, double PlumeShare, double FootprintCorrelation,
-    double RequiredFactor, bool DustSite, bool HasTelemetry, double WorkingHoursShare);
+    double RequiredFactor, bool DustSite, bool HasTelemetry, double WorkingHoursShare, double CoarseExcessRatio);

@@ -17,17 +17,20 @@ public static class CandidateFeatures
     const double RoseUgm3 = 15;
     const double DownwindCosine = 0.9; // within about 25° of the wind
     const double UpwindCosine = -0.5;
+    const double CombustionCoarseRatio = 1.1;
+    const double DustCoarseRatio = 4;
+    const double ShareFloor = 0.05; // a little room for what the ratio cannot see
 
     public static readonly IReadOnlyList<string> Names =
     [
         "log_distance_km", "wind_alignment", "wind_speed_ms", "travel_hours",
         "plume_share", "plume_explained_log", "footprint_correlation", "required_factor_log",
         "has_telemetry", "telemetry_ratio_log", "telemetry_z", "telemetry_correlation",
-        "downwind_rose_share", "upwind_rose_share", "coarse_ratio_change", "in_working_hours", "dust_site",
+        "downwind_rose_share", "upwind_rose_share", "coarse_excess_ratio", "in_working_hours", "dust_site",
         "inverse_distance_rank", "inverse_plume_rank", "inverse_footprint_rank",
         "required_factor_implausible", "required_factor_small",
         "episode_log_hours", "episode_log_sensors", "episode_evening", "episode_meal_time",
-        "dust_site_idle", "dust_site_required_factor_log", "unmonitored_in_evening",
+        "dust_site_idle", "dust_site_required_factor_log", "unmonitored_in_evening", "dust_site_log_dust_share", "stack_log_fine_share",
     ];
 
     /// <summary>The candidates of an episode (registered sources within the search radius of any of its sensors), with features.</summary>
@@ -46,7 +49,8 @@ public static class CandidateFeatures
         var localExcess = localCells.Select(c => city.Excess(c.s, c.h)).ToArray();
         var hours = Enumerable.Range(episode.StartHour, episode.EndHour - episode.StartHour).ToArray();
         var wind = hours.Where(h => !double.IsNaN(city.WindSpeedMs[h])).Select(h => city.WindSpeedMs[h]).DefaultIfEmpty(double.NaN).Average();
-        var coarse = CoarseChange(city, episode);
+        var coarse = CoarseExcessRatio(city, cells);
+        var dustShare = DustShare(coarse);
         // The same for every candidate: when and how big the episode is. Unregistered emitters keep hours of their own
         // (open burning in the evening, cooking at meal times) and rarely last long; these let the model abstain.
         var startHour = plume.LocalHour(episode.StartHour);
@@ -95,9 +99,12 @@ public static class CandidateFeatures
             x[26] = x[16] * (1 - working);
             x[27] = x[16] * x[7];
             x[28] = (1 - x[8]) * evening;
+            // Logs, because the chance that a dust site did it scales with the share that looks like dust: none, and it cannot be.
+            x[29] = x[16] * Math.Log(dustShare + ShareFloor);
+            x[30] = (1 - x[16]) * Math.Log(1 - dustShare + ShareFloor);
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
-                down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working);
+                down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse);
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 
@@ -227,27 +234,32 @@ public static class CandidateFeatures
         return (down, downRose, up, upRose);
     }
 
-    /// <summary>How much coarser the peak sensor's dust was in the episode than on the days before: PM10/PM2.5 then minus before.</summary>
-    static double CoarseChange(CityHours city, AttributionEpisode episode)
+    /// <summary>
+    /// PM10 over PM2.5 of what the episode added: the episode sensors' PM10 above the city's median over their PM2.5
+    /// above it. Near 1 for smoke and flue gas, 3 or more for dust; the background's own ratio is about 1.5.
+    /// </summary>
+    static double CoarseExcessRatio(CityHours city, (int s, int h)[] cells)
     {
-        double Ratio(int from, int to)
+        var (pm10, pm25) = (0.0, 0.0);
+        foreach (var (s, h) in cells)
         {
-            var (pm10, pm25) = (0.0, 0.0);
-            for (var h = Math.Max(0, from); h < Math.Min(city.Hours, to); h++)
+            var (a, b) = (city.Pm10[s * city.Hours + h], city.Pm25[s * city.Hours + h]);
+            var excess = b - city.Background(h);
+            if (!double.IsNaN(a) && !double.IsNaN(excess) && excess > 0)
             {
-                var (a, b) = (city.Pm10[episode.PeakSensor * city.Hours + h], city.Pm25[episode.PeakSensor * city.Hours + h]);
-                if (!double.IsNaN(a) && !double.IsNaN(b))
-                {
-                    (pm10, pm25) = (pm10 + a, pm25 + b);
-                }
+                (pm10, pm25) = (pm10 + a - city.BackgroundPm10(h), pm25 + excess);
             }
-
-            return pm25 > 0 ? pm10 / pm25 : double.NaN;
         }
 
-        var change = Ratio(episode.StartHour, episode.EndHour) - Ratio(0, episode.StartHour);
-        return double.IsNaN(change) ? 0 : Math.Clamp(change, -3, 3);
+        // No excess to judge by: the background's ratio, which favours no one.
+        return pm25 < 1 || double.IsNaN(pm10) ? 1.5 : Math.Clamp(pm10 / pm25, 0, 8);
     }
+
+    /// <summary>
+    /// How much of the added PM2.5 looks like dust, from its PM10/PM2.5 ratio between that of combustion (about 1.1:
+    /// smoke and flue gas are nearly all fine) and that of fugitive dust (about 4: PM2.5 is a quarter of its PM10).
+    /// </summary>
+    public static double DustShare(double coarseExcessRatio) => Math.Clamp((coarseExcessRatio - CombustionCoarseRatio) / (DustCoarseRatio - CombustionCoarseRatio), 0, 1);
 
     /// <summary>1 for the largest value, 2 for the next, and so on.</summary>
     static int[] Ranks(double[] values)

@@ -15,6 +15,7 @@ public sealed class CityHours
     readonly Dictionary<string, int> _sensorIndex;
     readonly Dictionary<string, int> _sourceIndex;
     double[]? _background;
+    double[]? _backgroundPm10;
 
     public CityHours(IReadOnlyList<Sensor> sensors, IReadOnlyList<PollutionSource> sources, long firstHour, int hours)
     {
@@ -57,32 +58,10 @@ public sealed class CityHours
     public int? SourceIndex(string sourceId) => _sourceIndex.TryGetValue(sourceId, out var i) ? i : null;
 
     /// <summary>The city's background in each hour: the median of all sensors' PM2.5, against which a sensor's excess is judged.</summary>
-    public double Background(int hour)
-    {
-        if (_background is null)
-        {
-            var background = new double[Hours];
-            var column = new List<double>(Sensors.Count);
-            for (var h = 0; h < Hours; h++)
-            {
-                column.Clear();
-                for (var s = 0; s < Sensors.Count; s++)
-                {
-                    if (!double.IsNaN(Pm25[s * Hours + h]))
-                    {
-                        column.Add(Pm25[s * Hours + h]);
-                    }
-                }
+    public double Background(int hour) => (_background ??= HourlyMedians(Pm25))[hour];
 
-                column.Sort();
-                background[h] = column.Count == 0 ? double.NaN : column[column.Count / 2];
-            }
-
-            _background = background;
-        }
-
-        return _background[hour];
-    }
+    /// <summary>The median of all sensors' PM10 in each hour.</summary>
+    public double BackgroundPm10(int hour) => (_backgroundPm10 ??= HourlyMedians(Pm10))[hour];
 
     /// <summary>How far sensor <paramref name="s"/> stood above the city's background in <paramref name="hour"/>, µg/m³ (0 when missing).</summary>
     public double Excess(int s, int hour)
@@ -102,6 +81,28 @@ public sealed class CityHours
     {
         var utc = DateTime.UnixEpoch.AddHours(FirstHour + hour);
         return TimeZoneInfo.ConvertTimeFromUtc(utc, zone).TimeOfDay.TotalHours;
+    }
+
+    double[] HourlyMedians(double[] values)
+    {
+        var medians = new double[Hours];
+        var column = new List<double>(Sensors.Count);
+        for (var h = 0; h < Hours; h++)
+        {
+            column.Clear();
+            for (var s = 0; s < Sensors.Count; s++)
+            {
+                if (!double.IsNaN(values[s * Hours + h]))
+                {
+                    column.Add(values[s * Hours + h]);
+                }
+            }
+
+            column.Sort();
+            medians[h] = column.Count == 0 ? double.NaN : column[column.Count / 2];
+        }
+
+        return medians;
     }
 
     static double[] Filled(int length)

@@ -1,14 +1,23 @@
 namespace AirQuality.Analytics.Attribution;
 
-/// <summary>Which candidates become flags: none when the best is below the abstention threshold; otherwise up to the maximum, each at least half the threshold.</summary>
+/// <summary>
+/// Which candidates become flags: none when a registered source is unlikely to be behind the episode at all;
+/// otherwise the likeliest, and after it up to the maximum those with at least <see cref="MinFollowingProbability"/>.
+/// </summary>
 public static class FlagSelection
 {
+    /// <summary>A second or third flag below this would send inspectors on a near-certain errand.</summary>
+    public const double MinFollowingProbability = 0.02;
+
     /// <summary>Indices into <paramref name="probabilities"/>, most likely first (ties in candidate order).</summary>
-    public static int[] Pick(IReadOnlyList<double> probabilities, double abstainBelow, int maxFlags)
+    public static int[] Pick(IReadOnlyList<double> probabilities, double registeredSourceProbability, double abstainBelow, int maxFlags)
     {
+        if (probabilities.Count == 0 || registeredSourceProbability < abstainBelow)
+        {
+            return [];
+        }
+
         var order = Enumerable.Range(0, probabilities.Count).OrderByDescending(i => probabilities[i]).ThenBy(i => i).ToArray();
-        return order.Length == 0 || probabilities[order[0]] < abstainBelow
-            ? []
-            : [.. order.Take(maxFlags).Where(i => probabilities[i] >= abstainBelow / 2)];
+        return [order[0], .. order.Skip(1).Take(maxFlags - 1).Where(i => probabilities[i] >= MinFollowingProbability)];
     }
 }

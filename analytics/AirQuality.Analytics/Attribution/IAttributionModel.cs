@@ -1,23 +1,26 @@
 namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
-/// A trained model that scores a candidate source for an episode: the seam where ML.NET (not obtainable here) could
-/// replace the in-house <see cref="LogisticModel"/>.
+/// A trained model that scores the candidate sources of an episode and whether to flag any: the seam where ML.NET
+/// (not obtainable here) could replace the in-house <see cref="LogisticModel"/>.
 /// </summary>
 public interface IAttributionModel
 {
     /// <summary>Names the model and its training run; stored with every flag.</summary>
     string Version { get; }
 
-    /// <summary>The feature names it expects, in order.</summary>
+    /// <summary>The candidate feature names it expects, in order.</summary>
     IReadOnlyList<string> Features { get; }
 
-    /// <summary>Below this top probability the model abstains: no registered source explains the episode.</summary>
+    /// <summary>Below this <see cref="RegisteredSourceProbability"/> the model abstains: no registered source explains the episode.</summary>
     double AbstainBelow { get; }
 
     /// <summary>Calibrated probability (0–1) that the candidate caused the episode.</summary>
     double Probability(ReadOnlySpan<double> features);
 
-    /// <summary>Each feature's push on the log-odds against an average candidate, largest first.</summary>
+    /// <summary>Probability (0–1) that one of the <paramref name="maxFlags"/> likeliest candidates caused the episode, rather than an emitter outside the registry.</summary>
+    double RegisteredSourceProbability(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int maxFlags);
+
+    /// <summary>Each feature's push on the candidate's log-odds against an average candidate, largest first.</summary>
     IReadOnlyList<(string Feature, double LogOdds)> Contributions(ReadOnlySpan<double> features);
 }

@@ -1,13 +1,14 @@
 namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
-/// The JSON file a trained <see cref="LogisticModel"/> is saved in: what it is, what it was trained on, and its
-/// coefficients on standardised features (z = (x − mean) / scale).
+/// The JSON file a trained <see cref="LogisticModel"/> is saved in: what it is, what it was trained on, the candidate
+/// model (which source), the episode model (whether a registered source at all) and the threshold on the latter
+/// below which attribution abstains.
 /// </summary>
 public sealed record ModelFile(
     string Format, string Version, string Kind, DateTimeOffset TrainedAt, string TrainingData, int TrainingEpisodes, int TrainingCandidates, int Positives,
-    double L2, IReadOnlyList<string> Features, double[] Means, double[] Scales, double[] Weights, double Intercept, double AbstainBelow,
-    IReadOnlyDictionary<string, double> TrainingMetrics)
+    double L2, LogisticRegression Candidate, LogisticRegression Episode, double AbstainBelow, IReadOnlyDictionary<string, double> TrainingMetrics)
 {
-    public const string CurrentFormat = "airq-attribution-model/1";
+    /// <summary>Version 2 added the episode model; version 1 abstained on the best candidate's probability.</summary>
+    public const string CurrentFormat = "airq-attribution-model/2";
 }

@@ -18,7 +18,7 @@ static class ModelCommand
 
     static Command Train()
     {
-        var worlds = new Option<int>("--worlds") { Description = "Simulated training worlds (seeds 1, 2, ...).", DefaultValueFactory = _ => 12 };
+        var worlds = new Option<int>("--worlds") { Description = "Simulated training worlds (seeds 1, 2, ...).", DefaultValueFactory = _ => 24 };
         var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
         var output = new Option<string?>("--out") { Description = "Where to write the model. Default: Attribution:ModelPath (infra/models/attribution-model.json)." };
         var outcomes = new Option<bool>("--outcomes") { Description = "Also learn from enforcement_outcomes in the database." };
@@ -39,7 +39,7 @@ static class ModelCommand
             model.Save(path);
             var m = model.File.TrainingMetrics;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains below {model.AbstainBelow:0.00}."));
+                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains when a registered source is less than {model.AbstainBelow:0.00} likely to be behind an episode."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"On its training episodes: precision of the top flag {m["precision_at_1"]:0.00}, recall within the top 3 {m["recall_at_3"]:0.00}, ROC AUC {m["roc_auc"]:0.00}, wrong flags on unregistered emitters {m["wrong_on_unregistered"]:0.00}."));
             Console.WriteLine($"Wrote {path}. Score it on held-out worlds with ./airq model evaluate.");
@@ -66,7 +66,7 @@ static class ModelCommand
             Print(model, episodes, incidents, env.Configuration.Attribution.MaxFlags);
             if (parse.GetValue(candidatesCsv) is { } csv)
             {
-                await File.WriteAllTextAsync(csv, CandidatesCsv(model, episodes), token);
+                await File.WriteAllTextAsync(csv, CandidatesCsv(model, episodes, env.Configuration.Attribution.MaxFlags), token);
                 Console.WriteLine($"Wrote every candidate to {csv}.");
             }
 
@@ -91,7 +91,7 @@ static class ModelCommand
         Console.WriteLine($"Incident episodes (registered or unregistered incident): {incidentDriven + unregistered}; in {reachable} of the {incidentDriven} registered ones a right source is among the candidates.");
         Console.WriteLine();
         Console.WriteLine($"{"method",-42} {"precision of top flag",-28} {"recall within top 3",-28} {"ROC AUC",-20} {"flags unregistered",-26}");
-        var scores = ModelEvaluation.Methods(model).Select(m => ModelEvaluation.Score(m, episodes, maxFlags)).ToList();
+        var scores = ModelEvaluation.Methods(model, maxFlags).Select(m => ModelEvaluation.Score(m, episodes, maxFlags)).ToList();
         foreach (var s in scores)
         {
             Console.WriteLine(string.Create(c, $"{s.Method,-42} {s.PrecisionAt1,-28} {s.RecallAt3,-28} {$"{s.Auc:0.000} [{s.AucLow:0.000}-{s.AucHigh:0.000}]",-20} {s.WrongOnUnregistered,-26}"));
@@ -113,10 +113,10 @@ static class ModelCommand
         var unregisteredFound = new Rate(incidents.UnregisteredFound, incidents.UnregisteredDetectable);
         Console.WriteLine($"Detectable incidents (raised some sensor-hour by >= {EpisodeLabeller.DetectableUgm3} µg/m³) that became episodes: registered {registeredFound}, unregistered {unregisteredFound}.");
         Console.WriteLine();
-        Console.WriteLine("Abstention threshold against what it costs (the model's own threshold is marked):");
-        foreach (var t in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, model.AbstainBelow }.Distinct().Order())
+        Console.WriteLine("Abstention threshold on the probability that a registered source is behind an episode, against what it costs (the model's own is marked):");
+        foreach (var t in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, model.AbstainBelow }.Distinct().Order())
         {
-            var s = ModelEvaluation.Score(new ModelEvaluation.Method("model", ModelEvaluation.Methods(model)[0].Scores, t), episodes, maxFlags, withAuc: false);
+            var s = ModelEvaluation.Score(ModelEvaluation.Methods(model, maxFlags)[0].WithThreshold(t), episodes, maxFlags, withAuc: false);
             Console.WriteLine(string.Create(c, $"  {(t == model.AbstainBelow ? "*" : " ")} {t:0.00}: precision of top flag {s.PrecisionAt1.Value:0.000}, recall within top 3 {s.RecallAt3.Value:0.000}, wrong on unregistered {s.WrongOnUnregistered.Value:0.000}"));
         }
 
@@ -128,16 +128,18 @@ static class ModelCommand
         }
     }
 
-    static string CandidatesCsv(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes)
+    static string CandidatesCsv(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, int maxFlags)
     {
         var c = CultureInfo.InvariantCulture;
-        var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,incident_driven,true_culprit,source_id,right,probability," + string.Join(",", CandidateFeatures.Names) + "\n");
+        var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,incident_driven,true_culprit,registered_source_probability,source_id,right,probability," + string.Join(",", CandidateFeatures.Names) + "\n");
         foreach (var e in episodes)
         {
+            var probabilities = e.Candidates.Select(c => model.Probability(c.Features)).ToArray();
+            var registered = model.RegisteredSourceProbability(e.Candidates, probabilities, maxFlags);
             for (var i = 0; i < e.Candidates.Count; i++)
             {
                 var candidate = e.Candidates[i];
-                sb.Append(c, $"\"{e.World}\",{e.Episode.Day:yyyy-MM-dd},{e.Episode.StartHour},{e.Episode.EndHour},{e.Cause},{e.IncidentDriven},\"{e.TrueCulprit}\",{candidate.Source},{e.Right[i]},{model.Probability(candidate.Features):0.0000},");
+                sb.Append(c, $"\"{e.World}\",{e.Episode.Day:yyyy-MM-dd},{e.Episode.StartHour},{e.Episode.EndHour},{e.Cause},{e.IncidentDriven},\"{e.TrueCulprit}\",{registered:0.0000},{candidate.Source},{e.Right[i]},{probabilities[i]:0.0000},");
                 sb.AppendJoin(',', candidate.Features.Select(f => f.ToString("0.####", c)));
                 sb.Append('\n');
             }

@@ -93,12 +93,13 @@ public sealed class AirQualityWorld
         var cycle = 1 + 0.22 * Math.Exp(-Math.Pow(localHour - 8.5, 2) / 4) + 0.3 * Math.Exp(-Math.Pow(localHour - 21, 2) / 6)
             - 0.25 * Math.Exp(-Math.Pow(localHour - 15, 2) / 8);
         var windFrom = _weather.WindFromDeg + _sensorWindOffsetDeg[index] + 8 * WeatherGenerator.Normal(_random);
-        var plume = 0.0;
+        var (plume, plumePm10) = (0.0, 0.0);
         foreach (var (source, dx, dy) in _nearby[index])
         {
             var (emission, _) = Truth.Emission(source, at, localHour);
             var c = Plume(dx, dy, Truth.Sources[source].StackHeightM ?? 0, Truth.FlueFlowM3s[source], emission, windFrom, Truth.DustSite[source] ? 50 : 5);
             plume += c;
+            plumePm10 += c * Truth.CoarseRatio[source];
             if (c > 0)
             {
                 Contributions?.Add(index, source, at, c);
@@ -113,6 +114,7 @@ public sealed class AirQualityWorld
                 var (dx, dy) = Geo.OffsetMetres(emitter.Latitude, emitter.Longitude, sensor.Latitude, sensor.Longitude);
                 var c = Plume(dx, dy, 2, 0, emitter.EmissionGs, windFrom, 20);
                 plume += c;
+                plumePm10 += c * CityTruth.UnregisteredCoarseRatio(emitter);
                 if (c > 0)
                 {
                     Contributions?.Add(index, Truth.Sources.Count + k, at, c);
@@ -124,10 +126,13 @@ public sealed class AirQualityWorld
         var noise = Math.Exp(WeatherGenerator.Normal(_random) * (micro ? 0.12 : 0.04));
         // Low-cost optical sensors count water-swollen particles as PM: humid air inflates their readings.
         var humidityBias = micro ? 1 + 0.5 * Math.Max(0, _weather.HumidityPct - 70) / 30 : 1;
-        var pm25 = Math.Clamp((_background * _districtFactor[_sensorDistrict[index]] * cycle + plume) * noise * humidityBias, 1, 1500);
+        var regional = _background * _districtFactor[_sensorDistrict[index]] * cycle;
+        var pm25 = Math.Clamp((regional + plume) * noise * humidityBias, 1, 1500);
+        // PM10 carries each emitter's coarse fraction: dust raises it far more than smoke does.
+        var pm10 = Math.Clamp((regional * (1.45 + 0.2 * _random.NextDouble()) + plumePm10) * noise, pm25 / humidityBias, 4000);
         return new SensorReading(
             sensor.SensorId, at, Math.Round(pm25, 1),
-            Pm10: Math.Round(pm25 / humidityBias * (1.45 + 0.2 * _random.NextDouble()), 1),
+            Pm10: Math.Round(pm10, 1),
             No2: micro ? null : Math.Round(25 + 20 * cycle * _random.NextDouble(), 1),
             So2: micro ? null : Math.Round(6 + 6 * _random.NextDouble(), 1),
             // Ozone builds in afternoon sunshine and is titrated by the traffic peaks.

@@ -72,6 +72,28 @@ public sealed class CandidateFeaturesTests
         Assert.Equal(1, F("A", "inverse_plume_rank"));
         Assert.True(F("A", "downwind_rose_share") > F("B", "downwind_rose_share"));
         Assert.True(F("A", "telemetry_correlation") > 0.8);
+        Assert.InRange(F("A", "coarse_excess_ratio"), 1.4, 1.6);
+        Assert.Equal(0, F("A", "dust_site_log_dust_share"));
+        Assert.InRange(F("A", "stack_log_fine_share"), Math.Log(0.85), Math.Log(0.95));
+    }
+
+    [Fact]
+    public void Coarse_dust_on_top_of_the_rise_shows_in_the_coarse_excess_ratio()
+    {
+        var (city, episode) = Morning();
+        foreach (var s in episode.Sensors)
+        {
+            for (var h = Start; h < End; h++)
+            {
+                // Each µg/m³ of added PM2.5 came with 4 of PM10, as from earthworks.
+                city.Pm10[s * Hours + h] = (city.Pm25[s * Hours + h] - 80) * 1.5 + 4 * 80;
+            }
+        }
+
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("coarse_excess_ratio")], 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Facts.CoarseExcessRatio, 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
     }
 
     [Fact]

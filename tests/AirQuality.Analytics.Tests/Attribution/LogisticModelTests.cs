@@ -25,9 +25,9 @@ public sealed class LogisticModelTests
     public void Fit_learns_the_informative_feature_and_its_probabilities_are_calibrated()
     {
         var (rows, labels) = Synthetic(1, 4000);
-        var model = LogisticModel.Fit(CandidateFeatures.Names, rows, labels, l2: 1, "test", "synthetic", 4000);
+        var model = LogisticRegression.Fit(CandidateFeatures.Names, rows, labels, l2: 1);
 
-        var weights = model.File.Weights;
+        var weights = model.Weights;
         Assert.True(weights[0] > 3, $"The informative feature's weight is {weights[0]:0.00}.");
         Assert.All(weights.Skip(1), w => Assert.True(Math.Abs(w) < 0.3, $"A noise feature got weight {w:0.00}."));
 
@@ -40,14 +40,17 @@ public sealed class LogisticModelTests
         }
 
         var contributions = model.Contributions(test[0]);
-        Assert.Equal(model.Probability(test[0]), 1 / (1 + Math.Exp(-(model.File.Intercept + contributions.Sum(c => c.LogOdds)))), 9);
+        Assert.Equal(model.Probability(test[0]), 1 / (1 + Math.Exp(-(model.Intercept + contributions.Sum(c => c.LogOdds)))), 9);
     }
 
     [Fact]
-    public void A_saved_model_loads_with_the_same_probabilities_and_a_file_for_other_features_is_refused()
+    public void A_saved_model_loads_with_the_same_probabilities_and_a_file_for_other_features_or_an_older_format_is_refused()
     {
         var (rows, labels) = Synthetic(3, 500);
-        var model = LogisticModel.Fit(CandidateFeatures.Names, rows, labels, 1, "v-test", "synthetic", 500).With(0.3, new Dictionary<string, double> { ["recall_at_3"] = 0.9 });
+        var episodeRows = rows.Take(100).Select(x => x[..EpisodeEvidence.Names.Count]).ToList();
+        var model = new LogisticModel(new ModelFile(ModelFile.CurrentFormat, "v-test", "test", DateTimeOffset.UnixEpoch, "synthetic", 500, 500, labels.Count(l => l), 1,
+            LogisticRegression.Fit(CandidateFeatures.Names, rows, labels, 1), LogisticRegression.Fit(EpisodeEvidence.Names, episodeRows, labels[..100], 1), 0.5,
+            new Dictionary<string, double>())).With(0.3, new Dictionary<string, double> { ["recall_at_3"] = 0.9 });
         var path = Path.Combine(Path.GetTempPath(), $"airq-model-{Guid.NewGuid():N}.json");
         try
         {
@@ -57,10 +60,15 @@ public sealed class LogisticModelTests
             Assert.Equal(0.3, loaded.AbstainBelow);
             Assert.Equal(0.9, loaded.File.TrainingMetrics["recall_at_3"]);
             Assert.All(rows.Take(50), x => Assert.Equal(model.Probability(x), loaded.Probability(x), 12));
+            Assert.All(episodeRows.Take(50), x => Assert.Equal(model.File.Episode.Probability(x), loaded.File.Episode.Probability(x), 12));
 
-            File.WriteAllText(path, File.ReadAllText(path).Replace("\"log_distance_km\"", "\"some_other_feature\"", StringComparison.Ordinal));
-            var error = Assert.Throws<InvalidOperationException>(() => LogisticModel.Load(path));
-            Assert.Contains("./airq model train", error.Message, StringComparison.Ordinal);
+            var saved = File.ReadAllText(path);
+            foreach (var (name, other) in new[] { ("\"log_distance_km\"", "\"some_other_feature\""), ("\"top_log_odds\"", "\"another_feature\""), (ModelFile.CurrentFormat, "airq-attribution-model/1") })
+            {
+                File.WriteAllText(path, saved.Replace(name, other, StringComparison.Ordinal));
+                var error = Assert.Throws<InvalidOperationException>(() => LogisticModel.Load(path));
+                Assert.Contains("./airq model train", error.Message, StringComparison.Ordinal);
+            }
         }
         finally
         {

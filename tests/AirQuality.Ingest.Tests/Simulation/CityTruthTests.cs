@@ -44,4 +44,53 @@ public sealed class CityTruthTests
         Assert.True(Ratio(honest) > 2, $"an incident of {honest.SourceId} shows as {Ratio(honest):0.00}× its permit");
         Assert.InRange(Ratio(hiding), 0.2, 0.8);
     }
+
+    [Fact]
+    public void Dust_raises_PM10_far_more_than_PM2_5_and_smoke_hardly_more()
+    {
+        var registry = TestRegistry.Shipped();
+        var world = new AirQualityWorld(registry, 7, Start, TimeSpan.FromDays(4));
+        var sink = new Largest();
+        world.Contributions = sink;
+        var (dust, smoke) = (new List<double>(), new List<double>());
+        for (var at = Start; at < Start.AddDays(4); at = at.AddMinutes(30))
+        {
+            for (var s = 0; s < world.Sensors.Count; s++)
+            {
+                sink.Reset();
+                var reading = world.Reading(s, at);
+                // Only readings one emitter dominates, well above the background.
+                if (sink.Ugm3 >= 60 && sink.Ugm3 >= 0.8 * sink.Total)
+                {
+                    var ratio = reading.Pm10!.Value / reading.Pm25!.Value;
+                    var unregistered = sink.Emitter >= world.Truth.Sources.Count;
+                    (unregistered ? smoke : world.Truth.DustSite[sink.Emitter] ? dust : null)?.Add(ratio);
+                }
+            }
+        }
+
+        Assert.True(dust.Count >= 10 && smoke.Count >= 3, $"{dust.Count} dust-dominated and {smoke.Count} smoke-dominated readings");
+        Assert.True(dust.Order().ElementAt(dust.Count / 2) > 2.2, $"median PM10/PM2.5 under dust {dust.Order().ElementAt(dust.Count / 2):0.00}");
+        Assert.True(smoke.Order().ElementAt(smoke.Count / 2) < 1.5, $"median PM10/PM2.5 under smoke {smoke.Order().ElementAt(smoke.Count / 2):0.00}");
+    }
+
+    sealed class Largest : IContributionSink
+    {
+        public int Emitter { get; private set; } = -1;
+
+        public double Ugm3 { get; private set; }
+
+        public double Total { get; private set; }
+
+        public void Reset() => (Emitter, Ugm3, Total) = (-1, 0, 0);
+
+        public void Add(int sensor, int emitter, DateTimeOffset at, double ugm3)
+        {
+            Total += ugm3;
+            if (ugm3 > Ugm3)
+            {
+                (Emitter, Ugm3) = (emitter, ugm3);
+            }
+        }
+    }
 }

@@ -8,16 +8,22 @@ public static class ModelEvaluation
 {
     const int BootstrapSamples = 400;
 
-    /// <summary>A method's scores for an episode's candidates, and whether it may abstain (only the model does).</summary>
-    public sealed record Method(string Name, Func<LabelledEpisode, double[]> Scores, double? AbstainBelow);
+    /// <summary>
+    /// A method's scores for an episode's candidates and, for a method that may abstain (only the model), the
+    /// probability that a registered source is behind the episode and the threshold below which it abstains.
+    /// </summary>
+    public sealed record Method(string Name, Func<LabelledEpisode, double[]> Scores, Func<LabelledEpisode, double[], double>? RegisteredSource = null, double AbstainBelow = 0)
+    {
+        public Method WithThreshold(double abstainBelow) => this with { AbstainBelow = abstainBelow };
+    }
 
-    public static IReadOnlyList<Method> Methods(IAttributionModel model) =>
+    public static IReadOnlyList<Method> Methods(IAttributionModel model, int maxFlags) =>
     [
-        new("model", e => [.. e.Candidates.Select(c => model.Probability(c.Features))], model.AbstainBelow),
-        new("nearest source", e => [.. e.Candidates.Select(c => -c.Facts.DistanceKm)], null),
-        new("nearest source upwind", e => [.. e.Candidates.Select(c => (c.Facts.WindAlignment >= 0.5 ? 1000 : 0) - c.Facts.DistanceKm)], null),
-        new("plume model, reported emissions", e => [.. e.Candidates.Select(c => c.Facts.PlumeUgm3)], null),
-        new("upper bound: plume model, true emissions", e => e.TruePlume, null),
+        new("model", e => [.. e.Candidates.Select(c => model.Probability(c.Features))], (e, p) => model.RegisteredSourceProbability(e.Candidates, p, maxFlags), model.AbstainBelow),
+        new("nearest source", e => [.. e.Candidates.Select(c => -c.Facts.DistanceKm)]),
+        new("nearest source upwind", e => [.. e.Candidates.Select(c => (c.Facts.WindAlignment >= 0.5 ? 1000 : 0) - c.Facts.DistanceKm)]),
+        new("plume model, reported emissions", e => [.. e.Candidates.Select(c => c.Facts.PlumeUgm3)]),
+        new("upper bound: plume model, true emissions", e => e.TruePlume),
     ];
 
     public static MethodScore Score(Method method, IReadOnlyList<LabelledEpisode> episodes, int maxFlags, bool withAuc = true)
@@ -58,8 +64,8 @@ public static class ModelEvaluation
     static int[] Pick(Method method, LabelledEpisode e, int maxFlags)
     {
         var scores = method.Scores(e);
-        return method.AbstainBelow is { } threshold
-            ? FlagSelection.Pick(scores, threshold, maxFlags)
+        return method.RegisteredSource is { } registered
+            ? FlagSelection.Pick(scores, registered(e, scores), method.AbstainBelow, maxFlags)
             : [.. Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(maxFlags)];
     }
 

@@ -37,23 +37,46 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
         return ([.. results.SelectMany(r => r.Item1)], incidents);
     }
 
-    /// <summary>Fits on the episodes' candidates plus any rows labelled by enforcement outcomes.</summary>
+    /// <summary>
+    /// Fits the candidate model on the episodes' candidates plus any rows labelled by enforcement outcomes, then the
+    /// episode model and its abstention threshold on what the candidate model says about episodes it was not fitted on.
+    /// </summary>
     public LogisticModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData)
     {
         // Episodes of a source's everyday emissions are left out: they outnumber incidents several times over and would
         // teach the model that a culprit's emission is the usual one, which is what an incident is not.
         var learned = episodes.Where(e => e.Cause != LabelledEpisode.Registered || e.IncidentDriven).ToList();
-        var rows = learned.SelectMany(e => e.Candidates.Select(c => c.Features)).Concat(outcomes.Select(o => o.Features)).ToList();
-        var labels = learned.SelectMany(e => e.Right).Concat(outcomes.Select(o => o.Confirmed)).ToList();
-        var version = string.Create(CultureInfo.InvariantCulture, $"logreg-{DateTime.UtcNow:yyyyMMddHHmmss}");
-        var model = LogisticModel.Fit(CandidateFeatures.Names, rows, labels, L2, version, trainingData, learned.Count);
+        var candidate = FitCandidates(learned, outcomes);
 
-        // The threshold: the best recall within the top three whose wrong flags on unregistered emitters stay low.
-        var best = (Threshold: 0.5, Recall: -1.0, Wrong: 1.0);
-        for (var t = 0.02; t <= 0.8; t += 0.02)
+        // Stacking: the episode model learns from candidate probabilities of a model fitted on the other half of the
+        // worlds, as it will meet them on days it has never seen; fitted on the same episodes they would look too sure.
+        var worlds = learned.Select(e => e.World).Distinct().ToList();
+        var halves = Enumerable.Range(0, 2).Select(h => FitCandidates([.. learned.Where(e => worlds.IndexOf(e.World) % 2 != h)], outcomes)).ToArray();
+        var outOfFold = new Dictionary<LabelledEpisode, double[]>(ReferenceEqualityComparer.Instance);
+        foreach (var e in learned.Where(e => e.Candidates.Count > 0))
         {
-            var candidate = model.With(t, new Dictionary<string, double>());
-            var score = ModelEvaluation.Score(ModelEvaluation.Methods(candidate)[0], episodes, options.MaxFlags, withAuc: false);
+            var half = halves[worlds.IndexOf(e.World) % 2];
+            outOfFold[e] = [.. e.Candidates.Select(c => half.Probability(c.Features))];
+        }
+
+        var gated = outOfFold.Keys.ToList();
+        var rows = gated.Select(e => EpisodeEvidence.Compute(e.Candidates, outOfFold[e], options.MaxFlags)).ToList();
+        var labels = gated.Select(e => e.Cause == LabelledEpisode.Registered && FlagSelection.Pick(outOfFold[e], 1, 0, options.MaxFlags).Any(i => e.Right[i])).ToList();
+        var episode = LogisticRegression.Fit(EpisodeEvidence.Names, rows, labels, L2);
+
+        var version = string.Create(CultureInfo.InvariantCulture, $"logreg-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        var model = new LogisticModel(new ModelFile(ModelFile.CurrentFormat, version, "logistic_regression_l2_two_stage", DateTimeOffset.UtcNow, trainingData,
+            learned.Count, learned.Sum(e => e.Candidates.Count) + outcomes.Count, learned.Sum(e => e.Right.Count(r => r)) + outcomes.Count(o => o.Confirmed),
+            L2, candidate, episode, 0.5, new Dictionary<string, double>()));
+
+        // The threshold: the best recall within the top three whose wrong flags on unregistered emitters stay low,
+        // judged on the out-of-fold probabilities for the same reason.
+        var unseen = new ModelEvaluation.Method("model", e => outOfFold.TryGetValue(e, out var p) ? p : [.. e.Candidates.Select(c => candidate.Probability(c.Features))],
+            (e, p) => model.RegisteredSourceProbability(e.Candidates, p, options.MaxFlags));
+        var best = (Threshold: 0.5, Recall: -1.0, Wrong: 1.0);
+        for (var t = 0.02; t <= 0.9; t += 0.02)
+        {
+            var score = ModelEvaluation.Score(unseen.WithThreshold(t), episodes, options.MaxFlags, withAuc: false);
             var wrong = double.IsNaN(score.WrongOnUnregistered.Value) ? 0 : score.WrongOnUnregistered.Value;
             if ((wrong <= MaxWrongOnUnregistered && score.RecallAt3.Value > best.Recall) || (best.Recall < 0 && wrong < best.Wrong))
             {
@@ -62,7 +85,7 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
         }
 
         var final = model.With(Math.Round(best.Threshold, 2), new Dictionary<string, double>());
-        var s = ModelEvaluation.Score(ModelEvaluation.Methods(final)[0], episodes, options.MaxFlags);
+        var s = ModelEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, options.MaxFlags);
         return final.With(final.AbstainBelow, new Dictionary<string, double>
         {
             ["precision_at_1"] = Math.Round(s.PrecisionAt1.Value, 4),
@@ -73,4 +96,11 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             ["outcome_rows"] = outcomes.Count,
         });
     }
+
+    static LogisticRegression FitCandidates(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes) =>
+        LogisticRegression.Fit(
+            CandidateFeatures.Names,
+            [.. episodes.SelectMany(e => e.Candidates.Select(c => c.Features)), .. outcomes.Select(o => o.Features)],
+            [.. episodes.SelectMany(e => e.Right), .. outcomes.Select(o => o.Confirmed)],
+            L2);
 }

@@ -24,6 +24,7 @@ public sealed class CityTruth
         BaselineGs = new double[n];
         FlueFlowM3s = new double[n];
         DustSite = new bool[n];
+        CoarseRatio = new double[n];
         _bySource = [.. Enumerable.Range(0, n).Select(_ => new List<Incident>())];
         var incidents = new List<Incident>();
         var days = Math.Max(1, duration.TotalDays);
@@ -71,6 +72,12 @@ public sealed class CityTruth
         }
 
         Unregistered = unregistered;
+        // Drawn last so that adding it left the rest of a seed's world as it was.
+        for (var i = 0; i < n; i++)
+        {
+            CoarseRatio[i] = DustSite[i] ? 3 + 2.5 * random.NextDouble() : 1.2 + 0.4 * random.NextDouble();
+        }
+
         Incidents = [.. incidents.OrderBy(x => x.Start).ThenBy(x => x.SourceId, StringComparer.Ordinal)];
     }
 
@@ -89,6 +96,15 @@ public sealed class CityTruth
 
     /// <summary>Ground-level dust sites (construction, roads, yards): working 07:00 to 19:00 local, nearly idle at night.</summary>
     public bool[] DustSite { get; }
+
+    /// <summary>
+    /// PM10 over PM2.5 of what each source emits. Fugitive dust (earthworks, roads, yards) is mostly coarse, so a dust
+    /// site's PM10 is three to five times its PM2.5; filtered stack gas is mostly fine.
+    /// </summary>
+    public double[] CoarseRatio { get; }
+
+    /// <summary>PM10 over PM2.5 of smoke from open burning and cooking fumes: nearly all fine particles.</summary>
+    public static double UnregisteredCoarseRatio(Incident emitter) => emitter.Kind == Incident.OpenBurning ? 1.15 : 1.1;
 
     /// <summary>Every incident of the period, registered and not, in time order: the ground truth.</summary>
     public IReadOnlyList<Incident> Incidents { get; }
