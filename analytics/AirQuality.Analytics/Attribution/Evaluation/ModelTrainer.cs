@@ -51,12 +51,12 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
         // Stacking: the episode model learns from candidate probabilities of a model fitted on the other half of the
         // worlds, as it will meet them on days it has never seen; fitted on the same episodes they would look too sure.
         var worlds = learned.Select(e => e.World).Distinct().ToList();
-        var halves = Enumerable.Range(0, 2).Select(h => FitCandidates([.. learned.Where(e => worlds.IndexOf(e.World) % 2 != h)], outcomes)).ToArray();
+        int Half(LabelledEpisode e) => worlds.IndexOf(e.World) % 2;
+        var halves = Enumerable.Range(0, 2).Select(h => FitCandidates([.. learned.Where(e => Half(e) != h)], outcomes)).ToArray();
         var outOfFold = new Dictionary<LabelledEpisode, double[]>(ReferenceEqualityComparer.Instance);
         foreach (var e in learned.Where(e => e.Candidates.Count > 0))
         {
-            var half = halves[worlds.IndexOf(e.World) % 2];
-            outOfFold[e] = [.. e.Candidates.Select(c => half.Probability(c.Features))];
+            outOfFold[e] = [.. e.Candidates.Select(c => halves[Half(e)].Probability(c.Features))];
         }
 
         var gated = outOfFold.Keys.ToList();
@@ -71,7 +71,8 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
 
         // The threshold: the best recall within the top three whose wrong flags on unregistered emitters stay low,
         // judged on the out-of-fold probabilities for the same reason.
-        var unseen = new ModelEvaluation.Method("model", e => outOfFold.TryGetValue(e, out var p) ? p : [.. e.Candidates.Select(c => candidate.Probability(c.Features))],
+        // Every episode scored here is in outOfFold unless it has no candidates (everyday-emission episodes are not scored).
+        var unseen = new ModelEvaluation.Method("model", e => outOfFold.GetValueOrDefault(e) ?? [],
             (e, p) => model.RegisteredSourceProbability(e.Candidates, p, options.MaxFlags));
         var best = (Threshold: 0.5, Recall: -1.0, Wrong: 1.0);
         for (var t = 0.02; t <= 0.9; t += 0.02)
