@@ -72,7 +72,7 @@ public sealed class CityTruth
         }
 
         Unregistered = unregistered;
-        // Drawn last so that adding it left the rest of a seed's world as it was.
+        // Drawn after the sources and incidents, so a seed keeps the incidents it had (the weather and readings drawn after it moved).
         for (var i = 0; i < n; i++)
         {
             CoarseRatio[i] = DustSite[i] ? 3 + 2.5 * random.NextDouble() : 1.2 + 0.4 * random.NextDouble();
@@ -99,7 +99,7 @@ public sealed class CityTruth
 
     /// <summary>
     /// PM10 over PM2.5 of what each source emits. Fugitive dust (earthworks, roads, yards) is mostly coarse, so a dust
-    /// site's PM10 is three to five times its PM2.5; filtered stack gas is mostly fine.
+    /// site's PM10 is three to five and a half times its PM2.5; filtered stack gas is mostly fine.
     /// </summary>
     public double[] CoarseRatio { get; }
 
