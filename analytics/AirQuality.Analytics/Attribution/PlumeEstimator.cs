@@ -59,6 +59,7 @@ public sealed class PlumeEstimator
 
         // Each turn averages the plume over the same directions around it: compute each distinct direction once.
         var angles = OffsetsTried.SelectMany(o => DirectionOffsets.Select(d => o + d)).Distinct().Order().ToArray();
+        var angleOf = OffsetsTried.Select(o => DirectionOffsets.Select(d => Array.IndexOf(angles, o + d)).ToArray()).ToArray();
         var predicted = new double[OffsetsTried.Length][];
         for (var o = 0; o < OffsetsTried.Length; o++)
         {
@@ -81,7 +82,7 @@ public sealed class PlumeEstimator
                 {
                     for (var k = 0; k < DirectionOffsets.Length; k++)
                     {
-                        predicted[o][h] += usual * DirectionWeights[k] * at[Array.IndexOf(angles, OffsetsTried[o] + DirectionOffsets[k])];
+                        predicted[o][h] += usual * DirectionWeights[k] * at[angleOf[o][k]];
                     }
                 }
             }
