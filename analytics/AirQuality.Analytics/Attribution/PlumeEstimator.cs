@@ -131,12 +131,7 @@ public sealed class PlumeEstimator
     public (double Median, double Mad) Usual(int j) => _usualParticulate[j];
 
     /// <summary>µg/m³ at sensor <paramref name="s"/> in <paramref name="hour"/> per g/s emitted by source <paramref name="j"/>, carried by that hour's wind turned as the sensor feels it.</summary>
-    public double Unit(int j, int s, int hour) => UnitTurned(j, s, hour, _windOffsetDeg[s]);
-
-    /// <summary>The wind at each sensor against the city's, degrees clockwise, learnt from its history (<see cref="LocalWindOffset"/>).</summary>
-    public double WindOffsetDeg(int s) => _windOffsetDeg[s];
-
-    double UnitTurned(int j, int s, int hour, double turnDeg)
+    public double Unit(int j, int s, int hour)
     {
         var source = _city.Sources[j];
         var sensor = _city.Sensors[s];
@@ -146,11 +141,14 @@ public sealed class PlumeEstimator
         var sum = 0.0;
         for (var k = 0; k < DirectionOffsets.Length; k++)
         {
-            sum += DirectionWeights[k] * Directional(j, dx, dy, hour, turnDeg + DirectionOffsets[k]);
+            sum += DirectionWeights[k] * Directional(j, dx, dy, hour, _windOffsetDeg[s] + DirectionOffsets[k]);
         }
 
         return sum;
     }
+
+    /// <summary>The wind at each sensor against the city's, degrees clockwise, learnt from its history (<see cref="LocalWindOffset"/>).</summary>
+    public double WindOffsetDeg(int s) => _windOffsetDeg[s];
 
     /// <summary>µg/m³ per g/s at (<paramref name="dx"/>, <paramref name="dy"/>) metres east and north of source <paramref name="j"/>, the hour's wind turned by <paramref name="turnDeg"/>.</summary>
     double Directional(int j, double dx, double dy, int hour, double turnDeg)
