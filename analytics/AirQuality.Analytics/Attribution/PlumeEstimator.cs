@@ -57,32 +57,29 @@ public sealed class PlumeEstimator
             return 0;
         }
 
-        // Each turn averages the plume over the same directions around it: compute each distinct direction once.
-        var angles = OffsetsTried.SelectMany(o => DirectionOffsets.Select(d => o + d)).Distinct().Order().ToArray();
-        var angleOf = OffsetsTried.Select(o => DirectionOffsets.Select(d => Array.IndexOf(angles, o + d)).ToArray()).ToArray();
         var predicted = new double[OffsetsTried.Length][];
         for (var o = 0; o < OffsetsTried.Length; o++)
         {
             predicted[o] = new double[_city.Hours];
         }
 
-        var at = new double[angles.Length];
+        var at = new double[TurnAngles.Length];
         foreach (var j in near)
         {
             var (dx, dy) = Geo.OffsetMetres(_city.Sources[j].Latitude, _city.Sources[j].Longitude, sensor.Latitude, sensor.Longitude);
             for (var h = 0; h < _city.Hours; h++)
             {
                 var usual = UsualEmission(j, h);
-                for (var a = 0; a < angles.Length; a++)
+                for (var a = 0; a < TurnAngles.Length; a++)
                 {
-                    at[a] = Directional(j, dx, dy, h, angles[a]);
+                    at[a] = Directional(j, dx, dy, h, TurnAngles[a]);
                 }
 
                 for (var o = 0; o < OffsetsTried.Length; o++)
                 {
                     for (var k = 0; k < DirectionOffsets.Length; k++)
                     {
-                        predicted[o][h] += usual * DirectionWeights[k] * at[angleOf[o][k]];
+                        predicted[o][h] += usual * DirectionWeights[k] * at[TurnAngleIndex[o][k]];
                     }
                 }
             }
@@ -171,6 +168,11 @@ public sealed class PlumeEstimator
 
     static readonly double[] DirectionOffsets = [-24, -12, 0, 12, 24];
     static readonly double[] DirectionWeights = Normalised([Math.Exp(-2), Math.Exp(-0.5), 1, Math.Exp(-0.5), Math.Exp(-2)]);
+
+    // Each turn tried averages the plume over the same directions around it: every distinct direction, computed once
+    // per source and hour, and where each turn's directions are among them. Declared after the arrays they are made from.
+    static readonly double[] TurnAngles = [.. OffsetsTried.SelectMany(o => DirectionOffsets.Select(d => o + d)).Distinct().Order()];
+    static readonly int[][] TurnAngleIndex = [.. OffsetsTried.Select(o => DirectionOffsets.Select(d => Array.IndexOf(TurnAngles, o + d)).ToArray())];
 
     static double[] Normalised(double[] weights) => [.. weights.Select(w => w / weights.Sum())];
 
