@@ -3,8 +3,15 @@ namespace AirQuality.Ingest;
 /// <summary>How the ingest worker batches and validates. Section <c>Ingest</c>.</summary>
 public sealed class IngestOptions
 {
-    /// <summary>Messages handed to the writer at a time; their records are written in one COPY and one transaction. Default 5,000.</summary>
+    /// <summary>Messages handed to the writer at a time; their records are written in one COPY and one transaction. A batch is filled per writer (see <see cref="Writers"/>). Default 5,000.</summary>
     public int BatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Database writers (connections) per worker, each taking a fixed share of the partitions. Default 2: one
+    /// PostgreSQL backend inserting into the keyed readings table is the slowest stage, and a second one runs beside
+    /// it. More help only when the database server has the cores for them.
+    /// </summary>
+    public int Writers { get; set; } = 2;
 
     /// <summary>How long a partly filled batch waits for more messages before it is written. Default 50 ms: under load batches fill first, at low rates this bounds latency.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -33,6 +40,11 @@ public sealed class IngestOptions
         if (BatchSize is < 1 or > 100_000)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Ingest:BatchSize must be between 1 and 100,000 messages.");
+        }
+
+        if (Writers is < 1 or > 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Writers), Writers, "Ingest:Writers must be between 1 and 16 database connections.");
         }
 
         if (Linger < TimeSpan.FromMilliseconds(1) || Linger > TimeSpan.FromMinutes(1))

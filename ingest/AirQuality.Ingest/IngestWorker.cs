@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
@@ -20,10 +19,10 @@ namespace AirQuality.Ingest;
 /// from Kafka and exactly once in effect in the database, because rows are keyed by id and timestamp: a replay
 /// finds its rows present and counts them as duplicates. A dead letter may be repeated after a crash between
 /// its delivery and the offset commit.
-/// Two stages overlap: this thread consumes (Consume blocks, so it has a thread of its own) while
-/// <see cref="BatchCommitter"/> validates and writes the previous batch. The bounded channel between them is the backpressure:
-/// when the database is slow or down, the writer holds its batch and retries, the channel fills, and
-/// consumption pauses until writes succeed again.
+/// Stages overlap: this thread consumes (Consume blocks, so it has a thread of its own) while
+/// <see cref="IngestOptions.Writers"/> writer lanes, each with a fixed share of the partitions and its own connection,
+/// validate and write earlier batches. The bounded queue in front of each lane is the backpressure: when the database
+/// is slow or down, a lane holds its batch and retries, its queue fills, and consumption pauses until writes succeed again.
 /// </remarks>
 public sealed class IngestWorker(
     string bootstrapServers,
@@ -38,10 +37,7 @@ public sealed class IngestWorker(
 {
     static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(2);
 
-    readonly Channel<IngestBatch> _toWriter = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-    readonly List<IngestBatch> _inFlight = [];
-    IngestBatch _batch = new();
-    Task _writer = Task.CompletedTask;
+    WriterLane[] _lanes = [];
 
     /// <summary>Consumes until <paramref name="cancellationToken"/> is cancelled, then flushes, commits and leaves the group.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -65,9 +61,9 @@ public sealed class IngestWorker(
             })
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason}", e.Reason))
             .Build();
-        var committer = new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time, new TimeSeriesWriter(rollup));
-        // The writer is not cancelled with the worker: on shutdown it finishes what was handed to it.
-        _writer = Task.Run(() => WriteLoopAsync(committer, consumer, producer), CancellationToken.None);
+        _lanes = Enumerable.Range(0, options.Writers)
+            .Select(_ => new WriterLane(new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time, new TimeSeriesWriter(rollup)), consumer, producer, counters, logger, time))
+            .ToArray();
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
         logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}.",
             $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId);
@@ -75,12 +71,15 @@ public sealed class IngestWorker(
         counters.ConsumingChanged(true);
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !_writer.IsCompleted)
+            while (!cancellationToken.IsCancellationRequested && !AnyLaneStopped())
             {
                 ConsumeOne(consumer);
-                if (_batch.Messages.Count >= options.BatchSize || (!_batch.IsEmpty && time.GetElapsedTime(_batch.StartedAt) >= options.Linger))
+                foreach (var lane in _lanes)
                 {
-                    Hand(cancellationToken);
+                    if (lane.Batch.Messages.Count >= options.BatchSize || (!lane.Batch.IsEmpty && time.GetElapsedTime(lane.Batch.StartedAt) >= options.Linger))
+                    {
+                        lane.Hand(cancellationToken);
+                    }
                 }
 
                 if (time.GetElapsedTime(lagMeasured) >= LagInterval)
@@ -130,12 +129,25 @@ public sealed class IngestWorker(
         }
     }
 
+    bool AnyLaneStopped()
+    {
+        foreach (var lane in _lanes)
+        {
+            if (lane.Writer.IsCompleted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     void Shutdown(IConsumer<string, byte[]> consumer)
     {
         Exception? drainError = null;
         try
         {
-            if (!_writer.IsCompleted)
+            if (!AnyLaneStopped())
             {
                 Drain();
             }
@@ -145,11 +157,15 @@ public sealed class IngestWorker(
             drainError = e;
         }
 
-        _toWriter.Writer.TryComplete();
+        foreach (var lane in _lanes)
+        {
+            lane.Complete();
+        }
+
         try
         {
             // A writer that failed rethrows its own error here, the one worth reporting.
-            _writer.GetAwaiter().GetResult();
+            Task.WhenAll(_lanes.Select(l => l.Writer)).GetAwaiter().GetResult();
         }
         finally
         {
@@ -191,66 +207,23 @@ public sealed class IngestWorker(
         }
 
         _next[result.TopicPartition] = result.Offset.Value + 1;
-        _batch.Add(result, time.GetTimestamp());
+        _lanes[result.Partition.Value % _lanes.Length].Batch.Add(result, time.GetTimestamp());
     }
 
     /// <summary>The offset each assigned partition should deliver next: from the database at assignment, then from what was consumed.</summary>
     readonly Dictionary<TopicPartition, long> _next = [];
 
-    void Hand(CancellationToken cancellationToken)
-    {
-        if (_batch.IsEmpty)
-        {
-            return;
-        }
-
-        _inFlight.RemoveAll(b => b.Done.Task.IsCompleted);
-        _inFlight.Add(_batch);
-        // Blocks while the writer is two batches behind: this is where consumption pauses.
-        if (!_toWriter.Writer.TryWrite(_batch))
-        {
-            var waiting = time.GetTimestamp();
-            _toWriter.Writer.WriteAsync(_batch, cancellationToken).AsTask().GetAwaiter().GetResult();
-            counters.Paused(time.GetElapsedTime(waiting));
-        }
-
-        _batch = new IngestBatch();
-    }
-
-    /// <summary>Hands over the batch in hand and waits until every batch handed over is committed.</summary>
+    /// <summary>Hands over the batches in hand and waits until every batch handed over is committed.</summary>
     void Drain()
     {
-        Hand(CancellationToken.None);
-        foreach (var batch in _inFlight)
+        foreach (var lane in _lanes)
         {
-            batch.Done.Task.GetAwaiter().GetResult();
+            lane.Hand(CancellationToken.None);
         }
 
-        _inFlight.Clear();
-    }
-
-    async Task WriteLoopAsync(BatchCommitter committer, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer)
-    {
-        await foreach (var batch in _toWriter.Reader.ReadAllAsync())
+        foreach (var lane in _lanes)
         {
-            try
-            {
-                await committer.CommitAsync(batch, consumer, producer, CancellationToken.None);
-                batch.Done.SetResult();
-            }
-            catch (Exception e)
-            {
-                // Not transient (the committer retries those): stop the worker with nothing committed for this batch.
-                logger.LogError(e, "The ingest worker stops: a batch could not be stored and was not committed.");
-                batch.Done.SetException(e);
-                _toWriter.Writer.TryComplete(e);
-                while (_toWriter.Reader.TryRead(out var pending))
-                {
-                    pending.Done.SetException(e);
-                }
-
-                throw;
-            }
+            lane.WaitForHanded();
         }
     }
 

@@ -5,6 +5,7 @@ using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
 using AirQuality.Tests.Support;
 using Confluent.Kafka;
+using Dapper;
 using Xunit;
 
 namespace AirQuality.IntegrationTests;
@@ -102,6 +103,39 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         Assert.Equal(summary.ExpectedStored, a.Stored + b.Stored);
         Assert.Equal(0, a.Duplicates + b.Duplicates);
         Assert.Equal(summary.ExpectedStored, await harness.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task With_three_writers_every_partition_is_stored_to_its_end_and_its_offset_kept_with_the_rows()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var summary = await harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(2));
+        var counters = new IngestCounters();
+        using var stop = new CancellationTokenSource();
+        // Three writers over four partitions: one writer holds two of them. Small batches, so each writer commits many times.
+        var options = new IngestOptions { Writers = 3, BatchSize = 300, MaxAge = TimeSpan.FromDays(4000) };
+        var running = harness.Worker(counters, options: options).RunAsync(stop.Token);
+        await IngestHarness.Until(() => counters.Settled >= summary.Messages || running.IsCompleted, TimeSpan.FromMinutes(2));
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(summary.ExpectedStored, counters.Stored);
+        Assert.Equal(0, counters.Duplicates);
+        Assert.Equal(summary.ExpectedStored, await harness.StoredRowsAsync());
+        Assert.True(counters.Batches > 3 * Topics.DefaultPartitions, $"{counters.Batches} batches");
+        using var watermarks = new ConsumerBuilder<Ignore, Ignore>(KafkaClients.Consumer(harness.Broker.BootstrapServers, new KafkaOptions { GroupId = "watermarks" })).Build();
+        await using var connection = await harness.Database.OpenConnectionAsync();
+        foreach (var topic in new[] { Topics.SensorReadings, Topics.SourceTelemetry })
+        {
+            for (var partition = 0; partition < Topics.DefaultPartitions; partition++)
+            {
+                var end = watermarks.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value;
+                var stored = await connection.ExecuteScalarAsync<long?>(
+                    "SELECT next_offset FROM ingest_offsets WHERE consumer_group = 'airq-ingest' AND topic = @topic AND kafka_partition = @partition", new { topic, partition });
+                Assert.True(end > 0, $"{topic}[{partition}] received nothing");
+                Assert.Equal(end, stored);
+            }
+        }
     }
 
     [Fact]

@@ -17,11 +17,12 @@ static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput and latency (long-running; not part of the tests).");
         var readings = new Option<long>("--readings") { Description = "Readings in the backlog to ingest.", DefaultValueFactory = _ => 2_000_000 };
+        var warmup = new Option<long>("--warmup") { Description = "Readings ingested first and not timed, so the worker is measured as it runs after its first minute, compiled and optimised.", DefaultValueFactory = _ => 200_000 };
         var rate = new Option<double>("--rate") { Description = "Steady produce rate, readings/s, for the latency measurement.", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<int>("--seconds") { Description = "How long the steady phase lasts.", DefaultValueFactory = _ => 20 };
         var ingest = new Command("ingest", "Ingest a backlog of readings through Kafka into a fresh database, then measure latency at a steady rate, against a plain COPY ceiling.")
         {
-            readings, rate, seconds,
+            readings, warmup, rate, seconds,
         };
         ingest.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -31,14 +32,20 @@ static class BenchCommand
                 throw new UsageException("--readings must be between 10,000 and 50,000,000.");
             }
 
+            var warm = parse.GetValue(warmup);
+            if (warm < 0 || warm > count)
+            {
+                throw new UsageException("--warmup must be between 0 and --readings.");
+            }
+
             await using var setup = await IngestBenchSetup.StartAsync(env, token);
             var (bootstrap, database, registry) = (setup.Bootstrap, setup.Scratch.DataSource, setup.Registry);
             var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup());
-            var result = await benchmark.RunAsync(count, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
+            var result = await benchmark.RunAsync(count, warm, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writers.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
-            Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings");
+            Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings, after {result.WarmupReadings:N0} to warm up");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");
             Console.WriteLine($"End to end / ceiling:        {result.RatioToCeiling,12:P0}");
             Console.WriteLine($"Latency produce→commit at {result.SteadyRate:N0}/s ({result.SteadyReadings:N0} readings): p50 {result.P50Millis} ms, p99 {result.P99Millis} ms");
@@ -88,7 +95,7 @@ static class BenchCommand
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writers.");
             Console.WriteLine("Processes  Readings timed  Seconds  Readings/s  vs 1 process  Load average (1 min) at the end");
             foreach (var run in runs)
             {
