@@ -7,7 +7,7 @@ public sealed class IngestOptions
     public int BatchSize { get; set; } = 5000;
 
     /// <summary>
-    /// Database writers (connections) per worker, each taking a fixed share of the partitions. Default 2: one
+    /// Database writers (connections) per worker, each taking a share of the assigned partitions. Default 2: one
     /// PostgreSQL backend inserting into the keyed readings table is the slowest stage, and a second one runs beside
     /// it. More help only when the database server has the cores for them.
     /// </summary>

@@ -20,7 +20,7 @@ namespace AirQuality.Ingest;
 /// finds its rows present and counts them as duplicates. A dead letter may be repeated after a crash between
 /// its delivery and the offset commit.
 /// Stages overlap: this thread consumes (Consume blocks, so it has a thread of its own) while
-/// <see cref="IngestOptions.Writers"/> writer lanes, each with a fixed share of the partitions and its own connection,
+/// <see cref="IngestOptions.Writers"/> writer lanes, each with a share of the assigned partitions and its own connection,
 /// validate and write earlier batches. The bounded queue in front of each lane is the backpressure: when the database
 /// is slow or down, a lane holds its batch and retries, its queue fills, and consumption pauses until writes succeed again.
 /// </remarks>
@@ -112,6 +112,7 @@ public sealed class IngestWorker(
                 logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
                     $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
                 _next.Clear();
+                DealToLanes(partitions);
                 counters.Assigned(partitions.Count);
                 foreach (var p in partitions.Where(p => stored.ContainsKey((p.Topic, p.Partition.Value))))
                 {
@@ -207,8 +208,27 @@ public sealed class IngestWorker(
         }
 
         _next[result.TopicPartition] = result.Offset.Value + 1;
-        _lanes[result.Partition.Value % _lanes.Length].Batch.Add(result, time.GetTimestamp());
+        var lane = _laneOf.TryGetValue(result.TopicPartition, out var dealt) ? dealt : _lanes[result.Partition.Value % _lanes.Length];
+        lane.Batch.Add(result, time.GetTimestamp());
     }
+
+    /// <summary>
+    /// Deals the assigned partitions out to the writers in turn, so each writer gets a share whatever partition
+    /// numbers this worker was given. Safe to redo at each assignment: every partition is revoked, and every batch
+    /// drained, before the next assignment (the eager rebalance protocol, librdkafka's default).
+    /// </summary>
+    void DealToLanes(List<TopicPartition> partitions)
+    {
+        _laneOf.Clear();
+        var ordered = partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            _laneOf[ordered[i]] = _lanes[i % _lanes.Length];
+        }
+    }
+
+    /// <summary>The writer each assigned partition goes to, for as long as it stays assigned.</summary>
+    readonly Dictionary<TopicPartition, WriterLane> _laneOf = [];
 
     /// <summary>The offset each assigned partition should deliver next: from the database at assignment, then from what was consumed.</summary>
     readonly Dictionary<TopicPartition, long> _next = [];

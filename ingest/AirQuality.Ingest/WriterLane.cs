@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace AirQuality.Ingest;
 
 /// <summary>
-/// One database writer of an ingest worker, with its own connection, for a fixed share of the partitions: the batch
+/// One database writer of an ingest worker, with its own connection, for a share of the assigned partitions: the batch
 /// being filled from them, the batches handed over and not yet committed, and the task that commits them in order.
 /// </summary>
 /// <remarks>
 /// Lanes exist because one PostgreSQL backend inserting into a keyed table is the slowest stage, and it is single
-/// threaded: two lanes keep two backends busy. A partition always goes to the same lane, so its batches commit in
-/// offset order and <c>ingest_offsets</c> never records a later offset before the rows under an earlier one are
+/// threaded: two lanes keep two backends busy. While assigned, a partition always goes to the same lane, so its
+/// batches commit in offset order and <c>ingest_offsets</c> never records a later offset before the rows under an earlier one are
 /// stored. Readings are keyed by sensor, so a sensor's hourly sums are also written by one lane only.
 /// </remarks>
 sealed class WriterLane

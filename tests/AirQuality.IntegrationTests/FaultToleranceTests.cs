@@ -112,7 +112,7 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         var summary = await harness.SimulateAsync(IngestHarness.Start, TimeSpan.FromHours(2));
         var counters = new IngestCounters();
         using var stop = new CancellationTokenSource();
-        // Three writers over four partitions: one writer holds two of them. Small batches, so each writer commits many times.
+        // Three writers over eight partitions (four of each topic), dealt out in turn. Small batches, so each writer commits many times.
         var options = new IngestOptions { Writers = 3, BatchSize = 300, MaxAge = TimeSpan.FromDays(4000) };
         var running = harness.Worker(counters, options: options).RunAsync(stop.Token);
         await IngestHarness.Until(() => counters.Settled >= summary.Messages || running.IsCompleted, TimeSpan.FromMinutes(2));
