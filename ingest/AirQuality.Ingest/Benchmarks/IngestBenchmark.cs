@@ -22,7 +22,9 @@ public sealed record IngestBenchmarkResult(
     double SteadyRate,
     long SteadyReadings,
     long? P50Millis,
-    long? P99Millis)
+    long? P99Millis,
+    (TimeSpan? Machine, TimeSpan Process) CpuPerReading,
+    (TimeSpan? Machine, TimeSpan Process) CeilingCpuPerRow)
 {
     public double RatioToCeiling => EndToEndReadingsPerSecond / CopyCeilingRowsPerSecond;
 }
@@ -60,9 +62,10 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var worker = Worker(counters).RunAsync(stop.Token);
         await WaitAsync(() => counters.Records > 0 && counters.Settled >= warmup, worker, cancellationToken, () => progress($"  warming up: {counters.Settled:N0} of {warmup:N0} stored"), counters);
-        var (endToEnd, pausedBefore) = (Stopwatch.StartNew(), counters.PausedMillis);
+        var (endToEnd, pausedBefore, cpu) = (Stopwatch.StartNew(), counters.PausedMillis, new CpuMeter());
         await WaitAsync(() => counters.Settled >= total, worker, cancellationToken, () => progress($"  {counters.Settled - warmup:N0} of {readings:N0} stored"), counters);
         var endToEndRate = (counters.Settled - warmup) / endToEnd.Elapsed.TotalSeconds;
+        var cpuPerReading = cpu.PerItem(counters.Settled - warmup);
         progress($"  consumption waited for the database {(counters.PausedMillis - pausedBefore) / 1000.0:0.0} s of {endToEnd.Elapsed.TotalSeconds:0.0} s");
 
         var steadyCount = (long)(steadyRate * steadyFor.TotalSeconds);
@@ -76,8 +79,8 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         await worker;
 
         progress("Measuring the ceiling: a plain binary COPY of the same rows into the same table ...");
-        var ceiling = await CopyCeilingAsync(Generate(start, warmup, readings).ToList(), cancellationToken);
-        return new IngestBenchmarkResult(readings, warmup, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99);
+        var (ceiling, ceilingCpu) = await CopyCeilingAsync(Generate(start, warmup, readings).ToList(), cancellationToken);
+        return new IngestBenchmarkResult(readings, warmup, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99, cpuPerReading, ceilingCpu);
     }
 
     /// <summary>Produces <paramref name="readings"/> readings as a backlog (every key new) for workers running elsewhere, such as other processes.</summary>
@@ -152,7 +155,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         }
     }
 
-    async Task<double> CopyCeilingAsync(List<SensorReading> rows, CancellationToken cancellationToken)
+    async Task<(double RowsPerSecond, (TimeSpan? Machine, TimeSpan Process) CpuPerRow)> CopyCeilingAsync(List<SensorReading> rows, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using (var truncate = new NpgsqlCommand("TRUNCATE sensor_readings", connection))
@@ -160,7 +163,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var watch = Stopwatch.StartNew();
+        var (watch, cpu) = (Stopwatch.StartNew(), new CpuMeter());
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY sensor_readings (sensor_id, observed_at, pm25_ugm3, pm10_ugm3, temperature_c, relative_humidity_pct) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -180,7 +183,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return rows.Count / watch.Elapsed.TotalSeconds;
+        return (rows.Count / watch.Elapsed.TotalSeconds, cpu.PerItem(rows.Count));
     }
 
     async Task WaitAsync(Func<bool> done, Task worker, CancellationToken cancellationToken, Action? every5s = null, IngestCounters? counters = null)
