@@ -28,7 +28,7 @@ sealed class IngestBatch
 
     public int RecordCount => Readings.Count + Telemetry.Count + Rejections.Count;
 
-    public void Add(ConsumeResult<string, byte[]> result, long now)
+    public void Add(ConsumeResult<string, byte[]> result, TopicPartition partition, long now)
     {
         if (IsEmpty)
         {
@@ -36,7 +36,7 @@ sealed class IngestBatch
         }
 
         Messages.Add(result);
-        Offsets[result.TopicPartition] = result.Offset + 1;
+        Offsets[partition] = result.Offset + 1;
     }
 
     /// <summary>Validates every message, filling the record and rejection lists and counting what each message carried.</summary>

@@ -50,7 +50,10 @@ public sealed class IngestWorker(
         // A dead letter carries the rejected message unchanged, so it may be as large as anything consumed.
         producerConfig.MessageMaxBytes = 100_000_000;
         using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
-        using var consumer = new ConsumerBuilder<string, byte[]>(KafkaClients.Consumer(bootstrapServers, kafkaOptions))
+        var consumerConfig = KafkaClients.Consumer(bootstrapServers, kafkaOptions);
+        // Gateways' headers are not read (a dead letter gets headers of its own): not copied out of librdkafka for every message.
+        consumerConfig.ConsumeResultFields = "topic,timestamp";
+        using var consumer = new ConsumerBuilder<string, byte[]>(consumerConfig)
             // A partition starts where the database says this group got to, not where Kafka's commit says.
             .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions, cancellationToken))
             // Whatever was consumed from a partition must be stored before another worker takes it over.
@@ -73,16 +76,16 @@ public sealed class IngestWorker(
         {
             while (!cancellationToken.IsCancellationRequested && !AnyLaneStopped())
             {
-                ConsumeOne(consumer);
+                var now = ConsumeOne(consumer);
                 foreach (var lane in _lanes)
                 {
-                    if (lane.Batch.Messages.Count >= options.BatchSize || (!lane.Batch.IsEmpty && time.GetElapsedTime(lane.Batch.StartedAt) >= options.Linger))
+                    if (lane.Batch.Messages.Count >= options.BatchSize || (!lane.Batch.IsEmpty && time.GetElapsedTime(lane.Batch.StartedAt, now) >= options.Linger))
                     {
                         lane.Hand(cancellationToken);
                     }
                 }
 
-                if (time.GetElapsedTime(lagMeasured) >= LagInterval)
+                if (time.GetElapsedTime(lagMeasured, now) >= LagInterval)
                 {
                     MeasureLag(consumer);
                     lagMeasured = time.GetTimestamp();
@@ -179,7 +182,8 @@ public sealed class IngestWorker(
         }
     }
 
-    void ConsumeOne(IConsumer<string, byte[]> consumer)
+    /// <summary>Consumes one message, if one comes within 50 ms, into its writer's batch; returns the time afterwards.</summary>
+    long ConsumeOne(IConsumer<string, byte[]> consumer)
     {
         ConsumeResult<string, byte[]>? result;
         try
@@ -189,15 +193,18 @@ public sealed class IngestWorker(
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
             logger.LogWarning("Kafka consume error, continuing: {Reason}", e.Error.Reason);
-            return;
+            return time.GetTimestamp();
         }
 
+        var now = time.GetTimestamp();
         if (result is not { Message: not null })
         {
-            return;
+            return now;
         }
 
-        if (_next.TryGetValue(result.TopicPartition, out var expected) && result.Offset.Value > expected)
+        // A new object at each call of the property: taken once.
+        var partition = result.TopicPartition;
+        if (_next.TryGetValue(partition, out var expected) && result.Offset.Value > expected)
         {
             // The broker no longer had these (retention ran out while they waited, or the offset was reset): they
             // can never be stored. Counted and reported, never passed over in silence.
@@ -207,9 +214,10 @@ public sealed class IngestWorker(
                 "Raise the topic's retention or add ingest workers.", lost, result.TopicPartition, expected, result.Offset.Value - 1);
         }
 
-        _next[result.TopicPartition] = result.Offset.Value + 1;
-        var lane = _laneOf.TryGetValue(result.TopicPartition, out var dealt) ? dealt : _lanes[result.Partition.Value % _lanes.Length];
-        lane.Batch.Add(result, time.GetTimestamp());
+        _next[partition] = result.Offset.Value + 1;
+        var lane = _laneOf.TryGetValue(partition, out var dealt) ? dealt : _lanes[result.Partition.Value % _lanes.Length];
+        lane.Batch.Add(result, partition, now);
+        return now;
     }
 
     /// <summary>

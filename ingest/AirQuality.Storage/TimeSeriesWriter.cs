@@ -195,8 +195,18 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
     {
         // On plain PostgreSQL a row for a month with no partition would fail the whole batch; the function is a
         // no-op on TimescaleDB. Months already ensured by this writer are not asked about again.
-        foreach (var month in times.Select(t => new DateTime(t.UtcDateTime.Year, t.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)).Distinct())
+        // Batches hold a few months at most: a reading's month is looked up only when it differs from the previous one's.
+        var previous = DateTime.MinValue;
+        foreach (var t in times)
         {
+            var utc = t.UtcDateTime;
+            var month = new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+            if (month == previous)
+            {
+                continue;
+            }
+
+            previous = month;
             if (!_monthsEnsured.Add((table, month)))
             {
                 continue;
