@@ -20,6 +20,13 @@ public sealed class CpuMeter
 
     readonly TimeSpan? _machineAtStart = MachineBusy();
     readonly TimeSpan _processAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+    readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes();
+    readonly int[] _collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    /// <summary>Bytes this process allocated per item since the meter started, and its garbage collections of each generation.</summary>
+    public (double BytesPerItem, int Gen0, int Gen1, int Gen2) Allocations(long items) =>
+        ((GC.GetTotalAllocatedBytes() - _allocatedAtStart) / (double)items,
+            GC.CollectionCount(0) - _collectionsAtStart[0], GC.CollectionCount(1) - _collectionsAtStart[1], GC.CollectionCount(2) - _collectionsAtStart[2]);
 
     /// <summary>CPU time per item since this meter started: the whole machine's (null where /proc/stat cannot be read) and this process's.</summary>
     public (TimeSpan? Machine, TimeSpan Process) PerItem(long items)
