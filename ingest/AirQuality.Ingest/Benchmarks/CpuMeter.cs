@@ -3,12 +3,11 @@ using System.Globalization;
 
 namespace AirQuality.Ingest.Benchmarks;
 
-/// <summary>CPU time spent while something ran, by the whole machine and by this process; steadier than throughput on a shared machine.</summary>
+/// <summary>CPU time spent while something ran, by the whole machine and by this process: where the time goes, which throughput does not say.</summary>
 /// <remarks>
-/// Throughput here moves by a third between runs as other virtual machines share the host's caches, while the CPU
-/// time a reading costs moves much less, so a change to the code is better judged by it. The machine's figure
-/// comes from <c>/proc/stat</c> (busy time of all cores, steal excluded) and includes PostgreSQL only when the
-/// server runs on this machine.
+/// The machine's figure comes from <c>/proc/stat</c> (busy time of all cores, steal excluded) and includes
+/// PostgreSQL only when the server runs on this machine. On a shared machine it moves between runs as throughput
+/// does (other virtual machines share the host's caches), so changes are still compared on runs side by side.
 /// </remarks>
 public sealed class CpuMeter
 {
