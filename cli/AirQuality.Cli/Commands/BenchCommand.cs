@@ -18,11 +18,12 @@ static class BenchCommand
         var bench = new Command("bench", "Measure throughput and latency (long-running; not part of the tests).");
         var readings = new Option<long>("--readings") { Description = "Readings in the backlog to ingest.", DefaultValueFactory = _ => 2_000_000 };
         var warmup = new Option<long>("--warmup") { Description = "Readings ingested first and not timed, so the worker is measured as it runs after its first minute, compiled and optimised.", DefaultValueFactory = _ => 200_000 };
+        var perMessage = new Option<int>("--per-message") { Description = "Readings per Kafka message: 1 sends each alone; more sends gateway batches ({\"gateway_id\": ..., \"readings\": [...]}).", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--rate") { Description = "Steady produce rate, readings/s, for the latency measurement.", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<int>("--seconds") { Description = "How long the steady phase lasts.", DefaultValueFactory = _ => 20 };
         var ingest = new Command("ingest", "Ingest a backlog of readings through Kafka into a fresh database, then measure latency at a steady rate, against a plain COPY ceiling.")
         {
-            readings, warmup, rate, seconds,
+            readings, warmup, perMessage, rate, seconds,
         };
         ingest.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
@@ -38,12 +39,21 @@ static class BenchCommand
                 throw new UsageException("--warmup must be between 0 and --readings.");
             }
 
+            var batch = parse.GetValue(perMessage);
+            if (batch is < 1 or > 1000)
+            {
+                throw new UsageException("--per-message must be between 1 and 1,000 readings.");
+            }
+
             await using var setup = await IngestBenchSetup.StartAsync(env, token);
             var (bootstrap, database, registry) = (setup.Bootstrap, setup.Scratch.DataSource, setup.Registry);
-            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup());
+            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup())
+            {
+                ReadingsPerMessage = batch,
+            };
             var result = await benchmark.RunAsync(count, warm, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writer{(env.Configuration.Ingest.Writers == 1 ? "" : "s")}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writer{(env.Configuration.Ingest.Writers == 1 ? "" : "s")}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings, after {result.WarmupReadings:N0} to warm up");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");

@@ -120,6 +120,27 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         return ((z ^ (z >> 31)) >> 11) * (1.0 / (1UL << 53));
     }
 
+    /// <summary>Readings per message: 1 (default) sends each alone; more sends gateway batches of the sensors next to each other in the registry.</summary>
+    public int ReadingsPerMessage { get; init; } = 1;
+
+    static void Send(IProducer<string, byte[]> producer, List<SensorReading> group)
+    {
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        var message = group.Count == 1
+            ? new Message<string, byte[]> { Key = group[0].SensorId, Value = JsonSerializer.SerializeToUtf8Bytes(group[0], ContractsJsonContext.Default.SensorReading) }
+            : new Message<string, byte[]>
+            {
+                Key = $"GW-{group[0].SensorId}",
+                Value = JsonSerializer.SerializeToUtf8Bytes(new SensorReadingBatch($"GW-{group[0].SensorId}", group.ToArray()), ContractsJsonContext.Default.SensorReadingBatch),
+            };
+        producer.ProduceWaitingForRoom(Topics.SensorReadings, message);
+        group.Clear();
+    }
+
     async Task ProduceAsync(IEnumerable<SensorReading> readings, double rate, CancellationToken cancellationToken)
     {
         using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrapServers, kafka)).Build();
@@ -133,6 +154,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
 
         var started = time.GetTimestamp();
         var i = 0;
+        var group = new List<SensorReading>(ReadingsPerMessage);
         foreach (var reading in readings)
         {
             if (rate > 0 && i % 100 == 0)
@@ -145,10 +167,17 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
                 }
             }
 
-            var json = JsonSerializer.SerializeToUtf8Bytes(reading, ContractsJsonContext.Default.SensorReading);
-            producer.ProduceWaitingForRoom(Topics.SensorReadings, new Message<string, byte[]> { Key = reading.SensorId, Value = json });
+            // A gateway sends the readings of its sensors taken at the same time; each gateway keeps its sensors.
+            if (group.Count == ReadingsPerMessage || (group.Count > 0 && group[0].ObservedAt != reading.ObservedAt))
+            {
+                Send(producer, group);
+            }
+
+            group.Add(reading);
             i++;
         }
+
+        Send(producer, group);
 
         while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
         {

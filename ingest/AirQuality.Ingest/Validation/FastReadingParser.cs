@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace AirQuality.Ingest.Validation;
 
 /// <summary>
-/// Reads the common case, one well-formed sensor reading, in a single forward pass without building a document.
-/// It only ever says "this is a clean reading" or "not sure": anything else (a batch, a bad or missing field, an
+/// Reads the common cases, one well-formed sensor reading or a gateway batch of them, in a single forward pass
+/// without building a document. It only ever says "these are clean readings" or "not sure": anything else (a bad or missing field, an
 /// unusual timestamp) makes it give up, and <see cref="MessageValidator"/> judges the message the thorough way,
 /// which is what assigns reason codes. So it can make validation faster but never change a verdict.
 /// </summary>
@@ -21,7 +21,23 @@ static class FastReadingParser
     public static bool TryParse(ReadOnlySpan<byte> json, out string sensorId, out DateTimeOffset observedAt, double?[] values)
     {
         (sensorId, observedAt) = ("", default);
-        Array.Clear(values);
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            return reader.Read() && TryReadReading(ref reader, out sensorId, out observedAt, values) && AtEnd(ref reader);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="json"/> is a gateway batch, <c>{"readings": [...]}</c> with any other fields, whose
+    /// every reading is clean as <see cref="TryParse"/> means it; <paramref name="add"/> receives each in order.
+    /// </summary>
+    public static bool TryParseBatch(ReadOnlySpan<byte> json, Func<string, DateTimeOffset, double?[], bool> add)
+    {
         try
         {
             var reader = new Utf8JsonReader(json, Options);
@@ -30,72 +46,117 @@ static class FastReadingParser
                 return false;
             }
 
-            var (haveId, haveTime) = (false, false);
+            var readings = 0;
+            var seen = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals(SensorId))
+                if (!reader.ValueTextEquals(Readings))
                 {
-                    if (haveId || !reader.Read() || reader.TokenType != JsonTokenType.String)
-                    {
-                        return false;
-                    }
-
-                    sensorId = reader.GetString()!;
-                    haveId = sensorId.Length is > 0 and <= 64;
-                    if (!haveId)
-                    {
-                        return false;
-                    }
+                    reader.Read();
+                    reader.Skip();
+                    continue;
                 }
-                else if (reader.ValueTextEquals(ObservedAt))
-                {
-                    if (haveTime || !reader.Read() || reader.TokenType != JsonTokenType.String || !HasZone(reader.ValueSpan) || !reader.TryGetDateTimeOffset(out observedAt))
-                    {
-                        return false;
-                    }
 
-                    observedAt = observedAt.ToUniversalTime();
-                    haveTime = true;
-                }
-                else if (reader.ValueTextEquals(Readings))
+                // A repeated "readings" is left to the thorough path, which decides which one counts.
+                if (seen || !reader.Read() || reader.TokenType != JsonTokenType.StartArray)
                 {
                     return false;
                 }
-                else if (FieldIndex(ref reader) is var f and >= 0)
+
+                seen = true;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (!reader.Read() || values[f] is not null)
+                    var values = new double?[Fields.Length];
+                    if (!TryReadReading(ref reader, out var sensorId, out var observedAt, values) || !add(sensorId, observedAt, values))
                     {
                         return false;
                     }
 
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-
-                    var (_, min, max, _) = PhysicalRanges.Readings[f];
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number) || number < min || number > max)
-                    {
-                        return false;
-                    }
-
-                    values[f] = number;
-                }
-                else
-                {
-                    // A field the contract does not define is ignored, as the thorough path does.
-                    reader.Read();
-                    reader.Skip();
+                    readings++;
                 }
             }
 
-            // The object must close the message: nothing may follow it.
-            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read() && haveId && haveTime && values[0] is not null;
+            return readings > 0 && AtEnd(ref reader);
         }
         catch (JsonException)
         {
             return false;
         }
+    }
+
+    /// <summary>The object must close the message: nothing may follow it.</summary>
+    static bool AtEnd(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read();
+
+    /// <summary>Reads one reading object from its opening brace (the current token) to its closing one.</summary>
+    static bool TryReadReading(ref Utf8JsonReader reader, out string sensorId, out DateTimeOffset observedAt, double?[] values)
+    {
+        (sensorId, observedAt) = ("", default);
+        Array.Clear(values);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var (haveId, haveTime) = (false, false);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(SensorId))
+            {
+                if (haveId || !reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return false;
+                }
+
+                sensorId = reader.GetString()!;
+                haveId = sensorId.Length is > 0 and <= 64;
+                if (!haveId)
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals(ObservedAt))
+            {
+                if (haveTime || !reader.Read() || reader.TokenType != JsonTokenType.String || !HasZone(reader.ValueSpan) || !reader.TryGetDateTimeOffset(out observedAt))
+                {
+                    return false;
+                }
+
+                observedAt = observedAt.ToUniversalTime();
+                haveTime = true;
+            }
+            else if (reader.ValueTextEquals(Readings))
+            {
+                return false;
+            }
+            else if (FieldIndex(ref reader) is var f and >= 0)
+            {
+                if (!reader.Read() || values[f] is not null)
+                {
+                    return false;
+                }
+
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
+                var (_, min, max, _) = PhysicalRanges.Readings[f];
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number) || number < min || number > max)
+                {
+                    return false;
+                }
+
+                values[f] = number;
+            }
+            else
+            {
+                // A field the contract does not define is ignored, as the thorough path does.
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject && haveId && haveTime && values[0] is not null;
     }
 
     static int FieldIndex(ref Utf8JsonReader reader)

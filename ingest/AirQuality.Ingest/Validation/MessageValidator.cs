@@ -103,24 +103,31 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         }
     }
 
-    /// <summary>A clean single reading read in one pass; null means "judge it the thorough way".</summary>
+    /// <summary>A clean single reading or gateway batch read in one pass; null means "judge it the thorough way".</summary>
     ValidationResult? FastPath(ReadOnlySpan<byte> json)
     {
-        var values = new double?[PhysicalRanges.Readings.Count];
-        if (!FastReadingParser.TryParse(json, out var sensorId, out var observedAt, values) || !sensors.Contains(sensorId))
-        {
-            return null;
-        }
-
         var now = time.GetUtcNow();
-        if (observedAt > now + options.FutureTolerance || observedAt < now - options.MaxAge)
+        var values = new double?[PhysicalRanges.Readings.Count];
+        if (FastReadingParser.TryParse(json, out var sensorId, out var observedAt, values))
         {
-            return null;
+            return Clean(sensorId, observedAt, values, now) is { } reading ? new ValidationResult([reading], [], []) : null;
         }
 
-        return new ValidationResult(
-            [new SensorReading(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10])], [], []);
+        var readings = new List<SensorReading>();
+        return FastReadingParser.TryParseBatch(json, (id, at, v) => Clean(id, at, v, now) is { } r && Added(readings, r)) ? new ValidationResult(readings, [], []) : null;
+
+        static bool Added(List<SensorReading> list, SensorReading reading)
+        {
+            list.Add(reading);
+            return true;
+        }
     }
+
+    /// <summary>The reading, when its sensor is known and its time within the accepted window; otherwise null.</summary>
+    SensorReading? Clean(string sensorId, DateTimeOffset observedAt, double?[] values, DateTimeOffset now) =>
+        sensors.Contains(sensorId) && observedAt <= now + options.FutureTolerance && observedAt >= now - options.MaxAge
+            ? new SensorReading(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10])
+            : null;
 
     (SensorReading?, SourceTelemetry?, string Reason, string Detail) ParseReading(JsonElement e, string where)
     {

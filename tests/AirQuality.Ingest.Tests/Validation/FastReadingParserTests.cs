@@ -60,4 +60,54 @@ public sealed class FastReadingParserTests
     {
         Assert.False(FastReadingParser.TryParse(Encoding.UTF8.GetBytes(json), out _, out _, new double?[PhysicalRanges.Readings.Count]));
     }
+
+    [Fact]
+    public void A_clean_gateway_batch_is_read_reading_by_reading_in_order()
+    {
+        var random = new Random(7);
+        for (var n = 0; n < 200; n++)
+        {
+            var expected = Enumerable.Range(0, random.Next(1, 20))
+                .Select(i => (Id: $"S{random.Next(1, 541):0000}", At: new DateTimeOffset(2026, 6, 30, 3, i, 0, TimeSpan.Zero), Pm25: Math.Round(500 * random.NextDouble(), 1), Pm10: random.NextDouble() < 0.5 ? (double?)null : 80))
+                .ToList();
+            var items = expected.Select(r => $$"""{"sensor_id":"{{r.Id}}","observed_at":"{{r.At:yyyy-MM-ddTHH:mm:ssZ}}","pm25":{{r.Pm25.ToString(CultureInfo.InvariantCulture)}}{{(r.Pm10 is { } p ? $",\"pm10\":{p}" : "")}}}""");
+            var json = $$"""{"gateway_id":"G{{n}}","firmware":[1,{"a":2}],"readings":[{{string.Join(",", items)}}]}""";
+            var read = new List<(string, DateTimeOffset, double?, double?)>();
+            Assert.True(FastReadingParser.TryParseBatch(Encoding.UTF8.GetBytes(json), (id, at, values) =>
+            {
+                read.Add((id, at, values[0], values[1]));
+                return true;
+            }), json);
+            Assert.Equal(expected.Select(r => (r.Id, r.At, (double?)r.Pm25, r.Pm10)), read);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"gateway_id":"G1","readings":[]}""")]
+    [InlineData("""{"gateway_id":"G1"}""")]
+    [InlineData("""{"readings":{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1}}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1}],"readings":[]}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1},{"sensor_id":"S0002","observed_at":"2026-06-30T11:55:00Z"}]}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1},{"sensor_id":"S0002","observed_at":"2026-06-30T11:55:00Z","pm25":-1}]}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1},17]}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1,"readings":[]}]}""")]
+    [InlineData("""{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1}]} trailing""")]
+    [InlineData("""{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1}""")]
+    public void An_unusual_batch_is_left_to_the_thorough_path(string json)
+    {
+        Assert.False(FastReadingParser.TryParseBatch(Encoding.UTF8.GetBytes(json), (_, _, _) => true));
+    }
+
+    [Fact]
+    public void A_batch_stops_at_the_first_reading_its_caller_refuses()
+    {
+        const string json = """{"readings":[{"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1},{"sensor_id":"S9999","observed_at":"2026-06-30T11:55:00Z","pm25":2},{"sensor_id":"S0003","observed_at":"2026-06-30T11:55:00Z","pm25":3}]}""";
+        var offered = new List<string>();
+        Assert.False(FastReadingParser.TryParseBatch(Encoding.UTF8.GetBytes(json), (id, _, _) =>
+        {
+            offered.Add(id);
+            return id != "S9999";
+        }));
+        Assert.Equal(["S0001", "S9999"], offered);
+    }
 }
