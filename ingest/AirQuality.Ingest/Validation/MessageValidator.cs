@@ -113,6 +113,12 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             return Clean(sensorId, observedAt, values, now) is { } reading ? new ValidationResult([reading], [], []) : null;
         }
 
+        return FastBatch(json, now);
+    }
+
+    // Its own method: the lambda's captures would otherwise be allocated for every single reading too.
+    ValidationResult? FastBatch(ReadOnlySpan<byte> json, DateTimeOffset now)
+    {
         var readings = new List<SensorReading>();
         return FastReadingParser.TryParseBatch(json, (id, at, v) => Clean(id, at, v, now) is { } r && Added(readings, r)) ? new ValidationResult(readings, [], []) : null;
 
