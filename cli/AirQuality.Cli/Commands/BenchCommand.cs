@@ -53,7 +53,7 @@ static class BenchCommand
             };
             var result = await benchmark.RunAsync(count, warm, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writer{(env.Configuration.Ingest.Writers == 1 ? "" : "s")}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; {Batching(env.Configuration.Ingest)}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings, after {result.WarmupReadings:N0} to warm up");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");
@@ -69,6 +69,10 @@ static class BenchCommand
         bench.Subcommands.Add(Aggregate());
         return bench;
     }
+
+    /// <summary>"batch size 5,000; 2 writers": the worker settings a run was measured with.</summary>
+    static string Batching(AirQuality.Ingest.IngestOptions ingest) =>
+        $"batch size {ingest.BatchSize:N0}; {ingest.Writers} writer{(ingest.Writers == 1 ? "" : "s")}";
 
     /// <summary>"31.2 µs on the machine, 14.9 µs of them in this process" (the rest is PostgreSQL and anything else running).</summary>
     static string Cpu((TimeSpan? Machine, TimeSpan Process) perItem, string process) =>
@@ -114,7 +118,7 @@ static class BenchCommand
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; batch size {env.Configuration.Ingest.BatchSize:N0}; {env.Configuration.Ingest.Writers} writer{(env.Configuration.Ingest.Writers == 1 ? "" : "s")}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; {Batching(env.Configuration.Ingest)}.");
             Console.WriteLine("Processes  Readings timed  Seconds  Readings/s  vs 1 process  Load average (1 min) at the end");
             foreach (var run in runs)
             {

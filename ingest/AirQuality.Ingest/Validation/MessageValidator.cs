@@ -132,8 +132,12 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
     /// <summary>The reading, when its sensor is known and its time within the accepted window; otherwise null.</summary>
     SensorReading? Clean(string sensorId, DateTimeOffset observedAt, double?[] values, DateTimeOffset now) =>
         sensors.Contains(sensorId) && observedAt <= now + options.FutureTolerance && observedAt >= now - options.MaxAge
-            ? new SensorReading(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10])
+            ? ReadingOf(sensorId, observedAt, values)
             : null;
+
+    /// <summary>A reading from its measurements in the order of <see cref="PhysicalRanges.Readings"/>, as both parsers fill them.</summary>
+    static SensorReading ReadingOf(string sensorId, DateTimeOffset observedAt, double?[] values) =>
+        new(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
 
     (SensorReading?, SourceTelemetry?, string Reason, string Detail) ParseReading(JsonElement e, string where)
     {
@@ -147,7 +151,7 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         (reason, detail) = ParseNumbers(e, where, PhysicalRanges.Readings, values, required: "pm25");
         return reason.Length > 0
             ? (null, null, reason, detail)
-            : (new SensorReading(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]), null, "", "");
+            : (ReadingOf(sensorId, observedAt, values), null, "", "");
     }
 
     (SensorReading?, SourceTelemetry?, string Reason, string Detail) ParseTelemetry(JsonElement e, string where)
