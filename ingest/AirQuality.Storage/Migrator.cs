@@ -33,6 +33,15 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
         options.Validate();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockKey)", new { LockKey }, cancellationToken: cancellationToken));
+        // A migration that has to leave something undone says so with RAISE WARNING; the operator must see it.
+        // (Notices, such as "already exists, skipping", are routine and stay quiet.)
+        connection.Notice += (_, e) =>
+        {
+            if (e.Notice.Severity == "WARNING")
+            {
+                progress?.Invoke($"  warning: {e.Notice.MessageText}{(e.Notice.Hint is { } hint ? $" {hint}" : "")}");
+            }
+        };
         try
         {
             // Created only when missing: a worker's restricted login may read the table but not create anything,

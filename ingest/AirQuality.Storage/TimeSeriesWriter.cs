@@ -33,6 +33,10 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
 
     readonly HashSet<(string Table, DateTime Month)> _monthsEnsured = [];
 
+    // Kept from batch to batch: a set for 5,000 keys is 160 KB, which would go on the large-object heap, freed
+    // only by full collections, once per batch.
+    readonly HashSet<(string, DateTimeOffset)> _keysSeen = [];
+
     /// <summary>
     /// Writes both lists, and where <paramref name="consumerGroup"/> has got to in each partition, in one transaction
     /// on <paramref name="connection"/>, and commits it.
@@ -45,8 +49,8 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         // cannot leave this writer believing a partition exists.
         await EnsurePartitionsAsync(connection, "sensor_readings", readings.Select(r => r.ObservedAt), cancellationToken);
         await EnsurePartitionsAsync(connection, "source_telemetry", telemetry.Select(t => t.ObservedAt), cancellationToken);
-        var uniqueReadings = FirstOfEachKey(readings, r => (r.SensorId, r.ObservedAt));
-        var uniqueTelemetry = FirstOfEachKey(telemetry, t => (t.SourceId, t.ObservedAt));
+        var uniqueReadings = FirstOfEachKey(readings, static r => (r.SensorId, r.ObservedAt));
+        var uniqueTelemetry = FirstOfEachKey(telemetry, static t => (t.SourceId, t.ObservedAt));
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, r => (r.SensorId, r.ObservedAt), cancellationToken);
@@ -168,13 +172,14 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         }
     }
 
-    static List<T> FirstOfEachKey<T>(IReadOnlyList<T> rows, Func<T, (string, DateTimeOffset)> key)
+    List<T> FirstOfEachKey<T>(IReadOnlyList<T> rows, Func<T, (string, DateTimeOffset)> key)
     {
-        var seen = new HashSet<(string, DateTimeOffset)>(rows.Count);
+        _keysSeen.Clear();
+        _keysSeen.EnsureCapacity(rows.Count);
         var unique = new List<T>(rows.Count);
         foreach (var row in rows)
         {
-            if (seen.Add(key(row)))
+            if (_keysSeen.Add(key(row)))
             {
                 unique.Add(row);
             }

@@ -59,9 +59,10 @@ static class BenchCommand
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");
             Console.WriteLine($"End to end / ceiling:        {result.RatioToCeiling,12:P0}");
             Console.WriteLine($"CPU per reading, end to end:  {Cpu(result.CpuPerReading, "worker and embedded broker")}");
-            Console.WriteLine($"Allocated per reading:        {result.Allocations.BytesPerItem,5:N0} bytes; garbage collections {result.Allocations.Gen0:N0} gen0, {result.Allocations.Gen1:N0} gen1, {result.Allocations.Gen2:N0} gen2");
+            Console.WriteLine($"Allocated per reading:        {result.Allocations.BytesPerItem,5:N0} bytes; garbage collections {result.Allocations.Gen0:N0} gen0, {result.Allocations.Gen1:N0} gen1, {result.Allocations.Gen2:N0} gen2, pausing {result.Allocations.Paused.TotalSeconds:N1} s");
             Console.WriteLine($"CPU per row, ceiling:         {Cpu(result.CeilingCpuPerRow, "the COPY client")}");
             Console.WriteLine($"Latency produce→commit at {result.SteadyRate:N0}/s ({result.SteadyReadings:N0} readings): p50 {result.P50Millis} ms, p99 {result.P99Millis} ms");
+            Console.WriteLine($"Memory:                       working set {Environment.WorkingSet / 1e6:N0} MB now, {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB at most ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
             return 0;
         }, ct));
         bench.Subcommands.Add(ingest);

@@ -21,11 +21,16 @@ public sealed class CpuMeter
     readonly TimeSpan _processAtStart = Process.GetCurrentProcess().TotalProcessorTime;
     readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes();
     readonly int[] _collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    readonly TimeSpan _pausedAtStart = GC.GetTotalPauseDuration();
 
-    /// <summary>Bytes this process allocated per item since the meter started, and its garbage collections of each generation.</summary>
-    public (double BytesPerItem, int Gen0, int Gen1, int Gen2) Allocations(long items) =>
+    /// <summary>
+    /// Bytes this process allocated per item since the meter started, its garbage collections of each generation,
+    /// and how long they paused its threads in all.
+    /// </summary>
+    public (double BytesPerItem, int Gen0, int Gen1, int Gen2, TimeSpan Paused) Allocations(long items) =>
         ((GC.GetTotalAllocatedBytes() - _allocatedAtStart) / (double)items,
-            GC.CollectionCount(0) - _collectionsAtStart[0], GC.CollectionCount(1) - _collectionsAtStart[1], GC.CollectionCount(2) - _collectionsAtStart[2]);
+            GC.CollectionCount(0) - _collectionsAtStart[0], GC.CollectionCount(1) - _collectionsAtStart[1], GC.CollectionCount(2) - _collectionsAtStart[2],
+            GC.GetTotalPauseDuration() - _pausedAtStart);
 
     /// <summary>CPU time per item since this meter started: the whole machine's (null where /proc/stat cannot be read) and this process's.</summary>
     public (TimeSpan? Machine, TimeSpan Process) PerItem(long items)

@@ -74,4 +74,36 @@ public sealed class MigratorTests(PostgresFixture postgres)
         Assert.Equal([("sensor_readings", "sensor_id"), ("source_telemetry", "source_id")], compression);
         Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"));
     }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("auto")]
+    public async Task Readings_are_keyed_time_first_with_no_second_index_and_TimescaleDB_keeps_its_compression(string timescale)
+    {
+        await using var db = await postgres.NewDatabaseAsync(timescale: timescale);
+        await using var connection = await db.OpenConnectionAsync();
+        // The indexes of sensor_readings itself (each partition or chunk has its copies).
+        var indexes = (await connection.QueryAsync<string>("""
+            SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'sensor_readings'::regclass ORDER BY 1
+            """)).ToList();
+        var key = Assert.Single(indexes);
+        Assert.Matches(@"^CREATE UNIQUE INDEX sensor_readings_pkey ON (ONLY )?public\.sensor_readings USING btree \(observed_at, sensor_id\)$", key);
+
+        if (timescale == "auto" && await postgres.TimescaleAvailableAsync())
+        {
+            // Migration 0011 took compression off to change the key; it must be back as 0002 made it.
+            var settings = (await connection.QueryAsync<(string Column, int? Segment, int? Order)>("""
+                SELECT attname, segmentby_column_index, orderby_column_index FROM timescaledb_information.compression_settings
+                WHERE hypertable_name = 'sensor_readings' ORDER BY 1
+                """)).ToList();
+            Assert.Equal([("observed_at", null, 1), ("sensor_id", 1, null)], settings);
+            Assert.Equal("720:00:00", await connection.ExecuteScalarAsync<string>(
+                "SELECT config ->> 'compress_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'sensor_readings'"));
+        }
+
+        // Still one row per (sensor_id, observed_at), whichever way round the key is.
+        await connection.ExecuteAsync("INSERT INTO sensor_readings (sensor_id, observed_at, pm25_ugm3) VALUES ('S0001', now(), 1)");
+        Assert.Equal(0, await connection.ExecuteAsync(
+            "INSERT INTO sensor_readings (sensor_id, observed_at, pm25_ugm3) SELECT sensor_id, observed_at, 2 FROM sensor_readings ON CONFLICT (sensor_id, observed_at) DO NOTHING"));
+    }
 }
