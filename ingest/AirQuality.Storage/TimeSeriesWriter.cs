@@ -28,7 +28,6 @@ public readonly record struct WriteResult(int Stored, int Duplicates)
 /// </remarks>
 public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
 {
-    const string ReadingColumns = "sensor_id, observed_at, pm25_ugm3, pm10_ugm3, no2_ugm3, so2_ugm3, o3_ugm3, co_mgm3, temperature_c, relative_humidity_pct, wind_speed_ms, wind_direction_deg, pressure_hpa";
     const string TelemetryColumns = "source_id, observed_at, particulate_mgm3, so2_mgm3, nox_mgm3, flue_gas_flow_m3h, operating_status";
 
     readonly HashSet<(string Table, DateTime Month)> _monthsEnsured = [];
@@ -53,8 +52,8 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         var uniqueTelemetry = FirstOfEachKey(telemetry, static t => (t.SourceId, t.ObservedAt));
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", ReadingColumns, "sensor_id, observed_at", uniqueReadings, WriteReading, r => (r.SensorId, r.ObservedAt), cancellationToken);
-        var (telemetryResult, _) = await CopyAsync(connection, transaction, "source_telemetry", TelemetryColumns, "source_id, observed_at", uniqueTelemetry, WriteTelemetry, t => (t.SourceId, t.ObservedAt), cancellationToken);
+        var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", "sensor_id, observed_at", uniqueReadings, ReadingCopyEncoder.CopyAsync, r => (r.SensorId, r.ObservedAt), cancellationToken);
+        var (telemetryResult, _) = await CopyAsync(connection, transaction, "source_telemetry", "source_id, observed_at", uniqueTelemetry, CopyTelemetryAsync, t => (t.SourceId, t.ObservedAt), cancellationToken);
         if (rollup is not null && storedReadings.Count > 0)
         {
             await rollup.AddAsync(connection, storedReadings, cancellationToken);
@@ -71,8 +70,8 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
 
     /// <summary>Copies <paramref name="rows"/> into <paramref name="table"/>; returns the counts and the rows newly stored.</summary>
     static async Task<(WriteResult Result, IReadOnlyList<T> Stored)> CopyAsync<T>(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string columns, string key,
-        IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, Func<T, (string, DateTimeOffset)> keyOf, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string key,
+        IReadOnlyList<T> rows, Func<NpgsqlConnection, string, IReadOnlyList<T>, CancellationToken, Task> copy, Func<T, (string, DateTimeOffset)> keyOf, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -82,7 +81,7 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         await transaction.SaveAsync("direct_copy", cancellationToken);
         try
         {
-            await CopyIntoAsync(connection, table, columns, rows, writeRow, cancellationToken);
+            await copy(connection, table, rows, cancellationToken);
             await transaction.ReleaseAsync("direct_copy", cancellationToken);
             return (new WriteResult(rows.Count, 0), rows);
         }
@@ -93,7 +92,7 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
 
         var staging = $"staging_{table}";
         await Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
-        await CopyIntoAsync(connection, staging, columns, rows, writeRow, cancellationToken);
+        await copy(connection, staging, rows, cancellationToken);
         // Keys as PostgreSQL stores them: microseconds (Npgsql drops any finer ticks).
         static (string, long) Stored((string Id, DateTimeOffset At) key) => (key.Id, key.At.UtcTicks / 10);
         var inserted = new HashSet<(string, long)>();
@@ -111,34 +110,17 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         return (new WriteResult(inserted.Count, rows.Count - inserted.Count), rows.Where(r => inserted.Contains(Stored(keyOf(r)))).ToList());
     }
 
-    static async Task CopyIntoAsync<T>(NpgsqlConnection connection, string table, string columns, IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T> writeRow, CancellationToken cancellationToken)
+    // Telemetry is a few hundred rows a minute: Npgsql's importer is fast enough (readings use ReadingCopyEncoder).
+    static async Task CopyTelemetryAsync(NpgsqlConnection connection, string table, IReadOnlyList<SourceTelemetry> rows, CancellationToken cancellationToken)
     {
         // Synchronous row writes: the importer buffers, and async per value costs more than the I/O it saves.
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({TelemetryColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var row in rows)
         {
-            writeRow(importer, row);
+            WriteTelemetry(importer, row);
         }
 
         await importer.CompleteAsync(cancellationToken);
-    }
-
-    static void WriteReading(NpgsqlBinaryImporter importer, SensorReading r)
-    {
-        importer.StartRow();
-        importer.Write(r.SensorId, NpgsqlDbType.Text);
-        importer.Write(r.ObservedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
-        WriteReal(importer, r.Pm25);
-        WriteReal(importer, r.Pm10);
-        WriteReal(importer, r.No2);
-        WriteReal(importer, r.So2);
-        WriteReal(importer, r.O3);
-        WriteReal(importer, r.Co);
-        WriteReal(importer, r.Temperature);
-        WriteReal(importer, r.Humidity);
-        WriteReal(importer, r.WindSpeed);
-        WriteReal(importer, r.WindDirection);
-        WriteReal(importer, r.Pressure);
     }
 
     static void WriteTelemetry(NpgsqlBinaryImporter importer, SourceTelemetry t)

@@ -93,4 +93,37 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
         Assert.Equal(new WriteResult(1, 2), mixed);
         Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
     }
+
+    [Fact]
+    public async Task Every_column_of_a_reading_reads_back_as_written_through_the_binary_copy_encoder()
+    {
+        await using var db = await DatabaseWithRegistryAsync("off");
+        await using var connection = await db.OpenConnectionAsync();
+        // Ticks finer than a microsecond are dropped; a time before 2000 counts back from PostgreSQL's epoch;
+        // a long id with characters of two and three bytes in UTF-8.
+        var full = new SensorReading("S-Ärgerstraße-北碚-" + new string('x', 200), new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(1_234_567),
+            31.25, 50.5, 40.125, 8.5, 120.75, 0.875, -3.5, 86.25, 2.5, 359.75, 1013.25);
+        var sparse = new SensorReading("S0002", new DateTimeOffset(2026, 6, 30, 16, 0, 0, TimeSpan.FromHours(8)), 12);
+        // Enough rows to fill the encoder's 64 KB buffer many times over.
+        var many = Enumerable.Range(0, 5_000).Select(i => new SensorReading("S0003", T0.AddMinutes(i), i / 4.0, Pressure: 1000 + i)).ToList();
+
+        var (result, _) = await new TimeSeriesWriter().WriteAsync(connection, [full, sparse, .. many], [], CancellationToken.None);
+
+        Assert.Equal(new WriteResult(5_002, 0), result);
+        var rows = (await connection.QueryAsync("""
+            SELECT sensor_id, observed_at, pm25_ugm3, pm10_ugm3, no2_ugm3, so2_ugm3, o3_ugm3, co_mgm3, temperature_c,
+                   relative_humidity_pct, wind_speed_ms, wind_direction_deg, pressure_hpa
+            FROM sensor_readings WHERE sensor_id <> 'S0003' ORDER BY observed_at
+            """)).Select(r => (IDictionary<string, object?>)r).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(full.SensorId, rows[0]["sensor_id"]);
+        Assert.Equal(new DateTime(1999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(1_234_560), rows[0]["observed_at"]);
+        Assert.Equal(new float?[] { 31.25f, 50.5f, 40.125f, 8.5f, 120.75f, 0.875f, -3.5f, 86.25f, 2.5f, 359.75f, 1013.25f }, Measurements(rows[0]));
+        Assert.Equal(new DateTime(2026, 6, 30, 8, 0, 0, DateTimeKind.Utc), rows[1]["observed_at"]);
+        Assert.Equal(new float?[] { 12f, null, null, null, null, null, null, null, null, null, null }, Measurements(rows[1]));
+        Assert.Equal((5_000L, 3_124_375.0, 5_999f), await connection.QuerySingleAsync<(long, double, float)>( // 0/4 + 1/4 + ... + 4999/4
+            "SELECT count(*), sum(pm25_ugm3::float8), max(pressure_hpa) FROM sensor_readings WHERE sensor_id = 'S0003'"));
+
+        static float?[] Measurements(IDictionary<string, object?> row) => row.Values.Skip(2).Select(v => v as float?).ToArray();
+    }
 }
