@@ -46,7 +46,14 @@ public static class ReadingCopyEncoder
                 var used = Header.Length;
                 foreach (var row in rows)
                 {
-                    if (BufferSize - used < MaxRowBytes(row))
+                    var room = MaxRowBytes(row);
+                    if (room > BufferSize - 2)
+                    {
+                        // Registry ids are at most 64 characters; only a bug could bring one this long.
+                        throw new ArgumentException($"A sensor id of {row.SensorId.Length:N0} characters is too long to copy.", nameof(rows));
+                    }
+
+                    if (BufferSize - used < room + 2) // room for the trailer too
                     {
                         await stream.WriteAsync(buffer.AsMemory(0, used), cancellationToken);
                         used = 0;
@@ -61,7 +68,15 @@ public static class ReadingCopyEncoder
             catch
             {
                 // Without this the stream's disposal would end the COPY normally and keep a partial batch.
-                await stream.CancelAsync();
+                try
+                {
+                    await stream.CancelAsync();
+                }
+                catch (Exception cancelError) when (cancelError is NpgsqlException or IOException or ObjectDisposedException)
+                {
+                    // The connection is already broken: the error being thrown says more than this one.
+                }
+
                 throw;
             }
         }

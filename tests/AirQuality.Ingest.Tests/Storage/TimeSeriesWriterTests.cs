@@ -126,4 +126,21 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
 
         static float?[] Measurements(IDictionary<string, object?> row) => row.Values.Skip(2).Select(v => v as float?).ToArray();
     }
+
+    [Fact]
+    public async Task A_reading_too_long_to_encode_fails_its_batch_whole_and_the_connection_stays_usable()
+    {
+        await using var db = await DatabaseWithRegistryAsync("off");
+        await using var connection = await db.OpenConnectionAsync();
+        var writer = new TimeSeriesWriter();
+        // Rows before it fill the COPY's buffer and are sent, so the server has a partial batch to throw away.
+        var batch = Enumerable.Range(0, 3_000).Select(i => new SensorReading("S0001", T0.AddMinutes(i), 10)).Append(new SensorReading(new string('x', 40_000), T0, 10)).ToList();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteAsync(connection, batch, [], CancellationToken.None));
+
+        Assert.Contains("40,000 characters is too long", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM sensor_readings"));
+        var (stored, _) = await writer.WriteAsync(connection, batch[..3_000], [], CancellationToken.None);
+        Assert.Equal(new WriteResult(3_000, 0), stored);
+    }
 }
