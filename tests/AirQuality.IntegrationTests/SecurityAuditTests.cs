@@ -20,6 +20,8 @@ public sealed partial class SecurityAuditTests
         ["table"] = "a table name from the class's constants (TimeSeriesWriter: sensor_readings/source_telemetry; DailyStore.Table: three constants)",
         ["staging"] = "\"staging_\" + one of those constants",
         ["columns"] = "a constant column list",
+        ["Columns"] = "ReadingCopyEncoder.Columns: a constant column list",
+        ["TelemetryColumns"] = "TimeSeriesWriter.TelemetryColumns: a constant column list",
         ["key"] = "a constant key column list",
         ["DatabaseName"] = "the constant airq",
         ["name"] = "a database name generated from the process id (benchmarks)",
