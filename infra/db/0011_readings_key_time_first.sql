@@ -33,6 +33,8 @@ BEGIN
 
     ALTER TABLE sensor_readings DROP CONSTRAINT sensor_readings_pkey;
     ALTER TABLE sensor_readings ADD CONSTRAINT sensor_readings_pkey PRIMARY KEY (observed_at, sensor_id);
+    -- Here, not after the block: where the key was left as it was, this would not be true.
+    COMMENT ON INDEX sensor_readings_pkey IS 'One row per (sensor_id, observed_at), ordered time first so readings arriving in time order insert near one another (migration 0011); serves time-range scans too.';
     DROP INDEX IF EXISTS sensor_readings_observed_at_idx;
 
     IF hypertable THEN
@@ -43,4 +45,3 @@ BEGIN
     END IF;
 END $$;
 
-COMMENT ON INDEX sensor_readings_pkey IS 'One row per (sensor_id, observed_at), ordered time first so readings arriving in time order insert near one another (migration 0011); serves time-range scans too.';

@@ -36,6 +36,10 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
     // only by full collections, once per batch.
     readonly HashSet<(string, DateTimeOffset)> _keysSeen = [];
 
+    static (string, DateTimeOffset) ReadingKey(SensorReading r) => (r.SensorId, r.ObservedAt);
+
+    static (string, DateTimeOffset) TelemetryKey(SourceTelemetry t) => (t.SourceId, t.ObservedAt);
+
     /// <summary>
     /// Writes both lists, and where <paramref name="consumerGroup"/> has got to in each partition, in one transaction
     /// on <paramref name="connection"/>, and commits it.
@@ -48,12 +52,12 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         // cannot leave this writer believing a partition exists.
         await EnsurePartitionsAsync(connection, "sensor_readings", readings.Select(r => r.ObservedAt), cancellationToken);
         await EnsurePartitionsAsync(connection, "source_telemetry", telemetry.Select(t => t.ObservedAt), cancellationToken);
-        var uniqueReadings = FirstOfEachKey(readings, static r => (r.SensorId, r.ObservedAt));
-        var uniqueTelemetry = FirstOfEachKey(telemetry, static t => (t.SourceId, t.ObservedAt));
+        var uniqueReadings = FirstOfEachKey(readings, ReadingKey);
+        var uniqueTelemetry = FirstOfEachKey(telemetry, TelemetryKey);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", "sensor_id, observed_at", uniqueReadings, ReadingCopyEncoder.CopyAsync, r => (r.SensorId, r.ObservedAt), cancellationToken);
-        var (telemetryResult, _) = await CopyAsync(connection, transaction, "source_telemetry", "source_id, observed_at", uniqueTelemetry, CopyTelemetryAsync, t => (t.SourceId, t.ObservedAt), cancellationToken);
+        var (readingResult, storedReadings) = await CopyAsync(connection, transaction, "sensor_readings", "sensor_id, observed_at", uniqueReadings, ReadingCopyEncoder.CopyAsync, ReadingKey, cancellationToken);
+        var (telemetryResult, _) = await CopyAsync(connection, transaction, "source_telemetry", "source_id, observed_at", uniqueTelemetry, CopyTelemetryAsync, TelemetryKey, cancellationToken);
         if (rollup is not null && storedReadings.Count > 0)
         {
             await rollup.AddAsync(connection, storedReadings, cancellationToken);
@@ -93,7 +97,7 @@ public sealed class TimeSeriesWriter(IReadingsRollup? rollup = null)
         var staging = $"staging_{table}";
         await Execute(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
         await copy(connection, staging, rows, cancellationToken);
-        // Keys as PostgreSQL stores them: microseconds (Npgsql drops any finer ticks).
+        // Keys as PostgreSQL stores them: microseconds (both copies drop any finer ticks).
         static (string, long) Stored((string Id, DateTimeOffset At) key) => (key.Id, key.At.UtcTicks / 10);
         var inserted = new HashSet<(string, long)>();
 #pragma warning disable CA2100 // Table and column names are this class's constants, never input.
