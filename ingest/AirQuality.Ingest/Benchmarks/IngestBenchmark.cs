@@ -24,6 +24,7 @@ public sealed record IngestBenchmarkResult(
     long? P99Millis,
     (TimeSpan? Machine, TimeSpan Process) CpuPerReading,
     (double BytesPerItem, int Gen0, int Gen1, int Gen2, TimeSpan Paused) Allocations,
+    (long Methods, TimeSpan Time) Compilation,
     (TimeSpan? Machine, TimeSpan Process) CeilingCpuPerRow)
 {
     public double RatioToCeiling => EndToEndReadingsPerSecond / CopyCeilingRowsPerSecond;
@@ -65,7 +66,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         var (endToEnd, pausedBefore, cpu) = (Stopwatch.StartNew(), counters.PausedMillis, new CpuMeter());
         await WaitAsync(() => counters.Settled >= total, worker, cancellationToken, () => progress($"  {counters.Settled - warmup:N0} of {readings:N0} stored"), counters);
         var endToEndRate = (counters.Settled - warmup) / endToEnd.Elapsed.TotalSeconds;
-        var (cpuPerReading, allocations) = (cpu.PerItem(counters.Settled - warmup), cpu.Allocations(counters.Settled - warmup));
+        var (cpuPerReading, allocations, compilation) = (cpu.PerItem(counters.Settled - warmup), cpu.Allocations(counters.Settled - warmup), cpu.Compilation());
         progress($"  consumption waited for the database {(counters.PausedMillis - pausedBefore) / 1000.0:0.0} s of {endToEnd.Elapsed.TotalSeconds:0.0} s");
 
         var steadyCount = (long)(steadyRate * steadyFor.TotalSeconds);
@@ -80,7 +81,7 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
 
         progress("Measuring the ceiling: a plain binary COPY of the same rows into the same table ...");
         var (ceiling, ceilingCpu) = await CopyCeilingAsync(Generate(start, warmup, readings).ToList(), cancellationToken);
-        return new IngestBenchmarkResult(readings, warmup, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99, cpuPerReading, allocations, ceilingCpu);
+        return new IngestBenchmarkResult(readings, warmup, produceRate, endToEndRate, ceiling, steadyRate, steadyCount, p50, p99, cpuPerReading, allocations, compilation, ceilingCpu);
     }
 
     /// <summary>Produces <paramref name="readings"/> readings as a backlog (every key new) for workers running elsewhere, such as other processes.</summary>
