@@ -25,6 +25,12 @@ public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions o
     public async Task<AggregationResult> RunAsync(Action<AggregationResult>? progress, CancellationToken cancellationToken)
     {
         var total = AggregationResult.None;
+        // The ingest worker's latest hourly sums, and their dirty marks, may still be staged.
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await HourlyStore.FoldAsync(connection, cancellationToken);
+        }
+
         while (true)
         {
             var done = await RunOnceAsync(cancellationToken);

@@ -39,7 +39,10 @@ public sealed class HourlyRebuild(NpgsqlDataSource dataSource, AggregationOption
         var end = HourlyColumns.HourStart(days.FirstHour + days.Hours);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE sensor_hourly IN SHARE ROW EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
+        // Workers wait to stage more sums until this commits (their readings, not committed yet, are not read
+        // here either); what they staged before is folded first, since the raw readings below include it.
+        await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE sensor_hourly_pending, sensor_hourly IN SHARE ROW EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         var network = await SensorNetwork.LoadAsync(connection, cancellationToken);
         var columns = await ReadAsync(connection, network.SensorIds, start, end, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(

@@ -28,6 +28,13 @@ public sealed class IngestOptions
     /// <summary>How often the worker reloads the registry's sensor ids, so newly imported sensors are accepted. Default 1 minute.</summary>
     public TimeSpan RegistryRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often the worker folds the hourly sums its batches appended into <c>sensor_hourly</c>, which lags the
+    /// stored readings by at most about this much. Default 5 seconds: folding less often updates each sensor hour
+    /// once for more batches; the aggregation and the other readers fold before they read, whatever this is.
+    /// </summary>
+    public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>First wait after a failed database write; doubles up to <see cref="MaxRetryDelay"/>. Default 500 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -65,6 +72,11 @@ public sealed class IngestOptions
         if (RegistryRefresh < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(RegistryRefresh), RegistryRefresh, "Ingest:RegistryRefresh must be at least 1 second.");
+        }
+
+        if (FoldInterval < TimeSpan.FromMilliseconds(100) || FoldInterval > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FoldInterval), FoldInterval, "Ingest:FoldInterval must be between 100 ms and 10 minutes.");
         }
 
         if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)

@@ -38,6 +38,7 @@ public sealed class IngestWorker(
     static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(2);
 
     WriterLane[] _lanes = [];
+    RollupFolder? _folder;
 
     /// <summary>Consumes until <paramref name="cancellationToken"/> is cancelled, then flushes, commits and leaves the group.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
@@ -67,6 +68,7 @@ public sealed class IngestWorker(
         _lanes = Enumerable.Range(0, options.Writers)
             .Select(_ => new WriterLane(new BatchCommitter(kafkaOptions.GroupId, dataSource, validator, options, counters, logger, time, new TimeSeriesWriter(rollup)), consumer, producer, counters, logger, time))
             .ToArray();
+        _folder = rollup is null ? null : new RollupFolder(rollup, dataSource, counters, options, logger, time);
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
         logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}.",
             $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId);
@@ -173,6 +175,7 @@ public sealed class IngestWorker(
         }
         finally
         {
+            _folder?.Dispose();
             consumer.Close();
         }
 

@@ -101,6 +101,75 @@ public sealed class AggregatorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Staged_hourly_sums_reach_sensor_hourly_only_by_folds_which_count_each_reading_once_even_concurrently_and_beside_a_rebuild()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await SmallCity.CreateAsync(db);
+        var first = new DateOnly(2026, 7, 1);
+        var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), Cst);
+        var random = new Random(21);
+        var readings = SmallCity.Readings(start, start.AddDays(1), 21).OrderBy(_ => random.Next()).ToList();
+        var thirds = readings.Chunk((readings.Count + 2) / 3).ToList();
+        var writer = new TimeSeriesWriter(new HourlyRollup());
+        await using var connection = await db.OpenConnectionAsync();
+        var count = (string sql) => connection.ExecuteScalarAsync<long>(sql);
+        var sensorHourlyColumns = Pollutants.All.SelectMany(p => new[] { $"{p.Code()}_sum", $"{p.Code()}_readings" }).ToList();
+
+        // Stored and staged: nothing in sensor_hourly and no hour marked for the aggregation until a fold.
+        foreach (var batch in thirds[0].Chunk(500))
+        {
+            await writer.WriteAsync(connection, batch, [], CancellationToken.None);
+        }
+
+        Assert.Equal(0, await count("SELECT count(*) FROM sensor_hourly"));
+        Assert.Equal(0, await count("SELECT count(*) FROM aggregation_dirty_hours"));
+        Assert.True(await count("SELECT count(*) FROM sensor_hourly_pending") > 0);
+
+        // Two writers stage more while four sessions fold over and over, then one last fold.
+        var writing = Task.WhenAll(thirds[1].Chunk((thirds[1].Length + 1) / 2).Select(async half =>
+        {
+            await using var own = await db.OpenConnectionAsync();
+            foreach (var batch in half.Chunk(200))
+            {
+                await writer.WriteAsync(own, batch, [], CancellationToken.None);
+            }
+        }));
+        var folds = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var own = await db.OpenConnectionAsync();
+            var times = 0;
+            do
+            {
+                await HourlyStore.FoldAsync(own, CancellationToken.None);
+                times++;
+            }
+            while (!writing.IsCompleted);
+            return times;
+        }));
+        await writing;
+        await HourlyStore.FoldAsync(connection, CancellationToken.None);
+
+        Assert.True(folds.Sum() > 4, $"the folds should have overlapped the writes ({folds.Sum()} folds)");
+        Assert.Equal(0, await count("SELECT count(*) FROM sensor_hourly_pending"));
+        Assert.Equal(await count("SELECT count(DISTINCT hour_start) FROM sensor_hourly"), await count("SELECT count(*) FROM aggregation_dirty_hours"));
+        await SqlReference.RunAsync(connection, TimeZone, first.AddDays(-1), first.AddDays(1), CancellationToken.None);
+        Assert.Empty(await MismatchesAsync(connection, "sensor_hourly", "ref_hourly", ["sensor_id", "hour_start"], sensorHourlyColumns));
+
+        // The last third staged, then the day rebuilt from the raw readings, which include it: counted once.
+        foreach (var batch in thirds[2].Chunk(500))
+        {
+            await writer.WriteAsync(connection, batch, [], CancellationToken.None);
+        }
+
+        await new HourlyRebuild(db, new AggregationOptions { TimeZone = TimeZone }.Validate()).RunAsync(first, first, null, CancellationToken.None);
+        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+        Assert.Equal(0, await count("SELECT count(*) FROM sensor_hourly_pending"));
+        await SqlReference.RunAsync(connection, TimeZone, first.AddDays(-1), first.AddDays(1), CancellationToken.None);
+        Assert.Empty(await MismatchesAsync(connection, "sensor_hourly", "ref_hourly", ["sensor_id", "hour_start"], sensorHourlyColumns));
+        Assert.Equal(readings.Count(r => r.Pm25 is not null), await count("SELECT sum(pm25_readings) FROM sensor_hourly"));
+    }
+
+    [Fact]
     public async Task An_hour_needs_45_minutes_of_readings_and_a_day_20_valid_hours()
     {
         await using var db = await postgres.NewDatabaseAsync();

@@ -81,6 +81,8 @@ public sealed partial class DatabaseRolesTests(PostgresFixture postgres)
         {
             var (stored, _) = await new TimeSeriesWriter(new AirQuality.Analytics.HourlyRollup()).WriteAsync(connection, [farAhead], [], CancellationToken.None);
             Assert.Equal(1, stored.Stored);
+            await AirQuality.Analytics.HourlyStore.FoldAsync(connection, CancellationToken.None);
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT pm25_readings FROM sensor_hourly WHERE hour_start = '2031-04-30 23:00+00'"));
             await AssertRefusedAsync(connection, "DELETE FROM sensor_readings");
             await AssertRefusedAsync(connection, "INSERT INTO sensors (sensor_id) VALUES ('X')");
             await AssertRefusedAsync(connection, "SELECT * FROM sensor_daily");

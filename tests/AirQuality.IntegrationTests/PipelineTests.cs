@@ -19,6 +19,32 @@ public sealed class PipelineTests(PostgresFixture postgres)
     static readonly DateTimeOffset Start = IngestHarness.Start;
 
     [Fact]
+    public async Task A_running_worker_folds_the_hourly_sums_it_staged_into_sensor_hourly_every_fold_interval()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var summary = await harness.SimulateAsync(Start, TimeSpan.FromHours(2));
+        var counters = new IngestCounters();
+        var options = new IngestOptions { MaxAge = TimeSpan.FromDays(4000), FoldInterval = TimeSpan.FromMilliseconds(200) };
+        using var stop = new CancellationTokenSource();
+        var running = harness.Worker(counters, options: options).RunAsync(stop.Token);
+        await IngestHarness.Until(() => counters.Settled >= summary.Messages || running.IsCompleted, TimeSpan.FromMinutes(2));
+
+        // Still running: sensor_hourly catches up with every stored reading, and nothing stays staged.
+        await using var connection = await harness.Database.OpenConnectionAsync();
+        await IngestHarness.Until(async () =>
+            await connection.ExecuteScalarAsync<long>("SELECT coalesce(sum(pm25_readings), 0) FROM sensor_hourly") ==
+            await connection.ExecuteScalarAsync<long>("SELECT count(pm25_ugm3) FROM sensor_readings"), TimeSpan.FromSeconds(30));
+        Assert.False(running.IsCompleted);
+        Assert.True(counters.StoredReadings > 0);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sensor_hourly_pending"));
+        Assert.Equal(
+            await connection.ExecuteScalarAsync<long>("SELECT count(DISTINCT date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00')) FROM sensor_readings"),
+            await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM aggregation_dirty_hours"));
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task Every_message_is_stored_once_counted_as_a_duplicate_or_dead_lettered_and_the_counts_reconcile()
     {
         await using var harness = await IngestHarness.StartAsync(postgres);
@@ -57,12 +83,14 @@ public sealed class PipelineTests(PostgresFixture postgres)
         Assert.Equal(0, replay.Stored);
         Assert.Equal(counters.Stored, await harness.StoredRowsAsync());
 
-        // The hourly sums the worker kept in the same transactions count every stored reading once, replay and duplicates included.
+        // The hourly sums the worker staged in the same transactions, folded when it stopped, count every stored
+        // reading once, replay and duplicates included.
         await using (var connection = await harness.Database.OpenConnectionAsync())
         {
             Assert.Equal(
                 await connection.ExecuteScalarAsync<long>("SELECT count(pm25_ugm3) FROM sensor_readings"),
                 await connection.ExecuteScalarAsync<long>("SELECT sum(pm25_readings) FROM sensor_hourly"));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sensor_hourly_pending"));
         }
 
         var day = DateOnly.FromDateTime(Start.DateTime);

@@ -82,6 +82,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         var span = offset + hours;
 
         await using var connection = await Database.OpenConnectionAsync(cancellationToken);
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         var sensors = (await connection.QueryAsync<AnomalySensor>(new CommandDefinition(
             "SELECT sensor_id, name, district_id, township_id, latitude, longitude FROM sensors ORDER BY sensor_id", cancellationToken: cancellationToken))).ToList();
         var index = sensors.Select((s, i) => (s.SensorId, i)).ToDictionary(x => x.SensorId, x => x.i, StringComparer.Ordinal);

@@ -13,6 +13,7 @@ public static class CityHoursLoader
         var city = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
         var (from, to) = (HourlyColumns.HourStart(firstHour), HourlyColumns.HourStart(firstHour + hours));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         var means = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Pm25Valid, float? Pm10, bool Pm10Valid)>(new CommandDefinition(
             "SELECT sensor_id, hour_start, pm25_ugm3, pm25_valid, pm10_ugm3, pm10_valid FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to",
             new { from, to }, cancellationToken: cancellationToken));

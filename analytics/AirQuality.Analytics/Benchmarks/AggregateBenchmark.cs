@@ -17,6 +17,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
 {
     /// <summary>Readings per ingest batch when measuring the rollup's cost: the ingest worker's default batch.</summary>
     const int IngestBatch = 5000;
+    const int FoldEvery = 100;
 
     public async Task<AggregateBenchmarkResult> RunAsync(long readings, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -66,7 +67,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         var pgOne = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_one AS SELECT sensor_id, {HourSql}, avg(pm25_ugm3), count(pm25_ugm3) FROM sensor_readings GROUP BY 1, 2", cancellationToken));
         var pgAll = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {HourSql}, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2", cancellationToken));
 
-        progress($"Keeping sensor_hourly as ingest does: reduce and upsert per {IngestBatch:N0}-reading batch ...");
+        progress($"Keeping sensor_hourly as ingest does: reduce and append per {IngestBatch:N0}-reading batch, fold every {FoldEvery} batches ...");
         var batches = IngestBatches(columns);
         var rollup = await TimeAsync(() => RollupAsync(connection, batches, cancellationToken));
         await Execute(connection, "VACUUM ANALYZE sensor_hourly", cancellationToken);
@@ -218,16 +219,28 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         return batches;
     }
 
-    /// <summary>What the rollup adds to each ingest transaction: reduce the batch, upsert its hours, mark them.</summary>
+    /// <summary>
+    /// What the rollup adds to ingest: reduce each batch and append its hourly sums in the batch's transaction,
+    /// and fold them into <c>sensor_hourly</c> now and then (every <see cref="FoldEvery"/> batches, about as
+    /// often as a worker at full speed folds every 5 s).
+    /// </summary>
     static async Task RollupAsync(NpgsqlConnection connection, List<ReadingColumns> batches, CancellationToken cancellationToken)
     {
-        foreach (var batch in batches)
+        for (var b = 0; b < batches.Count; b++)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await HourlyStore.AddAsync(connection, HourlyReducer.Reduce(batch), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(batches[b]), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if ((b + 1) % FoldEvery == 0 || b == batches.Count - 1)
+            {
+                await HourlyStore.FoldAsync(connection, cancellationToken);
+            }
         }
     }
+
 
     static double Best(int times, Action action)
     {

@@ -10,7 +10,7 @@ namespace AirQuality.Analytics.Benchmarks;
 /// <param name="PostgresOneRowsPerSecond">PostgreSQL's hourly GROUP BY of PM2.5 (avg and count) into a table, readings/s.</param>
 /// <param name="PostgresAllRowsPerSecond">PostgreSQL's hourly GROUP BY of all six pollutants, readings/s.</param>
 /// <param name="CopySeconds">Loading the readings with a plain binary COPY.</param>
-/// <param name="RollupSeconds">The work ingest adds to keep sensor_hourly: reduce and upsert, in ingest-sized batches.</param>
+/// <param name="RollupSeconds">The work ingest adds to keep sensor_hourly: reduce and append in ingest-sized batches, and fold.</param>
 /// <param name="RefreshSeconds">The whole refresh from the hourly sums: read them, daily, district and city figures with AQI for every pollutant, written, then year over year.</param>
 /// <param name="SqlRefreshSeconds">The same outputs computed by PostgreSQL with SQL from the raw readings, then the same year over year.</param>
 public sealed record AggregateBenchmarkResult(

@@ -8,7 +8,7 @@ namespace AirQuality.Analytics.Reports;
 /// <summary>
 /// Reads what a team's daily report says from the tables other stages fill: <c>district_daily</c> and
 /// <c>year_over_year()</c> (aggregation), <c>anomalies</c>, <c>episode_attributions</c> and <c>source_flags</c>
-/// (attribution), <c>sensor_hourly</c> (completeness). Writes nothing.
+/// (attribution), <c>sensor_hourly</c> (completeness). Writes nothing but the fold of staged hourly sums (<see cref="HourlyStore.FoldAsync"/>) before it reads them.
 /// </summary>
 /// <remarks>
 /// A section whose stage has not run for the day is still returned, empty or marked so (for example
@@ -62,6 +62,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
 
         var local = new LocalDays(day, day, zone);
         var (from, to) = (HourlyColumns.HourStart(local.FirstHour), HourlyColumns.HourStart(local.FirstHour + local.Hours));
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         var readings = (await connection.QueryAsync<(string SensorId, long Readings)>(new CommandDefinition("""
             SELECT s.sensor_id, coalesce(sum(h.pm25_readings), 0)::bigint AS readings
             FROM sensors s LEFT JOIN sensor_hourly h ON h.sensor_id = s.sensor_id AND h.hour_start >= @from AND h.hour_start < @to

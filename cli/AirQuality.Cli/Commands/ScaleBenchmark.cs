@@ -26,7 +26,7 @@ sealed partial class ScaleBenchmark(string bootstrap, string connectionString, N
     public async Task<ScaleRun> RunAsync(int processes, long readings, CancellationToken cancellationToken)
     {
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
-        await using (var truncate = new NpgsqlCommand("TRUNCATE sensor_readings, source_telemetry, sensor_hourly, aggregation_dirty_hours, ingest_offsets, ingest_workers", connection))
+        await using (var truncate = new NpgsqlCommand("TRUNCATE sensor_readings, source_telemetry, sensor_hourly, sensor_hourly_pending, aggregation_dirty_hours, ingest_offsets, ingest_workers", connection))
         {
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
