@@ -42,10 +42,12 @@ sealed class IngestBatch
     /// <summary>Validates every message, filling the record and rejection lists and counting what each message carried.</summary>
     public void Validate(MessageValidator validator, IngestCounters counters)
     {
+        // Counted once a batch: two writers adding to one shared counter for every message contend for it.
+        var records = 0L;
         foreach (var message in Messages)
         {
             var validation = validator.Validate(message.Topic, message.Message.Value ?? []);
-            counters.Consumed(validation.RecordCount);
+            records += validation.RecordCount;
             Readings.AddRange(validation.Readings);
             Telemetry.AddRange(validation.Telemetry);
             foreach (var rejection in validation.Rejections)
@@ -53,5 +55,7 @@ sealed class IngestBatch
                 Rejections.Add((message, rejection));
             }
         }
+
+        counters.Consumed(Messages.Count, records);
     }
 }

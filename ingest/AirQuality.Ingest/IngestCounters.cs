@@ -55,9 +55,9 @@ public sealed class IngestCounters
     /// <summary>Records consumed whose fate is settled (committed to the database or the dead-letter topic).</summary>
     public long Settled => Stored + Duplicates + Rejected;
 
-    internal void Consumed(int records)
+    internal void Consumed(int messages, long records)
     {
-        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _messages, messages);
         Interlocked.Add(ref _records, records);
     }
 

@@ -7,7 +7,7 @@ public static class ReadingColumnsBuilder
 {
     public static ReadingColumns FromReadings(IReadOnlyList<SensorReading> readings)
     {
-        var ids = readings.Select(r => r.SensorId).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var ids = readings.Select(r => r.SensorId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++)
         {
