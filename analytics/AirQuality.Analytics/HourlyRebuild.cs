@@ -47,7 +47,9 @@ public sealed class HourlyRebuild(NpgsqlDataSource dataSource, AggregationOption
         var columns = await ReadAsync(connection, network.SensorIds, start, end, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM sensor_hourly WHERE hour_start >= @start AND hour_start < @end", new { start, end }, transaction, cancellationToken: cancellationToken));
-        await HourlyStore.AddAsync(connection, HourlyReducer.Reduce(columns), cancellationToken);
+        // Staged and folded like ingest's sums, so one statement (fold_sensor_hourly) writes sensor_hourly and marks hours.
+        await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(columns), cancellationToken);
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return columns.Length;
     }
