@@ -28,7 +28,7 @@ sealed class BatchCommitter(
     /// <summary>How much of a message too large for the dead-letter topic is kept.</summary>
     const int TruncatedBytes = 64 * 1024;
 
-    public async Task CommitAsync(IngestBatch batch, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    public async Task CommitAsync(IngestBatch batch, IConsumer<byte[], byte[]> consumer, IProducer<byte[], byte[]> producer, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         batch.Validate(validator, counters);
@@ -88,16 +88,16 @@ sealed class BatchCommitter(
         }
     }
 
-    async Task DeliverDeadLettersAsync(IngestBatch batch, IProducer<string, byte[]> producer, CancellationToken cancellationToken)
+    async Task DeliverDeadLettersAsync(IngestBatch batch, IProducer<byte[], byte[]> producer, CancellationToken cancellationToken)
     {
         var pending = batch.Rejections.Select(r => DeadLetter(r.Source, r.Rejection)).ToList();
         var backoff = new Backoff(options);
         while (pending.Count > 0)
         {
-            var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<string, byte[]> Message, Error Error)>();
+            var failed = new System.Collections.Concurrent.ConcurrentQueue<(Message<byte[], byte[]> Message, Error Error)>();
             foreach (var message in pending)
             {
-                void OnDelivery(DeliveryReport<string, byte[]> report)
+                void OnDelivery(DeliveryReport<byte[], byte[]> report)
                 {
                     if (report.Error.IsError)
                     {
@@ -109,7 +109,7 @@ sealed class BatchCommitter(
                 {
                     producer.ProduceWaitingForRoom(Topics.DeadLetter, message, OnDelivery);
                 }
-                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
                 {
                     producer.ProduceWaitingForRoom(Topics.DeadLetter, Truncated(message), OnDelivery);
                 }
@@ -141,7 +141,7 @@ sealed class BatchCommitter(
         _ => false,
     };
 
-    static Message<string, byte[]> DeadLetter(ConsumeResult<string, byte[]> source, Rejection rejection)
+    static Message<byte[], byte[]> DeadLetter(ConsumeResult<byte[], byte[]> source, Rejection rejection)
     {
         static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
         static string Number(long n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -158,10 +158,10 @@ sealed class BatchCommitter(
             headers.Add("airq-batch-index", Utf8(Number(index)));
         }
 
-        return new Message<string, byte[]> { Key = source.Message.Key, Value = rejection.Payload.ToArray(), Headers = headers };
+        return new Message<byte[], byte[]> { Key = source.Message.Key, Value = rejection.Payload.ToArray(), Headers = headers };
     }
 
-    static Message<string, byte[]> Truncated(Message<string, byte[]> message)
+    static Message<byte[], byte[]> Truncated(Message<byte[], byte[]> message)
     {
         // The dead-letter topic takes smaller messages than the source did: keep the head of the value and say so.
         var headers = new Headers();
@@ -171,6 +171,6 @@ sealed class BatchCommitter(
         }
 
         headers.Add("airq-original-bytes", System.Text.Encoding.UTF8.GetBytes(message.Value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new Message<string, byte[]> { Key = message.Key, Value = message.Value.AsSpan(0, Math.Min(message.Value.Length, TruncatedBytes)).ToArray(), Headers = headers };
+        return new Message<byte[], byte[]> { Key = message.Key, Value = message.Value.AsSpan(0, Math.Min(message.Value.Length, TruncatedBytes)).ToArray(), Headers = headers };
     }
 }

@@ -11,10 +11,10 @@ namespace AirQuality.Ingest;
 /// </summary>
 sealed class IngestBatch
 {
-    public List<ConsumeResult<string, byte[]>> Messages { get; } = [];
+    public List<ConsumeResult<byte[], byte[]>> Messages { get; } = [];
     public List<SensorReading> Readings { get; } = [];
     public List<SourceTelemetry> Telemetry { get; } = [];
-    public List<(ConsumeResult<string, byte[]> Source, Rejection Rejection)> Rejections { get; } = [];
+    public List<(ConsumeResult<byte[], byte[]> Source, Rejection Rejection)> Rejections { get; } = [];
 
     /// <summary>Next offset to commit per partition (the last consumed offset plus one).</summary>
     public Dictionary<TopicPartition, Offset> Offsets { get; } = [];
@@ -28,7 +28,7 @@ sealed class IngestBatch
 
     public int RecordCount => Readings.Count + Telemetry.Count + Rejections.Count;
 
-    public void Add(ConsumeResult<string, byte[]> result, TopicPartition partition, long now)
+    public void Add(ConsumeResult<byte[], byte[]> result, TopicPartition partition, long now)
     {
         if (IsEmpty)
         {

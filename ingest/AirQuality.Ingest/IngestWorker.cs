@@ -50,11 +50,11 @@ public sealed class IngestWorker(
         var producerConfig = KafkaClients.Producer(bootstrapServers, kafkaOptions);
         // A dead letter carries the rejected message unchanged, so it may be as large as anything consumed.
         producerConfig.MessageMaxBytes = 100_000_000;
-        using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig).Build();
         var consumerConfig = KafkaClients.Consumer(bootstrapServers, kafkaOptions);
         // Gateways' headers are not read (a dead letter gets headers of its own): not copied out of librdkafka for every message.
         consumerConfig.ConsumeResultFields = "topic,timestamp";
-        using var consumer = new ConsumerBuilder<string, byte[]>(consumerConfig)
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
             // A partition starts where the database says this group got to, not where Kafka's commit says.
             .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions, cancellationToken))
             // Whatever was consumed from a partition must be stored before another worker takes it over.
@@ -148,7 +148,7 @@ public sealed class IngestWorker(
         return false;
     }
 
-    void Shutdown(IConsumer<string, byte[]> consumer)
+    void Shutdown(IConsumer<byte[], byte[]> consumer)
     {
         Exception? drainError = null;
         try
@@ -186,9 +186,9 @@ public sealed class IngestWorker(
     }
 
     /// <summary>Consumes one message, if one comes within 50 ms, into its writer's batch; returns the time afterwards.</summary>
-    long ConsumeOne(IConsumer<string, byte[]> consumer)
+    long ConsumeOne(IConsumer<byte[], byte[]> consumer)
     {
-        ConsumeResult<string, byte[]>? result;
+        ConsumeResult<byte[], byte[]>? result;
         try
         {
             result = consumer.Consume(TimeSpan.FromMilliseconds(50));
@@ -258,7 +258,7 @@ public sealed class IngestWorker(
         }
     }
 
-    void MeasureLag(IConsumer<string, byte[]> consumer)
+    void MeasureLag(IConsumer<byte[], byte[]> consumer)
     {
         long lag = 0;
         foreach (var partition in consumer.Assignment)

@@ -22,7 +22,7 @@ sealed class WriterLane
     readonly TimeProvider _time;
     readonly IngestCounters _counters;
 
-    public WriterLane(BatchCommitter committer, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, IngestCounters counters, ILogger logger, TimeProvider time)
+    public WriterLane(BatchCommitter committer, IConsumer<byte[], byte[]> consumer, IProducer<byte[], byte[]> producer, IngestCounters counters, ILogger logger, TimeProvider time)
     {
         _time = time;
         _counters = counters;
@@ -70,7 +70,7 @@ sealed class WriterLane
     /// <summary>No more batches: the writer commits what it holds and ends.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    async Task WriteLoopAsync(BatchCommitter committer, IConsumer<string, byte[]> consumer, IProducer<string, byte[]> producer, ILogger logger)
+    async Task WriteLoopAsync(BatchCommitter committer, IConsumer<byte[], byte[]> consumer, IProducer<byte[], byte[]> producer, ILogger logger)
     {
         await foreach (var batch in _queue.Reader.ReadAllAsync())
         {

@@ -75,7 +75,8 @@ public sealed class PipelineTests(PostgresFixture postgres)
         var deadLetters = ReadDeadLetters(harness.Broker.BootstrapServers, (int)counters.Rejected);
         Assert.Equal(counters.RejectedByReason.OrderBy(p => p.Key), deadLetters.GroupBy(d => d.Reason).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(p => p.Key));
         Assert.All(deadLetters, d => Assert.Equal(Topics.SensorReadings, d.SourceTopic));
-        Assert.Contains(deadLetters, d => d.Value == "{not json");
+        // Unchanged, key included: a key that is not UTF-8 comes back byte for byte.
+        Assert.Equal(NotUtf8Key, Assert.Single(deadLetters, d => d.Value == "{not json").Key);
 
         // A second consumer group replays both topics: nothing new is stored.
         var replay = new IngestCounters();
@@ -123,28 +124,32 @@ public sealed class PipelineTests(PostgresFixture postgres)
             """{"sensor_id":"S0027","observed_at":"2026-10-31T10:00:00Z","pm25":12}""", // and the same again: a duplicate
             $$"""{"gateway_id":"G7","readings":[{"sensor_id":"S0002","observed_at":"2026-10-31T16:00:30Z","pm25":20},{"sensor_id":"S0002","observed_at":"{{at}}"}]}""",
         ];
-        using var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(bootstrap, new KafkaOptions())).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(bootstrap, new KafkaOptions())).Build();
         foreach (var m in messages)
         {
-            await producer.ProduceAsync(Topics.SensorReadings, new Message<string, byte[]> { Key = "test", Value = Encoding.UTF8.GetBytes(m) });
+            var key = m == "{not json" ? NotUtf8Key : "test"u8.ToArray();
+            await producer.ProduceAsync(Topics.SensorReadings, new Message<byte[], byte[]> { Key = key, Value = Encoding.UTF8.GetBytes(m) });
         }
 
         return (Records: 8, Stored: 2, Duplicates: 1);
     }
 
-    static List<(string Reason, string SourceTopic, string Value)> ReadDeadLetters(string bootstrap, int count)
+    /// <summary>A gateway's key that is not valid UTF-8 (a string deserializer would replace these bytes).</summary>
+    static readonly byte[] NotUtf8Key = [0xFF, 0x00, 0xC3, 0x28];
+
+    static List<(string Reason, string SourceTopic, string Value, byte[]? Key)> ReadDeadLetters(string bootstrap, int count)
     {
         var config = KafkaClients.Consumer(bootstrap, new KafkaOptions { GroupId = "dead-letter-reader" });
-        using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         consumer.Subscribe(Topics.DeadLetter);
-        var letters = new List<(string, string, string)>();
+        var letters = new List<(string, string, string, byte[]?)>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (letters.Count < count && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: { } m })
             {
                 string Header(string key) => Encoding.UTF8.GetString(m.Headers.GetLastBytes(key));
-                letters.Add((Header("airq-reason"), Header("airq-source-topic"), Encoding.UTF8.GetString(m.Value ?? [])));
+                letters.Add((Header("airq-reason"), Header("airq-source-topic"), Encoding.UTF8.GetString(m.Value ?? []), m.Key));
             }
         }
 
