@@ -40,7 +40,10 @@ public sealed class HourlyRebuild(NpgsqlDataSource dataSource, AggregationOption
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Workers wait to stage more sums until this commits (their readings, not committed yet, are not read
-        // here either); what they staged before is folded first, since the raw readings below include it.
+        // here either); what they staged before is folded first, since the raw readings below include it. The
+        // first fold takes the folds' lock before the tables', the order every fold takes them in; the second
+        // takes up what was staged in between.
+        await HourlyStore.FoldAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("LOCK TABLE sensor_hourly_pending, sensor_hourly IN SHARE ROW EXCLUSIVE MODE", transaction: transaction, cancellationToken: cancellationToken));
         await HourlyStore.FoldAsync(connection, cancellationToken);
         var network = await SensorNetwork.LoadAsync(connection, cancellationToken);

@@ -29,8 +29,14 @@ CREATE TABLE sensor_hourly_pending (
 );
 COMMENT ON TABLE sensor_hourly_pending IS 'Internal: hourly sums of stored readings not yet added to sensor_hourly (the same columns; several rows may share a sensor and hour). fold_sensor_hourly() empties it; read sensor_hourly or sensor_hourly_means instead.';
 
--- Sorted by key before the upsert, so two folds lock the sensor hours and the marked hours in the same order.
+-- One fold at a time (a transaction-level advisory lock, held to the end of the caller's transaction):
+-- several workers fold every few seconds, and two DELETEs scanning a large pending table from different
+-- places (synchronised scans) could otherwise each wait for rows the other took. A later fold finds what the
+-- first left. Sorted by key before the upsert, so sensor hours and marked hours are always locked in order.
+-- Each statement of a volatile SQL function gets a new snapshot, so the DELETE sees every row committed
+-- before the lock was granted.
 CREATE FUNCTION fold_sensor_hourly() RETURNS bigint LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(hashtext('fold_sensor_hourly'));
     WITH taken AS (
         DELETE FROM sensor_hourly_pending RETURNING *
     ), summed AS (
@@ -63,7 +69,7 @@ CREATE FUNCTION fold_sensor_hourly() RETURNS bigint LANGUAGE sql AS $$
     )
     SELECT count(*) FROM added;
 $$;
-COMMENT ON FUNCTION fold_sensor_hourly IS 'Adds the pending hourly sums (sensor_hourly_pending) to sensor_hourly, marks their hours for the daily aggregation, and returns how many sensor hours it added to. Safe to run at any time and from several sessions at once; run it in READ COMMITTED (the default).';
+COMMENT ON FUNCTION fold_sensor_hourly IS 'Adds the pending hourly sums (sensor_hourly_pending) to sensor_hourly, marks their hours for the daily aggregation, and returns how many sensor hours it added to. Safe to run at any time and from several sessions at once (they take turns, through an advisory lock held until the caller''s transaction ends); run it in READ COMMITTED (the default).';
 
 -- The worker appends and folds; the aggregation folds before it reads and, rebuilding hours from the raw
 -- readings, deletes their pending sums. Analysts read sensor_hourly, never the pending rows.
