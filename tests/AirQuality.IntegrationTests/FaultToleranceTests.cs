@@ -51,6 +51,13 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         Assert.Equal(2, status.Split("(group airq-ingest)").Length - 1);
         Assert.Matches(@"\(group airq-ingest\), stopped ", status);
         Assert.Contains("airq-ingest airq.sensor-readings.v1: [0] ", status, StringComparison.Ordinal);
+
+        // The hourly sums the killed worker staged were folded by the restarted one: each reading counted once.
+        Assert.Contains("Hourly sums: all folded into sensor_hourly.", status, StringComparison.Ordinal);
+        await using var connection = await harness.Database.OpenConnectionAsync();
+        Assert.Equal(
+            await connection.ExecuteScalarAsync<long>("SELECT count(pm25_ugm3) FROM sensor_readings"),
+            await connection.ExecuteScalarAsync<long>("SELECT sum(pm25_readings) FROM sensor_hourly"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ static class StatusCommand
 
     public static Command Create()
     {
-        var command = new Command("status", "Show each ingest worker's counters (consumed, stored, duplicates, rejected by reason, lag, latency) and the stored offsets.");
+        var command = new Command("status", "Show each ingest worker's counters (consumed, stored, duplicates, rejected by reason, lag, latency), the stored offsets, and the hourly sums not yet folded into sensor_hourly.");
         command.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
@@ -37,6 +37,11 @@ static class StatusCommand
                     string.Join(", ", group.Select(o => $"[{o.KafkaPartition}] {o.NextOffset:N0}")) + $" (updated {group.Max(o => o.UpdatedAt):yyyy-MM-dd HH:mm:ss}Z)");
             }
 
+            // Staged sums that stay, or grow, from one status to the next mean folds are failing (the workers log why).
+            var staged = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM sensor_hourly_pending", cancellationToken: token));
+            Console.WriteLine(staged == 0
+                ? "Hourly sums: all folded into sensor_hourly."
+                : $"Hourly sums: {staged:N0} rows staged, not yet folded into sensor_hourly (workers fold every Ingest:FoldInterval; airq aggregate folds them too).");
             return 0;
         }, ct));
         return command;
