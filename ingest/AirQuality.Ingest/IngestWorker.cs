@@ -116,12 +116,11 @@ public sealed class IngestWorker(
                     .ToDictionary(o => (o.Topic, o.Partition), o => o.NextOffset);
                 logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
                     $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
-                _next.Clear();
                 DealToLanes(partitions);
                 counters.Assigned(partitions.Count);
                 foreach (var p in partitions.Where(p => stored.ContainsKey((p.Topic, p.Partition.Value))))
                 {
-                    _next[p] = stored[(p.Topic, p.Partition.Value)];
+                    _cursors[p].Next = stored[(p.Topic, p.Partition.Value)];
                 }
 
                 return partitions.Select(p => new TopicPartitionOffset(p, stored.TryGetValue((p.Topic, p.Partition.Value), out var next) ? new Offset(next) : Offset.Unset));
@@ -205,9 +204,8 @@ public sealed class IngestWorker(
             return now;
         }
 
-        // A new object at each call of the property: taken once.
-        var partition = result.TopicPartition;
-        if (_next.TryGetValue(partition, out var expected) && result.Offset.Value > expected)
+        var cursor = CursorOf(result);
+        if (cursor.Next is { } expected && result.Offset.Value > expected)
         {
             // The broker no longer had these (retention ran out while they waited, or the offset was reset): they
             // can never be stored. Counted and reported, never passed over in silence.
@@ -217,10 +215,33 @@ public sealed class IngestWorker(
                 "Raise the topic's retention or add ingest workers.", lost, result.TopicPartition, expected, result.Offset.Value - 1);
         }
 
-        _next[partition] = result.Offset.Value + 1;
-        var lane = _laneOf.TryGetValue(partition, out var dealt) ? dealt : _lanes[result.Partition.Value % _lanes.Length];
-        lane.Batch.Add(result, partition, now);
+        cursor.Next = result.Offset.Value + 1;
+        cursor.Lane.Batch.Add(result, cursor.Partition, now);
         return now;
+    }
+
+    /// <summary>The cursor of the partition <paramref name="result"/> came from.</summary>
+    /// <remarks>
+    /// Messages come in runs from one partition (a fetch returns whole message sets), so the last cursor usually
+    /// serves, compared by number and topic name; a dictionary lookup hashes the topic name, and
+    /// <see cref="ConsumeResult{TKey, TValue}.TopicPartition"/> is a new object at each call.
+    /// </remarks>
+    PartitionCursor CursorOf(ConsumeResult<byte[], byte[]> result)
+    {
+        if (_lastCursor is { } last && last.Partition.Partition.Value == result.Partition.Value && string.Equals(last.Partition.Topic, result.Topic, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        var partition = result.TopicPartition;
+        if (!_cursors.TryGetValue(partition, out var cursor))
+        {
+            // Not dealt at assignment: a writer by partition number.
+            cursor = new PartitionCursor(partition, _lanes[partition.Partition.Value % _lanes.Length]);
+            _cursors[partition] = cursor;
+        }
+
+        return _lastCursor = cursor;
     }
 
     /// <summary>
@@ -230,19 +251,32 @@ public sealed class IngestWorker(
     /// </summary>
     void DealToLanes(List<TopicPartition> partitions)
     {
-        _laneOf.Clear();
+        _cursors.Clear();
+        _lastCursor = null;
         var ordered = partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).ToList();
         for (var i = 0; i < ordered.Count; i++)
         {
-            _laneOf[ordered[i]] = _lanes[i % _lanes.Length];
+            _cursors[ordered[i]] = new PartitionCursor(ordered[i], _lanes[i % _lanes.Length]);
         }
     }
 
-    /// <summary>The writer each assigned partition goes to, for as long as it stays assigned.</summary>
-    readonly Dictionary<TopicPartition, WriterLane> _laneOf = [];
+    /// <summary>Each assigned partition's writer and next offset, for as long as it stays assigned.</summary>
+    readonly Dictionary<TopicPartition, PartitionCursor> _cursors = [];
 
-    /// <summary>The offset each assigned partition should deliver next: from the database at assignment, then from what was consumed.</summary>
-    readonly Dictionary<TopicPartition, long> _next = [];
+    /// <summary>The cursor of the last message consumed; cleared at each assignment.</summary>
+    PartitionCursor? _lastCursor;
+
+    /// <summary>What the consume loop keeps per assigned partition.</summary>
+    sealed class PartitionCursor(TopicPartition partition, WriterLane lane)
+    {
+        public TopicPartition Partition { get; } = partition;
+
+        /// <summary>The writer the partition goes to.</summary>
+        public WriterLane Lane { get; } = lane;
+
+        /// <summary>The offset the partition should deliver next, when known: from the database at assignment, then from what was consumed.</summary>
+        public long? Next { get; set; }
+    }
 
     /// <summary>Hands over the batches in hand and waits until every batch handed over is committed.</summary>
     void Drain()
