@@ -5,7 +5,7 @@
 -- folds before it reads.
 -- Why: a 5,000-reading batch touches about 350 sensor hours, and updating each in place cost 16 to 21 µs in
 -- PostgreSQL, 2 to 3 µs of machine time per reading; a fold every few seconds updates each sensor hour once
--- for many batches (docs/benchmarks.md, "The hourly roll-up, folded").
+-- for many batches (docs/benchmarks.md, "Results, 2026-12-02 (morning): the hourly roll-up, folded").
 -- What stays the same: sensor_hourly and sensor_hourly_means, their columns and meaning. What changes: while a
 -- worker runs, sensor_hourly may lag sensor_readings by a few seconds (at most IngestOptions.FoldInterval).
 -- Nothing is lost: a batch's pending rows commit with its readings; a fold deletes what it adds in one
@@ -72,8 +72,7 @@ $$;
 COMMENT ON FUNCTION fold_sensor_hourly IS 'Adds the pending hourly sums (sensor_hourly_pending) to sensor_hourly, marks their hours for the daily aggregation, and returns how many sensor hours it added to. Safe to run at any time and from several sessions at once (they take turns, through an advisory lock held until the caller''s transaction ends); run it in READ COMMITTED (the default).';
 
 -- The worker appends and folds; the aggregation folds before it reads and, rebuilding hours from the raw
--- readings, deletes their pending sums. Analysts read sensor_hourly, never the pending rows.
+-- readings, appends their sums and folds them too. Analysts read sensor_hourly, never the pending rows.
 REVOKE EXECUTE ON FUNCTION fold_sensor_hourly() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION fold_sensor_hourly() TO airq_ingest, airq_analytics;
-GRANT SELECT, INSERT, DELETE ON sensor_hourly_pending TO airq_ingest;
-GRANT SELECT, DELETE ON sensor_hourly_pending TO airq_analytics;
+GRANT SELECT, INSERT, DELETE ON sensor_hourly_pending TO airq_ingest, airq_analytics;

@@ -92,6 +92,9 @@ public sealed partial class DatabaseRolesTests(PostgresFixture postgres)
         // The aggregation and anomaly detection, as the analytics login.
         var (exit, output) = AirqProcess.Run(Environment(analyticsDb, harness), "aggregate");
         Assert.True(exit == 0, output);
+        // Rebuilding hourly sums from the raw readings stages and folds them, as the analytics login too.
+        (exit, output) = AirqProcess.Run(Environment(analyticsDb, harness), "aggregate", "--rebuild", "--from", "2026-11-01", "--to", "2026-11-01");
+        Assert.True(exit == 0, output);
         (exit, output) = AirqProcess.Run(Environment(analyticsDb, harness), "anomalies", "--date", "2026-11-01");
         Assert.True(exit == 0, output);
         await using (var analytics = Database.CreateDataSource(analyticsDb))

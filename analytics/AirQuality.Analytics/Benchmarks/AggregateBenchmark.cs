@@ -241,7 +241,6 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         }
     }
 
-
     static double Best(int times, Action action)
     {
         var best = double.MaxValue;
