@@ -125,11 +125,17 @@ public sealed class AggregatorTests(PostgresFixture postgres)
         Assert.Equal(0, await count("SELECT count(*) FROM aggregation_dirty_hours"));
         Assert.True(await count("SELECT count(*) FROM sensor_hourly_pending") > 0);
 
-        // Two writers stage more while four sessions fold over and over, then one last fold.
+        // Two writers stage more while four sessions fold over and over, then one last fold. Each writer waits after its
+        // first batch until eight folds have finished, so folds fall between writes however the threads are scheduled.
+        var foldsDone = 0;
+        var eightFolds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writing = Task.WhenAll(thirds[1].Chunk((thirds[1].Length + 1) / 2).Select(async half =>
         {
             await using var own = await db.OpenConnectionAsync();
-            foreach (var batch in half.Chunk(200))
+            var batches = half.Chunk(200).ToList();
+            await writer.WriteAsync(own, batches[0], [], CancellationToken.None);
+            await eightFolds.Task;
+            foreach (var batch in batches.Skip(1))
             {
                 await writer.WriteAsync(own, batch, [], CancellationToken.None);
             }
@@ -142,6 +148,10 @@ public sealed class AggregatorTests(PostgresFixture postgres)
             {
                 await HourlyStore.FoldAsync(own, CancellationToken.None);
                 times++;
+                if (Interlocked.Increment(ref foldsDone) == 8)
+                {
+                    eightFolds.SetResult();
+                }
             }
             while (!writing.IsCompleted);
             return times;
@@ -149,7 +159,7 @@ public sealed class AggregatorTests(PostgresFixture postgres)
         await writing;
         await HourlyStore.FoldAsync(connection, CancellationToken.None);
 
-        Assert.True(folds.Sum() > 4, $"the folds should have overlapped the writes ({folds.Sum()} folds)");
+        Assert.True(thirds[1].Length > 2 * 200, "each writer should stage batches after the folds began");
         Assert.Equal(0, await count("SELECT count(*) FROM sensor_hourly_pending"));
         Assert.Equal(await count("SELECT count(DISTINCT hour_start) FROM sensor_hourly"), await count("SELECT count(*) FROM aggregation_dirty_hours"));
         await SqlReference.RunAsync(connection, TimeZone, first.AddDays(-1), first.AddDays(1), CancellationToken.None);
