@@ -10,7 +10,7 @@ using Xunit;
 
 namespace AirQuality.IntegrationTests;
 
-/// <summary>The ingest worker under the faults production brings: a killed process, a database outage, poison messages.</summary>
+/// <summary>The ingest worker under the faults production brings: a killed process, a database outage, poison messages, messages lost to retention.</summary>
 [Collection(PostgresTests.Name)]
 public sealed class FaultToleranceTests(PostgresFixture postgres)
 {
@@ -186,5 +186,60 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         Assert.Equal(poison.Length, counters.Rejected);
         Assert.Equal(1, counters.RejectedByReason[RejectReason.Oversized]);
         Assert.Equal(1, await harness.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Messages_the_broker_dropped_before_the_worker_reached_them_are_counted_as_expired_not_passed_over()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var partition = new TopicPartition(Topics.SensorReadings, 0);
+        static Message<byte[], byte[]> Reading(int minute) => new()
+        {
+            Key = "S0001"u8.ToArray(),
+            Value = Encoding.UTF8.GetBytes($$"""{"sensor_id":"S0001","observed_at":"2026-11-01T{{minute / 60:00}}:{{minute % 60:00}}:00Z","pm25":20}"""),
+        };
+
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(harness.Broker.BootstrapServers, new KafkaOptions())).Build();
+        void Produce(IEnumerable<Message<byte[], byte[]>> messages)
+        {
+            foreach (var message in messages)
+            {
+                producer.Produce(partition, message);
+            }
+
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        // A worker stores ten readings; the database now says the group is at offset 10 of partition 0.
+        Produce(Enumerable.Range(0, 10).Select(Reading));
+        await harness.RunUntilSettledAsync(new IngestCounters(), 10);
+
+        // While no worker runs, 10 MB arrive in that partition (random bytes: the producer compresses) and five
+        // readings after them. The embedded broker keeps 5 MB a partition and drops the oldest message sets beyond
+        // that, as a real broker does when retention runs out.
+        var random = new Random(5);
+        Produce(Enumerable.Range(0, 100).Select(_ =>
+        {
+            var junk = new byte[100_000];
+            random.NextBytes(junk);
+            return new Message<byte[], byte[]> { Key = "flood"u8.ToArray(), Value = junk };
+        }));
+        Produce(Enumerable.Range(10, 5).Select(Reading));
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = harness.Broker.BootstrapServers, GroupId = "watermarks" }).Build();
+        var watermarks = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10));
+        var (low, high) = (watermarks.Low, watermarks.High);
+        Assert.True(low.Value > 10, $"The broker dropped nothing (first offset {low.Value}), so this test would prove nothing.");
+        Assert.Equal(115, high.Value);
+
+        // The restarted worker finds its next offset gone: what it can still read is stored or dead-lettered, and
+        // what it cannot is counted as expired, exactly.
+        var counters = new IngestCounters();
+        await harness.RunUntilSettledAsync(counters, high.Value - low.Value);
+        Assert.Equal(low.Value - 10, counters.ExpiredMessages);
+        Assert.Equal(high.Value - low.Value, counters.Messages);
+        Assert.Equal(5, counters.Stored);
+        Assert.Equal(high.Value - low.Value - 5, counters.Rejected);
+        Assert.Contains($"EXPIRED before consumption {low.Value - 10:N0}", counters.ToString(), StringComparison.Ordinal);
+        Assert.Equal(15, await harness.StoredRowsAsync());
     }
 }
