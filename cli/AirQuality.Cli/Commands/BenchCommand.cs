@@ -56,7 +56,7 @@ static class BenchCommand
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; {Batching(env.Configuration.Ingest)}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings, after {result.WarmupReadings:N0} to warm up");
-            Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingRowsPerSecond,12:N0} rows/s, same rows, same table");
+            Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingMean,12:N0} rows/s, same rows, same table (mean of {result.CopyCeilingRowsPerSecond.Before:N0} before the worker and {result.CopyCeilingRowsPerSecond.After:N0} after)");
             Console.WriteLine($"End to end / ceiling:        {result.RatioToCeiling,12:P0}");
             Console.WriteLine($"CPU per reading, end to end:  {Cpu(result.CpuPerReading, "worker and embedded broker")}");
             Console.WriteLine($"Allocated per reading:        {result.Allocations.BytesPerItem,5:N0} bytes; garbage collections {result.Allocations.Gen0:N0} gen0, {result.Allocations.Gen1:N0} gen1, {result.Allocations.Gen2:N0} gen2, pausing {result.Allocations.Paused.TotalSeconds:N1} s");
