@@ -62,7 +62,7 @@ static class BenchCommand
             Console.WriteLine($"Allocated per reading:        {result.Allocations.BytesPerItem,5:N0} bytes; garbage collections {result.Allocations.Gen0:N0} gen0, {result.Allocations.Gen1:N0} gen1, {result.Allocations.Gen2:N0} gen2, pausing {result.Allocations.Paused.TotalSeconds:N1} s");
             Console.WriteLine($"Compiled during the timing:   {result.Compilation.Methods:N0} methods, {result.Compilation.Time.TotalSeconds:N2} s (tiered compilation; near 0 once the warm-up is long enough)");
             Console.WriteLine($"CPU per row, ceiling:         {Cpu(result.CeilingCpuPerRow, "the COPY client")}");
-            Console.WriteLine($"Latency produce→commit at {result.SteadyRate:N0}/s ({result.SteadyReadings:N0} readings): p50 {result.P50Millis} ms, p99 {result.P99Millis} ms");
+            Console.WriteLine($"Latency produce→commit at {result.SteadyRate:N0}/s ({result.SteadyReadings:N0} readings): p50 {result.P50Millis} ms, p99 {result.P99Millis} ms; garbage collections meanwhile {result.SteadyCollections.Gen0:N0} gen0, {result.SteadyCollections.Gen1:N0} gen1, {result.SteadyCollections.Gen2:N0} gen2, pausing {result.SteadyCollections.Paused.TotalMilliseconds:N0} ms");
             Console.WriteLine($"Memory:                       working set {Environment.WorkingSet / 1e6:N0} MB now, {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB at most ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
             return 0;
         }, ct));

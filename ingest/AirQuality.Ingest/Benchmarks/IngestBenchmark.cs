@@ -25,7 +25,8 @@ public sealed record IngestBenchmarkResult(
     (TimeSpan? Machine, TimeSpan Process) CpuPerReading,
     (double BytesPerItem, int Gen0, int Gen1, int Gen2, TimeSpan Paused) Allocations,
     (long Methods, TimeSpan Time) Compilation,
-    (TimeSpan? Machine, TimeSpan Process) CeilingCpuPerRow)
+    (TimeSpan? Machine, TimeSpan Process) CeilingCpuPerRow,
+    (double BytesPerItem, int Gen0, int Gen1, int Gen2, TimeSpan Paused) SteadyCollections)
 {
     /// <summary>The ceiling measured before the worker ran and after: their mean, which the ratio is taken to.</summary>
     public double CopyCeilingMean => (CopyCeilingRowsPerSecond.Before + CopyCeilingRowsPerSecond.After) / 2;
@@ -82,17 +83,18 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
         var steadyCount = (long)(steadyRate * steadyFor.TotalSeconds);
         progress($"Producing {steadyCount:N0} more at a steady {steadyRate:N0} readings/s for latency ...");
         counters.Latency.Clear();
+        var steadyMeter = new CpuMeter();
         var steady = Generate(start, total, steadyCount);
         await ProduceAsync(steady, steadyRate, cancellationToken);
         await WaitAsync(() => counters.Settled >= total + steadyCount, worker, cancellationToken, counters: counters);
-        var (p50, p99) = (counters.Latency.Percentile(0.5), counters.Latency.Percentile(0.99));
+        var (p50, p99, steadyCollections) = (counters.Latency.Percentile(0.5), counters.Latency.Percentile(0.99), steadyMeter.Allocations(Math.Max(1, steadyCount)));
         await stop.CancelAsync();
         await worker;
 
         progress("Measuring the ceiling again, after the worker ...");
         var after = await CopyCeilingAsync(start, warmup, readings, progress, cancellationToken);
         return new IngestBenchmarkResult(readings, warmup, produceRate, endToEndRate, (before.RowsPerSecond, after.RowsPerSecond), steadyRate, steadyCount, p50, p99,
-            cpuPerReading, allocations, compilation, (Mean(before.CpuPerRow.Machine, after.CpuPerRow.Machine), (before.CpuPerRow.Process + after.CpuPerRow.Process) / 2));
+            cpuPerReading, allocations, compilation, (Mean(before.CpuPerRow.Machine, after.CpuPerRow.Machine), (before.CpuPerRow.Process + after.CpuPerRow.Process) / 2), steadyCollections);
     }
 
     /// <summary>Produces <paramref name="readings"/> readings as a backlog (every key new) for workers running elsewhere, such as other processes.</summary>
