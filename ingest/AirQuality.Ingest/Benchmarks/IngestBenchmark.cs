@@ -234,11 +234,11 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
                 return;
             }
 
-            // Plain PostgreSQL needs the months' partitions first (the worker's writer makes them as it goes).
-            static DateTime Month(DateTimeOffset t) => new(t.UtcDateTime.Year, t.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+            // Plain PostgreSQL needs the months' partitions first (the worker's writer makes them as it goes); the
+            // function finds the months of the first and last reading itself.
             await using (var ensure = new NpgsqlCommand("SELECT ensure_monthly_partitions('sensor_readings'::regclass, $1, $2)", connection)
             {
-                Parameters = { new() { Value = Month(batch[0].ObservedAt) }, new() { Value = Month(batch[^1].ObservedAt) } },
+                Parameters = { new() { Value = batch[0].ObservedAt.UtcDateTime }, new() { Value = batch[^1].ObservedAt.UtcDateTime } },
             })
             {
                 await ensure.ExecuteScalarAsync(cancellationToken);
