@@ -17,7 +17,7 @@ static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput and latency (long-running; not part of the tests).");
         var readings = new Option<long>("--readings") { Description = "Readings in the backlog to ingest.", DefaultValueFactory = _ => 2_000_000 };
-        var warmup = new Option<long>("--warmup") { Description = "Readings ingested first and not timed, so the worker is measured as it runs once its code is compiled and optimised (the timing phase prints how much was still compiled during it).", DefaultValueFactory = _ => 600_000 };
+        var warmup = new Option<long>("--warmup") { Description = "Readings ingested first and not timed, by the same worker stopped and restarted, so it is measured as it runs once its code is compiled and optimised (the timing phase prints how much was still compiled during it).", DefaultValueFactory = _ => 1_500_000 };
         var perMessage = new Option<int>("--per-message") { Description = "Readings per Kafka message: 1 sends each alone; more sends gateway batches ({\"gateway_id\": ..., \"readings\": [...]}).", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--rate") { Description = "Steady produce rate, readings/s, for the latency measurement.", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<int>("--seconds") { Description = "How long the steady phase lasts.", DefaultValueFactory = _ => 20 };
