@@ -9,7 +9,7 @@ public sealed class IngestOptions
     /// <summary>
     /// Database writers (connections) per worker, each taking a share of the assigned partitions. Default 4: a writer
     /// validates and encodes a batch, then waits while its PostgreSQL backend stores it, so one writer keeps less than
-    /// a core busy; with two on two cores a third of the machine sat idle once the worker's own costs came down.
+    /// a core busy; on two cores four stored a quarter more than two (docs/benchmarks.md).
     /// </summary>
     public int Writers { get; set; } = 4;
 
