@@ -15,13 +15,15 @@ namespace AirQuality.Ingest.Simulation;
 /// What makes it untidy, on purpose: registry positions and emission estimates are somewhat off; dust sites send
 /// no telemetry; some stacks keep reporting their usual level during an incident; each sensor's local wind differs
 /// from the reported one; humid air inflates low-cost (micro) sensor readings. Deterministic for a seed and period:
-/// one <see cref="Random"/>, advanced in a fixed order.
+/// one <see cref="Random"/>, advanced in a fixed order. The micro sensors' gas cells draw their noise from a second
+/// one, so that giving them gases left every other value of a seed's world where it was.
 /// </remarks>
 public sealed class AirQualityWorld
 {
     const double MaxPlumeDistanceM = 15_000;
 
     readonly Random _random;
+    readonly Random _gasNoise;
     readonly Sensor[] _sensors;
     readonly int[] _monitored;
     readonly (int Source, double Dx, double Dy)[][] _nearby;
@@ -36,6 +38,7 @@ public sealed class AirQualityWorld
     public AirQualityWorld(CityRegistry registry, int seed, DateTimeOffset start, TimeSpan duration)
     {
         _random = new Random(seed);
+        _gasNoise = new Random(unchecked(seed * 7919 + 104_729));
         _sensors = [.. registry.Sensors];
         Truth = new CityTruth(registry, _random, start, duration);
         _monitored = [.. registry.Sources.Select((p, i) => (p, i)).Where(x => x.p.HasTelemetry).Select(x => x.i)];
@@ -93,13 +96,15 @@ public sealed class AirQualityWorld
         var cycle = 1 + 0.22 * Math.Exp(-Math.Pow(localHour - 8.5, 2) / 4) + 0.3 * Math.Exp(-Math.Pow(localHour - 21, 2) / 6)
             - 0.25 * Math.Exp(-Math.Pow(localHour - 15, 2) / 8);
         var windFrom = _weather.WindFromDeg + _sensorWindOffsetDeg[index] + 8 * WeatherGenerator.Normal(_random);
-        var (plume, plumePm10) = (0.0, 0.0);
+        var (plume, plumePm10, so2, co) = (0.0, 0.0, 0.0, 0.0);
         foreach (var (source, dx, dy) in _nearby[index])
         {
             var (emission, _) = Truth.Emission(source, at, localHour);
             var c = Plume(dx, dy, Truth.Sources[source].StackHeightM ?? 0, Truth.FlueFlowM3s[source], emission, windFrom, Truth.DustSite[source] ? 50 : 5);
             plume += c;
             plumePm10 += c * Truth.CoarseRatio[source];
+            so2 += c * Truth.So2PerPm25[source];
+            co += c * Truth.CoPerPm25[source];
             if (c > 0)
             {
                 Contributions?.Add(index, source, at, c);
@@ -115,6 +120,7 @@ public sealed class AirQualityWorld
                 var c = Plume(dx, dy, 2, 0, emitter.EmissionGs, windFrom, 20);
                 plume += c;
                 plumePm10 += c * CityTruth.UnregisteredCoarseRatio(emitter);
+                co += c * CityTruth.UnregisteredCoPerPm25(emitter);
                 if (c > 0)
                 {
                     Contributions?.Add(index, Truth.Sources.Count + k, at, c);
@@ -123,6 +129,7 @@ public sealed class AirQualityWorld
         }
 
         var micro = sensor.Kind == RegistryCodes.MicroSensor;
+        so2 = Math.Min(so2, 4000); // within the analysers' range, as PM2.5 is clamped below
         var noise = Math.Exp(WeatherGenerator.Normal(_random) * (micro ? 0.12 : 0.04));
         // Low-cost optical sensors count water-swollen particles as PM: humid air inflates their readings.
         var humidityBias = micro ? 1 + 0.5 * Math.Max(0, _weather.HumidityPct - 70) / 30 : 1;
@@ -134,16 +141,21 @@ public sealed class AirQualityWorld
             sensor.SensorId, at, Math.Round(pm25, 1),
             Pm10: Math.Round(pm10, 1),
             No2: micro ? null : Math.Round(25 + 20 * cycle * _random.NextDouble(), 1),
-            So2: micro ? null : Math.Round(6 + 6 * _random.NextDouble(), 1),
+            // Gases from the same plumes: SO2 with stack gas, CO with smoke. The stations' analysers are precise; a micro
+            // sensor's electrochemical cells read a few µg/m³ (SO2) or a tenth of a mg/m³ (CO) either way and a tenth off in scale.
+            So2: micro ? MicroGas(8 + so2, 5, 1) : Math.Round(6 + 6 * _random.NextDouble() + so2, 1),
             // Ozone builds in afternoon sunshine and is titrated by the traffic peaks.
             O3: micro ? null : Math.Round(Math.Max(5, 40 + 110 * Math.Exp(-Math.Pow(localHour - 15, 2) / 10) * (0.8 + 0.4 * _random.NextDouble())), 1),
-            Co: micro ? null : Math.Round(0.5 + 0.4 * cycle * _random.NextDouble(), 2),
+            Co: micro ? MicroGas(0.6 + 0.2 * cycle + co, 0.1, 2) : Math.Round(0.5 + 0.4 * cycle * _random.NextDouble() + co, 2),
             Temperature: Math.Round(_weather.TemperatureC, 1),
             Humidity: Math.Round(_weather.HumidityPct, 1),
             WindSpeed: micro ? null : Math.Round(Math.Max(0.1, _weather.WindSpeedMs * (1 + 0.1 * WeatherGenerator.Normal(_random))), 1),
             WindDirection: micro ? null : Math.Round((_weather.WindFromDeg + 10 * WeatherGenerator.Normal(_random) + 360) % 360, 0),
             Pressure: micro ? null : Math.Round(985 + 3 * WeatherGenerator.Normal(_random), 1));
     }
+
+    double MicroGas(double truth, double noise, int digits) =>
+        Math.Round(Math.Max(0, truth * (1 + 0.1 * WeatherGenerator.Normal(_gasNoise)) + noise * WeatherGenerator.Normal(_gasNoise)), digits);
 
     void AdvanceWeather(DateTimeOffset at)
     {

@@ -74,6 +74,40 @@ public sealed class CityTruthTests
         Assert.True(smoke.Order().ElementAt(smoke.Count / 2) < 1.5, $"median PM10/PM2.5 under smoke {smoke.Order().ElementAt(smoke.Count / 2):0.00}");
     }
 
+    [Fact]
+    public void Stacks_bring_SO2_with_their_particles_open_fires_bring_CO_and_dust_neither()
+    {
+        var registry = TestRegistry.Shipped();
+        var world = new AirQualityWorld(registry, 7, Start, TimeSpan.FromDays(4));
+        var sink = new Largest();
+        world.Contributions = sink;
+        var (stack, dust, fire) = ((So2: new List<double>(), Co: new List<double>()), (So2: new List<double>(), Co: new List<double>()), (So2: new List<double>(), Co: new List<double>()));
+        for (var at = Start; at < Start.AddDays(4); at = at.AddMinutes(30))
+        {
+            for (var s = 0; s < world.Sensors.Count; s++)
+            {
+                sink.Reset();
+                var reading = world.Reading(s, at);
+                if (sink.Ugm3 >= 60 && sink.Ugm3 >= 0.8 * sink.Total)
+                {
+                    // Gas added per µg/m³ of PM2.5 added: above a clean hour's level, SO2 in µg/m³, CO in µg/m³ (not mg).
+                    var kind = sink.Emitter >= world.Truth.Sources.Count
+                        ? (world.Truth.Unregistered[sink.Emitter - world.Truth.Sources.Count].Kind == Incident.OpenBurning ? fire : default)
+                        : world.Truth.DustSite[sink.Emitter] ? dust : stack;
+                    kind.So2?.Add((reading.So2!.Value - 9) / sink.Total);
+                    kind.Co?.Add((reading.Co!.Value - 0.7) * 1000 / sink.Total);
+                }
+            }
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        Assert.True(stack.So2.Count >= 10 && dust.So2.Count >= 10 && fire.So2.Count >= 3, $"{stack.So2.Count} stack-, {dust.So2.Count} dust- and {fire.So2.Count} fire-dominated readings");
+        Assert.True(Median(stack.So2) > 1, $"SO2 per PM2.5 under stack gas {Median(stack.So2):0.00}");
+        Assert.True(Median(dust.So2) < 0.3 && Median(fire.So2) < 0.3, $"SO2 per PM2.5 under dust {Median(dust.So2):0.00}, under smoke {Median(fire.So2):0.00}");
+        Assert.True(Median(fire.Co) > 8, $"CO per PM2.5 under smoke {Median(fire.Co):0.0}");
+        Assert.True(Median(dust.Co) < 4 && Median(stack.Co) < 5, $"CO per PM2.5 under dust {Median(dust.Co):0.0}, under stack gas {Median(stack.Co):0.0}");
+    }
+
     sealed class Largest : IContributionSink
     {
         public int Emitter { get; private set; } = -1;

@@ -79,7 +79,28 @@ public sealed class CityTruth
         }
 
         Incidents = [.. incidents.OrderBy(x => x.Start).ThenBy(x => x.SourceId, StringComparer.Ordinal)];
+        // From the permits, not the random stream, so the gases leave every other draw of a seed where it was.
+        So2PerPm25 = [.. Sources.Select(s => s.PermittedSo2Mgm3 is { } so2 && s.PermittedParticulateMgm3 is { } pm ? Math.Clamp(so2 / pm, 1, 10) : 0)];
+        CoPerPm25 = [.. DustSite.Select(dust => dust ? 0 : StackCoPerPm25)];
     }
+
+    /// <summary>CO (mg/m³) per µg/m³ of PM2.5 in flue gas: well-burnt fuel gives little CO.</summary>
+    const double StackCoPerPm25 = 0.002;
+
+    /// <summary>
+    /// SO2 (µg/m³) that comes with each µg/m³ of PM2.5 a source adds downwind: a stack's flue gas carries sulphur from
+    /// its fuel and ore in about the ratio of its SO2 permit to its particulate permit (1 to 10 here); dust carries none.
+    /// </summary>
+    public double[] So2PerPm25 { get; }
+
+    /// <summary>CO (mg/m³) per µg/m³ of PM2.5 each source adds: a little from stacks, none from dust.</summary>
+    public double[] CoPerPm25 { get; }
+
+    /// <summary>
+    /// CO (mg/m³) per µg/m³ of PM2.5 from emitters the registry does not know: smouldering open fires give off far more
+    /// CO for their smoke than anything that burns hot (about 0.012, six times a stack's); cooking fumes about a stack's.
+    /// </summary>
+    public static double UnregisteredCoPerPm25(Incident emitter) => emitter.Kind == Incident.OpenBurning ? 0.012 : StackCoPerPm25;
 
     public IReadOnlyList<PollutionSource> Sources { get; }
 
