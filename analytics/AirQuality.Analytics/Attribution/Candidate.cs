@@ -13,4 +13,5 @@ public sealed record CandidateFacts(
     double DistanceKm, double BearingFromSensorDeg, double WindSpeedMs, double WindAlignment,
     double? PeakParticulateMgm3, double? PermittedParticulateMgm3, double? PeakOverUsual, int? HighSinceHour,
     int DownwindSensors, int DownwindRose, int UpwindSensors, int UpwindRose, double PlumeUgm3, double PlumeShare, double FootprintCorrelation,
-    double RequiredFactor, bool DustSite, bool HasTelemetry, double WorkingHoursShare, double CoarseExcessRatio);
+    double RequiredFactor, bool DustSite, bool HasTelemetry, double WorkingHoursShare, double CoarseExcessRatio,
+    double So2PerPm25, double CoPerPm25, double So2FootprintCorrelation);

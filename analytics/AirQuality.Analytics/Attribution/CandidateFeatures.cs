@@ -31,6 +31,7 @@ public static class CandidateFeatures
         "required_factor_implausible", "required_factor_small",
         "episode_log_hours", "episode_log_sensors", "episode_evening", "episode_meal_time",
         "dust_site_idle", "dust_site_required_factor_log", "unmonitored_in_evening", "dust_site_log_dust_share", "stack_log_fine_share",
+        "episode_so2_log", "episode_co_log", "emits_so2_episode_so2", "no_so2_episode_so2", "dust_site_episode_co", "so2_footprint_correlation",
     ];
 
     /// <summary>The candidates of an episode (registered sources within the search radius of any of its sensors), with features.</summary>
@@ -51,6 +52,10 @@ public static class CandidateFeatures
         var wind = hours.Where(h => !double.IsNaN(city.WindSpeedMs[h])).Select(h => city.WindSpeedMs[h]).DefaultIfEmpty(double.NaN).Average();
         var coarse = CoarseExcessRatio(city, cells);
         var dustShare = DustShare(coarse);
+        var (so2PerPm25, coPerPm25) = GasPerPm25(city, cells, localCells, episode);
+        var episodeSo2Log = Math.Log(so2PerPm25 + 0.1);
+        var episodeCoLog = Math.Log(coPerPm25 * 1000 + 1);
+        var localSo2 = localCells.Select(c => GasExcess(city.So2, city.BackgroundSo2(c.h), city, c.s, c.h)).ToArray();
         // The same for every candidate: when and how big the episode is. Unregistered emitters keep hours of their own
         // (open burning in the evening, cooking at meal times) and rarely last long; these let the model abstain.
         var startHour = plume.LocalHour(episode.StartHour);
@@ -68,7 +73,8 @@ public static class CandidateFeatures
             var (alignment, bearing) = Alignment(city, source, peak, episode);
             var predicted = cells.Sum(c => plume.Unit(j, c.s, c.h) * plume.ReportedEmission(j, c.h));
             var usual = cells.Sum(c => plume.Unit(j, c.s, c.h) * plume.UsualEmission(j, c.h));
-            var footprint = Correlation(localCells.Select(c => plume.Unit(j, c.s, c.h) * plume.Activity(j, c.h)).ToArray(), localExcess);
+            var footprintCells = localCells.Select(c => plume.Unit(j, c.s, c.h) * plume.Activity(j, c.h)).ToArray();
+            var footprint = Correlation(footprintCells, localExcess);
             var telemetry = Telemetry(city, plume, j, episode, lead);
             var (down, downRose, up, upRose) = DownwindUpwind(city, source, episode);
             var working = plume.IsDustSite(j) ? hours.Count(h => plume.Activity(j, h) == 1) / (double)hours.Length : 1;
@@ -102,9 +108,17 @@ public static class CandidateFeatures
             // Logs, because the chance that a dust site did it scales with the share that looks like dust: none, and it cannot be.
             x[29] = x[16] * Math.Log(dustShare + ShareFloor);
             x[30] = (1 - x[16]) * Math.Log(1 - dustShare + ShareFloor);
+            // The gases that came with the particles: a stack's flue gas brings SO2, open burning brings CO, dust neither.
+            var emitsSo2 = source.PermittedSo2Mgm3 is not null ? 1 : 0;
+            (x[31], x[32]) = (episodeSo2Log, episodeCoLog);
+            x[33] = emitsSo2 * episodeSo2Log;
+            x[34] = (1 - emitsSo2) * episodeSo2Log;
+            x[35] = x[16] * episodeCoLog;
+            x[36] = emitsSo2 * Correlation(footprintCells, localSo2);
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
-                down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse);
+                down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse,
+                so2PerPm25, coPerPm25, x[36]);
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 
@@ -253,6 +267,44 @@ public static class CandidateFeatures
 
         // No excess to judge by: the background's ratio, which favours no one.
         return pm25 < 1 || double.IsNaN(pm10) ? 1.5 : Math.Clamp(pm10 / pm25, 0, 8);
+    }
+
+    /// <summary>
+    /// The SO2 (µg/m³) and CO (mg/m³) the episode added per µg/m³ of PM2.5 it added: each above the city's median that
+    /// hour, over the episode's sensor-hours whose PM2.5 rose and that measured the gas. About 1 to 10 SO2 for a
+    /// stack's flue gas and under 0.1 for anything else; about 0.012 CO for open burning and 0.002 or less for stacks
+    /// and cooking. Where none of the episode's sensors measures a gas, its neighbours within the radius in the same
+    /// hours stand in; where none of them does either, the episode reads as one without that gas.
+    /// </summary>
+    static (double So2, double Co) GasPerPm25(CityHours city, (int s, int h)[] cells, (int s, int h)[] neighbourhood, AttributionEpisode episode)
+    {
+        var nearby = neighbourhood.Where(c => c.h >= episode.StartHour && c.h < episode.EndHour).ToArray();
+        double PerPm25(double[] gas, Func<int, double> background) =>
+            GasPerPm25(city, cells, gas, background) ?? GasPerPm25(city, nearby, gas, background) ?? 0;
+        return (PerPm25(city.So2, city.BackgroundSo2), PerPm25(city.Co, city.BackgroundCo));
+    }
+
+    static double? GasPerPm25(CityHours city, (int s, int h)[] cells, double[] gas, Func<int, double> background)
+    {
+        var (added, pm25, measured) = (0.0, 0.0, false);
+        foreach (var (s, h) in cells)
+        {
+            var excess = city.Excess(s, h);
+            if (excess > 0 && !double.IsNaN(gas[s * city.Hours + h]))
+            {
+                (added, pm25, measured) = (added + GasExcess(gas, background(h), city, s, h), pm25 + excess, true);
+            }
+        }
+
+        // A signed sum, so the analysers' noise cancels; below zero means none.
+        return !measured ? null : pm25 < 1 ? 0 : Math.Max(0, added) / pm25;
+    }
+
+    /// <summary>A gas's value above the city's median that hour, signed; 0 when either is missing.</summary>
+    static double GasExcess(double[] gas, double background, CityHours city, int s, int h)
+    {
+        var v = gas[s * city.Hours + h];
+        return double.IsNaN(v) || double.IsNaN(background) ? 0 : v - background;
     }
 
     /// <summary>

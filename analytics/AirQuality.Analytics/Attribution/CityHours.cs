@@ -3,12 +3,12 @@ using AirQuality.Storage.Registry;
 namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
-/// What attribution reads of a stretch of hours: each sensor's hourly PM2.5 and PM10, the city's hourly wind, and
-/// each monitored source's hourly particulate in its flue gas. Filled from the database or from a simulated world.
+/// What attribution reads of a stretch of hours: each sensor's hourly PM2.5, PM10, SO2 and CO, the city's hourly wind,
+/// and each monitored source's hourly particulate in its flue gas. Filled from the database or from a simulated world.
 /// </summary>
 /// <remarks>
 /// Hour 0 is <see cref="FirstHour"/> (hours since 1970-01-01 UTC). PM in µg/m³, wind "from" in degrees clockwise
-/// from north and speed in m/s at 10 m, particulate in mg/m³. NaN marks an hour with no valid value.
+/// from north and speed in m/s at 10 m, SO2 in µg/m³, CO and particulate in mg/m³. NaN marks an hour with no valid value.
 /// </remarks>
 public sealed class CityHours
 {
@@ -16,6 +16,8 @@ public sealed class CityHours
     readonly Dictionary<string, int> _sourceIndex;
     double[]? _background;
     double[]? _backgroundPm10;
+    double[]? _backgroundSo2;
+    double[]? _backgroundCo;
 
     public CityHours(IReadOnlyList<Sensor> sensors, IReadOnlyList<PollutionSource> sources, long firstHour, int hours)
     {
@@ -26,6 +28,8 @@ public sealed class CityHours
         Hours = hours;
         Pm25 = Filled(sensors.Count * hours);
         Pm10 = Filled(sensors.Count * hours);
+        So2 = Filled(sensors.Count * hours);
+        Co = Filled(sensors.Count * hours);
         WindFromDeg = Filled(hours);
         WindSpeedMs = Filled(hours);
         Particulate = Filled(sources.Count * hours);
@@ -46,6 +50,12 @@ public sealed class CityHours
 
     public double[] Pm10 { get; }
 
+    /// <summary>[sensor × Hours + hour], µg/m³; NaN for sensors that do not measure it.</summary>
+    public double[] So2 { get; }
+
+    /// <summary>[sensor × Hours + hour], mg/m³.</summary>
+    public double[] Co { get; }
+
     public double[] WindFromDeg { get; }
 
     public double[] WindSpeedMs { get; }
@@ -62,6 +72,12 @@ public sealed class CityHours
 
     /// <summary>The median of all sensors' PM10 in each hour.</summary>
     public double BackgroundPm10(int hour) => (_backgroundPm10 ??= HourlyMedians(Pm10))[hour];
+
+    /// <summary>The median of all sensors' SO2 in each hour.</summary>
+    public double BackgroundSo2(int hour) => (_backgroundSo2 ??= HourlyMedians(So2))[hour];
+
+    /// <summary>The median of all sensors' CO in each hour.</summary>
+    public double BackgroundCo(int hour) => (_backgroundCo ??= HourlyMedians(Co))[hour];
 
     /// <summary>How far sensor <paramref name="s"/> stood above the city's background in <paramref name="hour"/>, µg/m³ (0 when missing).</summary>
     public double Excess(int s, int hour)

@@ -14,9 +14,11 @@ public static class CityHoursLoader
         var (from, to) = (HourlyColumns.HourStart(firstHour), HourlyColumns.HourStart(firstHour + hours));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await HourlyStore.FoldAsync(connection, cancellationToken);
-        var means = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Pm25Valid, float? Pm10, bool Pm10Valid)>(new CommandDefinition(
-            "SELECT sensor_id, hour_start, pm25_ugm3, pm25_valid, pm10_ugm3, pm10_valid FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to",
-            new { from, to }, cancellationToken: cancellationToken));
+        var means = await connection.QueryAsync<HourlyMeans>(new CommandDefinition("""
+            SELECT sensor_id AS SensorId, hour_start AS Hour, pm25_ugm3 AS Pm25, pm25_valid AS Pm25Valid, pm10_ugm3 AS Pm10, pm10_valid AS Pm10Valid,
+                   so2_ugm3 AS So2, so2_valid AS So2Valid, co_mgm3 AS Co, co_valid AS CoValid
+            FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to
+            """, new { from, to }, cancellationToken: cancellationToken));
         foreach (var m in means)
         {
             if (city.SensorIndex(m.SensorId) is { } s)
@@ -24,6 +26,8 @@ public static class CityHoursLoader
                 var h = (int)(HourlyColumns.HourOf(m.Hour) - firstHour);
                 city.Pm25[s * hours + h] = m.Pm25Valid && m.Pm25 is { } a ? a : double.NaN;
                 city.Pm10[s * hours + h] = m.Pm10Valid && m.Pm10 is { } b ? b : double.NaN;
+                city.So2[s * hours + h] = m.So2Valid && m.So2 is { } c ? c : double.NaN;
+                city.Co[s * hours + h] = m.CoValid && m.Co is { } d ? d : double.NaN;
             }
         }
 
@@ -58,4 +62,6 @@ public static class CityHoursLoader
 
         return city;
     }
+
+    sealed record HourlyMeans(string SensorId, DateTime Hour, float? Pm25, bool Pm25Valid, float? Pm10, bool Pm10Valid, float? So2, bool So2Valid, float? Co, bool CoValid);
 }

@@ -8,7 +8,7 @@ namespace AirQuality.Analytics.Attribution;
 /// <remarks>
 /// Unregistered emitters (open burning, cooking) give off fine smoke in the evening or at meal times for an hour or
 /// two; a dust site's incident adds coarse dust in working hours; a stack's adds fine particles at any hour, often
-/// with its own telemetry high. A per-candidate score cannot learn this: every dust site near a dusty episode looks
+/// with its own telemetry high, and SO2 with it; open burning adds CO. A per-candidate score cannot learn this: every dust site near a dusty episode looks
 /// alike, so each gets a modest probability even when one of them is surely behind it.
 /// </remarks>
 public static class EpisodeEvidence
@@ -20,6 +20,7 @@ public static class EpisodeEvidence
         "any_of_top_log_odds", "top_log_odds", "dust_share", "dust_site_in_top", "dust_site_in_top_dust_share", "stack_on_top_fine_share",
         "top_has_telemetry", "top_telemetry_ratio_log", "episode_evening", "episode_meal_time", "episode_log_hours", "episode_log_sensors",
         "top_telemetry_quiet", "top_telemetry_quiet_at_unregistered_hours",
+        "episode_so2_log", "episode_co_log", "top_emits_so2_episode_so2", "dust_site_in_top_episode_co",
     ];
 
     static readonly int Coarse = Index("coarse_excess_ratio");
@@ -30,6 +31,9 @@ public static class EpisodeEvidence
     static readonly int MealTime = Index("episode_meal_time");
     static readonly int LogHours = Index("episode_log_hours");
     static readonly int LogSensors = Index("episode_log_sensors");
+    static readonly int So2Log = Index("episode_so2_log");
+    static readonly int CoLog = Index("episode_co_log");
+    static readonly int EmitsSo2So2 = Index("emits_so2_episode_so2");
 
     /// <summary>The episode's evidence from its candidates and their probabilities; <paramref name="top"/> is how many would be flagged.</summary>
     public static double[] Compute(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int top)
@@ -50,6 +54,7 @@ public static class EpisodeEvidence
             LogOdds(1 - none), LogOdds(probabilities[best[0]]), dustShare, dust, dust * dustShare, (1 - first[DustSite]) * (1 - dustShare),
             first[HasTelemetry], first[TelemetryRatio], first[Evening], first[MealTime], first[LogHours], first[LogSensors],
             quiet, quiet * unregisteredHours,
+            first[So2Log], first[CoLog], first[EmitsSo2So2], dust * first[CoLog],
         ];
     }
 

@@ -19,20 +19,17 @@ public static class Explanation
         {
             Invariant($"{f.DistanceKm:0.0} km {Compass[(int)Math.Round(f.BearingFromSensorDeg / 45) % 8]} of {peak.SensorId}, {wind} (wind {f.WindSpeedMs:0.#} m/s)"),
         };
-        foreach (var (feature, logOdds) in contributions)
-        {
-            if (logOdds < 0.15 || parts.Count >= 4)
-            {
-                break;
-            }
-
-            var words = Words(city, zone, feature, f);
-            if (words is not null && !parts.Contains(words))
-            {
-                parts.Add(words);
-            }
-        }
-
+        // Several features tell one piece of evidence (the telemetry's ratio, z-score and correlation): each sentence
+        // is ranked by what its features pushed together, so evidence spread over three features is not outranked.
+        var evidence = contributions
+            .Select(c => (Words: Words(city, zone, c.Feature, f), c.LogOdds))
+            .Where(c => c.Words is not null)
+            .GroupBy(c => c.Words!, StringComparer.Ordinal)
+            .Select(g => (Words: g.Key, LogOdds: g.Sum(c => c.LogOdds)))
+            .Where(e => e.LogOdds >= 0.15)
+            .OrderByDescending(e => e.LogOdds)
+            .Take(3);
+        parts.AddRange(evidence.Select(e => e.Words));
         return string.Join("; ", parts);
     }
 
@@ -51,6 +48,13 @@ public static class Explanation
         "coarse_excess_ratio" or "dust_site_log_dust_share" or "stack_log_fine_share" => f.CoarseExcessRatio >= 2.5
             ? Invariant($"the added PM10 was {f.CoarseExcessRatio:0.0}× the added PM2.5, coarse dust")
             : Invariant($"the added PM10 was only {f.CoarseExcessRatio:0.0}× the added PM2.5, fine particles as from a stack or smoke"),
+        "episode_so2_log" or "emits_so2_episode_so2" or "no_so2_episode_so2" => f.So2PerPm25 >= 0.5
+            ? Invariant($"SO2 rose with the particles ({f.So2PerPm25:0.0} µg/m³ for each µg/m³ of PM2.5), as flue gas brings it")
+            : Invariant($"hardly any SO2 came with the particles ({f.So2PerPm25:0.00} µg/m³ for each µg/m³ of PM2.5), unlike flue gas"),
+        "so2_footprint_correlation" => Invariant($"where SO2 rose matches its plume (r = {f.So2FootprintCorrelation:0.00})"),
+        "episode_co_log" or "dust_site_episode_co" => f.CoPerPm25 >= 0.006
+            ? Invariant($"CO rose with the particles ({f.CoPerPm25 * 1000:0.#} µg/m³ for each µg/m³ of PM2.5), as smoke from burning brings it")
+            : Invariant($"little CO came with the particles ({f.CoPerPm25 * 1000:0.#} µg/m³ for each µg/m³ of PM2.5), so not smoke from burning"),
         "log_distance_km" or "inverse_distance_rank" => null, // already said first
         "has_telemetry" when !f.HasTelemetry => "no emission telemetry to rule it out",
         _ => null,

@@ -7,7 +7,8 @@ namespace AirQuality.Analytics.Tests.Attribution;
 
 /// <summary>
 /// A made-up morning: a north wind, a stack 2 km north of a sensor whose telemetry jumps to five times its usual
-/// particulate, another stack 2 km south with steady telemetry, and the sensors south of the first one rising.
+/// particulate, another stack 2 km south with steady telemetry, and the sensors south of the first one rising, with
+/// three µg/m³ of SO2 for each µg/m³ of PM2.5, as flue gas brings.
 /// </summary>
 public sealed class CandidateFeaturesTests
 {
@@ -15,7 +16,7 @@ public sealed class CandidateFeaturesTests
     const double Lat = 29.55;
     const double Lon = 106.55;
     const int Hours = 8 * 24;
-    const int Start = 7 * 24 + 2; // 10:00 local on the last day
+    const int Start = 7 * 24 + 2; // 02:00 local on the last day
     const int End = Start + 4;
 
     static (CityHours City, AttributionEpisode Episode) Morning()
@@ -32,12 +33,13 @@ public sealed class CandidateFeaturesTests
         var (bLat, bLon) = At(-2, 0);
         var sources = new List<PollutionSource>
         {
-            new("A", "Stack A", "steel", "D1", "T1", "1 North Road", aLat, aLon, 60, true, 20, null, null, 3),
-            new("B", "Stack B", "power", "D1", "T1", "1 South Road", bLat, bLon, 60, true, 20, null, null, 3),
+            new("A", "Stack A", "steel", "D1", "T1", "1 North Road", aLat, aLon, 60, true, 20, 100, null, 3),
+            new("B", "Stack B", "power", "D1", "T1", "1 South Road", bLat, bLon, 60, true, 20, 60, null, 3),
         };
         var firstHour = (new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)).UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
         var city = new CityHours(sensors, sources, firstHour, Hours);
         var random = new Random(5);
+        var gasNoise = new Random(6);
         for (var h = 0; h < Hours; h++)
         {
             city.WindFromDeg[h] = 0; // from the north, blowing south
@@ -47,6 +49,8 @@ public sealed class CandidateFeaturesTests
                 var rise = h is >= Start and < End && sensors[s].SensorId is "X" or "Y" ? 80 : 0;
                 city.Pm25[s * Hours + h] = 30 + 4 * random.NextDouble() + rise;
                 city.Pm10[s * Hours + h] = city.Pm25[s * Hours + h] * 1.5;
+                city.So2[s * Hours + h] = 8 + 2 * gasNoise.NextDouble() + 3 * rise;
+                city.Co[s * Hours + h] = 0.7 + 0.05 * gasNoise.NextDouble() + 0.002 * rise;
             }
 
             city.Particulate[0 * Hours + h] = 9 * (h is >= Start - 1 and < End ? 5 : 1) * (0.95 + 0.1 * random.NextDouble());
@@ -94,6 +98,42 @@ public sealed class CandidateFeaturesTests
         Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("coarse_excess_ratio")], 3.6, 4.4));
         Assert.All(candidates, c => Assert.InRange(c.Facts.CoarseExcessRatio, 3.6, 4.4));
         Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
+    }
+
+    [Fact]
+    public void The_gases_that_came_with_the_particles_tell_flue_gas_from_smoke()
+    {
+        var (city, episode) = Morning();
+        double F(IReadOnlyList<Candidate> candidates, string source, string feature) =>
+            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        var flueGas = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(flueGas, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
+        Assert.Equal(F(flueGas, "A", "episode_so2_log"), F(flueGas, "A", "emits_so2_episode_so2"));
+        Assert.InRange(F(flueGas, "A", "episode_co_log"), Math.Log(1.5 + 1), Math.Log(2.5 + 1));
+        Assert.True(F(flueGas, "A", "so2_footprint_correlation") > 0.5, "SO2 rose where stack A's plume goes.");
+        Assert.True(F(flueGas, "A", "so2_footprint_correlation") > F(flueGas, "B", "so2_footprint_correlation"));
+
+        // A sensor without gas cells is left out of the ratio, rather than counting its PM2.5 as having come without SO2.
+        (city, episode) = Morning();
+        Array.Fill(city.So2, double.NaN, 1 * Hours, Hours);
+        var oneAnalyser = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(oneAnalyser, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
+
+        // The same rise as smoke from open burning: no SO2, six times the CO.
+        (city, episode) = Morning();
+        foreach (var s in episode.Sensors)
+        {
+            for (var h = Start; h < End; h++)
+            {
+                city.So2[s * Hours + h] -= 3 * 80;
+                city.Co[s * Hours + h] += 0.010 * 80;
+            }
+        }
+
+        var smoke = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(smoke, "A", "episode_so2_log"), Math.Log(0.1), Math.Log(0.3 + 0.1));
+        Assert.InRange(F(smoke, "A", "episode_co_log"), Math.Log(10 + 1), Math.Log(14 + 1));
     }
 
     [Fact]

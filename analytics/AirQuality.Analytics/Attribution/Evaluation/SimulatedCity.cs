@@ -118,6 +118,7 @@ public sealed class SimulatedCity : IContributionSink
         var n = sensors.Count;
         var pm25 = new double[n];
         var pm10 = new double[n];
+        var (so2, so2Count, co, coCount) = (new double[n], new int[n], new double[n], new int[n]);
         var monitored = World.MonitoredSources.Select(s => Hours.SourceIndex(s.SourceId)!.Value).ToArray();
         var particulate = new double[monitored.Length];
         var particulateCount = new int[monitored.Length];
@@ -125,6 +126,10 @@ public sealed class SimulatedCity : IContributionSink
         {
             Array.Clear(pm25);
             Array.Clear(pm10);
+            Array.Clear(so2);
+            Array.Clear(so2Count);
+            Array.Clear(co);
+            Array.Clear(coCount);
             Array.Clear(particulate);
             Array.Clear(particulateCount);
             var (east, north, speed, winds) = (0.0, 0.0, 0.0, 0);
@@ -136,6 +141,18 @@ public sealed class SimulatedCity : IContributionSink
                     var r = World.Reading(s, at);
                     pm25[s] += r.Pm25 ?? 0;
                     pm10[s] += r.Pm10 ?? 0;
+                    if (r.So2 is { } sulphur)
+                    {
+                        so2[s] += sulphur;
+                        so2Count[s]++;
+                    }
+
+                    if (r.Co is { } monoxide)
+                    {
+                        co[s] += monoxide;
+                        coCount[s]++;
+                    }
+
                     if (r.WindSpeed is { } u && r.WindDirection is { } d)
                     {
                         east += u * Math.Sin(d * Math.PI / 180);
@@ -159,6 +176,8 @@ public sealed class SimulatedCity : IContributionSink
             {
                 Hours.Pm25[s * hours + h] = pm25[s] / _samplesPerHour;
                 Hours.Pm10[s * hours + h] = pm10[s] / _samplesPerHour;
+                Hours.So2[s * hours + h] = so2Count[s] > 0 ? so2[s] / so2Count[s] : double.NaN;
+                Hours.Co[s * hours + h] = coCount[s] > 0 ? co[s] / coCount[s] : double.NaN;
             }
 
             if (winds > 0)
