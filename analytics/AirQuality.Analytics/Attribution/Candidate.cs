@@ -7,7 +7,8 @@ public sealed record Candidate(int Source, double[] Features, CandidateFacts Fac
 /// The facts an explanation is written from. Distances in km; bearing of the source from the peak sensor in degrees
 /// clockwise from north; wind in m/s; <c>PlumeUgm3</c> the plume estimate on reported emissions summed over the
 /// episode's sensor-hours; particulate in mg/m³ and as multiples of the permitted limit and of the source's usual level;
-/// <c>CoarseExcessRatio</c> the episode's added PM10 over its added PM2.5.
+/// <c>CoarseExcessRatio</c> the episode's added PM10 over its added PM2.5; <c>So2PerPm25</c> (µg/m³) and <c>CoPerPm25</c>
+/// (mg/m³) the gases it added per µg/m³ of added PM2.5.
 /// </summary>
 public sealed record CandidateFacts(
     double DistanceKm, double BearingFromSensorDeg, double WindSpeedMs, double WindAlignment,

@@ -137,6 +137,18 @@ public sealed class CandidateFeaturesTests
     }
 
     [Fact]
+    public void A_dust_site_is_said_to_have_telemetry_only_when_it_has()
+    {
+        var (city, episode) = Morning();
+        var candidate = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions())[0];
+        string Said(bool telemetry) => Explanation.Write(city, Zone, episode,
+            candidate with { Facts = candidate.Facts with { DustSite = true, HasTelemetry = telemetry, WorkingHoursShare = 1 } }, [("dust_site", 1.0)]);
+
+        Assert.EndsWith("; a dust site with a dust monitor, working during 100% of the episode", Said(true), StringComparison.Ordinal);
+        Assert.EndsWith("; a dust site without telemetry, working during 100% of the episode", Said(false), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_shipped_model_flags_the_upwind_stack_first_and_says_why()
     {
         var (city, episode) = Morning();
