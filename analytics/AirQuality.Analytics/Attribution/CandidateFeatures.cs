@@ -289,10 +289,16 @@ public static class CandidateFeatures
         var (added, pm25, measured) = (0.0, 0.0, false);
         foreach (var (s, h) in cells)
         {
-            var excess = city.Excess(s, h);
-            if (excess > 0 && !double.IsNaN(gas[s * city.Hours + h]))
+            if (double.IsNaN(gas[s * city.Hours + h]))
             {
-                (added, pm25, measured) = (added + GasExcess(gas, background(h), city, s, h), pm25 + excess, true);
+                continue;
+            }
+
+            measured = true;
+            var excess = city.Excess(s, h);
+            if (excess > 0)
+            {
+                (added, pm25) = (added + GasExcess(gas, background(h), city, s, h), pm25 + excess);
             }
         }
 
