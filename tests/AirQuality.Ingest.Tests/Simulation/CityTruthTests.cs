@@ -1,3 +1,4 @@
+using AirQuality.Contracts;
 using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Simulation.Truth;
 using AirQuality.Tests.Support;
@@ -48,25 +49,13 @@ public sealed class CityTruthTests
     [Fact]
     public void Dust_raises_PM10_far_more_than_PM2_5_and_smoke_hardly_more()
     {
-        var registry = TestRegistry.Shipped();
-        var world = new AirQualityWorld(registry, 7, Start, TimeSpan.FromDays(4));
-        var sink = new Largest();
-        world.Contributions = sink;
+        var world = new AirQualityWorld(TestRegistry.Shipped(), 7, Start, TimeSpan.FromDays(4));
         var (dust, smoke) = (new List<double>(), new List<double>());
-        for (var at = Start; at < Start.AddDays(4); at = at.AddMinutes(30))
+        foreach (var (reading, emitter, _) in DominatedReadings(world))
         {
-            for (var s = 0; s < world.Sensors.Count; s++)
-            {
-                sink.Reset();
-                var reading = world.Reading(s, at);
-                // Only readings one emitter dominates, well above the background.
-                if (sink.Ugm3 >= 60 && sink.Ugm3 >= 0.8 * sink.Total)
-                {
-                    var ratio = reading.Pm10!.Value / reading.Pm25!.Value;
-                    var unregistered = sink.Emitter >= world.Truth.Sources.Count;
-                    (unregistered ? smoke : world.Truth.DustSite[sink.Emitter] ? dust : null)?.Add(ratio);
-                }
-            }
+            var ratio = reading.Pm10!.Value / reading.Pm25!.Value;
+            var unregistered = emitter >= world.Truth.Sources.Count;
+            (unregistered ? smoke : world.Truth.DustSite[emitter] ? dust : null)?.Add(ratio);
         }
 
         Assert.True(dust.Count >= 10 && smoke.Count >= 3, $"{dust.Count} dust-dominated and {smoke.Count} smoke-dominated readings");
@@ -77,27 +66,16 @@ public sealed class CityTruthTests
     [Fact]
     public void Stacks_bring_SO2_with_their_particles_open_fires_bring_CO_and_dust_neither()
     {
-        var registry = TestRegistry.Shipped();
-        var world = new AirQualityWorld(registry, 7, Start, TimeSpan.FromDays(4));
-        var sink = new Largest();
-        world.Contributions = sink;
+        var world = new AirQualityWorld(TestRegistry.Shipped(), 7, Start, TimeSpan.FromDays(4));
         var (stack, dust, fire) = ((So2: new List<double>(), Co: new List<double>()), (So2: new List<double>(), Co: new List<double>()), (So2: new List<double>(), Co: new List<double>()));
-        for (var at = Start; at < Start.AddDays(4); at = at.AddMinutes(30))
+        foreach (var (reading, emitter, total) in DominatedReadings(world))
         {
-            for (var s = 0; s < world.Sensors.Count; s++)
-            {
-                sink.Reset();
-                var reading = world.Reading(s, at);
-                if (sink.Ugm3 >= 60 && sink.Ugm3 >= 0.8 * sink.Total)
-                {
-                    // Gas added per µg/m³ of PM2.5 added: above a clean hour's level, SO2 in µg/m³, CO in µg/m³ (not mg).
-                    var kind = sink.Emitter >= world.Truth.Sources.Count
-                        ? (world.Truth.Unregistered[sink.Emitter - world.Truth.Sources.Count].Kind == Incident.OpenBurning ? fire : default)
-                        : world.Truth.DustSite[sink.Emitter] ? dust : stack;
-                    kind.So2?.Add((reading.So2!.Value - 9) / sink.Total);
-                    kind.Co?.Add((reading.Co!.Value - 0.7) * 1000 / sink.Total);
-                }
-            }
+            // Gas added per µg/m³ of PM2.5 added: above a clean hour's level, SO2 in µg/m³, CO in µg/m³ (not mg).
+            var kind = emitter >= world.Truth.Sources.Count
+                ? (world.Truth.Unregistered[emitter - world.Truth.Sources.Count].Kind == Incident.OpenBurning ? fire : default)
+                : world.Truth.DustSite[emitter] ? dust : stack;
+            kind.So2?.Add((reading.So2!.Value - 9) / total);
+            kind.Co?.Add((reading.Co!.Value - 0.7) * 1000 / total);
         }
 
         static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -106,6 +84,25 @@ public sealed class CityTruthTests
         Assert.True(Median(dust.So2) < 0.3 && Median(fire.So2) < 0.3, $"SO2 per PM2.5 under dust {Median(dust.So2):0.00}, under smoke {Median(fire.So2):0.00}");
         Assert.True(Median(fire.Co) > 8, $"CO per PM2.5 under smoke {Median(fire.Co):0.0}");
         Assert.True(Median(dust.Co) < 4 && Median(stack.Co) < 5, $"CO per PM2.5 under dust {Median(dust.Co):0.0}, under stack gas {Median(stack.Co):0.0}");
+    }
+
+    /// <summary>Every half hour for the world's first 4 days, the readings one emitter dominates well above the background, with that emitter and the plumes' total.</summary>
+    static IEnumerable<(SensorReading Reading, int Emitter, double Total)> DominatedReadings(AirQualityWorld world)
+    {
+        var sink = new Largest();
+        world.Contributions = sink;
+        for (var at = Start; at < Start.AddDays(4); at = at.AddMinutes(30))
+        {
+            for (var s = 0; s < world.Sensors.Count; s++)
+            {
+                sink.Reset();
+                var reading = world.Reading(s, at);
+                if (sink.Ugm3 >= 60 && sink.Ugm3 >= 0.8 * sink.Total)
+                {
+                    yield return (reading, sink.Emitter, sink.Total);
+                }
+            }
+        }
     }
 
     sealed class Largest : IContributionSink
