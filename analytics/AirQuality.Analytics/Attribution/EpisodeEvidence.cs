@@ -8,8 +8,9 @@ namespace AirQuality.Analytics.Attribution;
 /// <remarks>
 /// Unregistered emitters (open burning, cooking) give off fine smoke in the evening or at meal times for an hour or
 /// two; a dust site's incident adds coarse dust in working hours; a stack's adds fine particles at any hour, often
-/// with its own telemetry high, and SO2 with it; open burning adds CO. A per-candidate score cannot learn this: every dust site near a dusty episode looks
-/// alike, so each gets a modest probability even when one of them is surely behind it.
+/// with its own telemetry high, and SO2 with them; open burning adds CO. A per-candidate score cannot learn this:
+/// every dust site near a dusty episode looks alike, so each gets a modest probability even when one of them is
+/// surely behind it.
 /// </remarks>
 public static class EpisodeEvidence
 {
