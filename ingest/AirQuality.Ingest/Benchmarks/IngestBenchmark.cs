@@ -78,8 +78,8 @@ public sealed class IngestBenchmark(string bootstrapServers, KafkaOptions kafka,
 
         // The ceiling before the worker and again after it: the machine's speed drifts over minutes (the ceiling
         // alone moved from 247,000 to 316,000 rows/s between runs a minute apart), and the mean of two measurements
-        // either side of the worker's is closer to what the machine gave the worker than one after it. It leaves
-        // sensor_readings empty, as the ceiling found it.
+        // either side of the worker's is closer to what the machine gave the worker than one after it. It empties
+        // sensor_readings (the warm-up's rows too), so the worker stores into an empty table, as the ceiling does.
         progress("Measuring the ceiling before the worker: a plain binary COPY of the same rows into the same table ...");
         var before = await CopyCeilingAsync(start, warmup, readings, progress, cancellationToken);
         await CheckpointAsync(progress, cancellationToken);
