@@ -15,6 +15,9 @@ public interface IAttributionModel
     /// <summary>Below this <see cref="RegisteredSourceProbability"/> the model abstains: no registered source explains the episode.</summary>
     double AbstainBelow { get; }
 
+    /// <summary>A flagged source at or above this probability is listed to inspect; below it, under "also near".</summary>
+    double InspectAtOrAbove { get; }
+
     /// <summary>Calibrated probability (0–1) that the candidate caused the episode.</summary>
     double Probability(ReadOnlySpan<double> features);
 

@@ -20,6 +20,8 @@ public sealed class LogisticModel(ModelFile file) : IAttributionModel
 
     public double AbstainBelow => File.AbstainBelow;
 
+    public double InspectAtOrAbove => File.InspectAtOrAbove;
+
     /// <summary>The same model with another abstention threshold and training metrics recorded.</summary>
     public LogisticModel With(double abstainBelow, IReadOnlyDictionary<string, double> metrics) =>
         new(File with { AbstainBelow = abstainBelow, TrainingMetrics = metrics });

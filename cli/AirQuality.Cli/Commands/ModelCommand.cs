@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AirQuality.Analytics.Attribution;
 using AirQuality.Analytics.Attribution.Evaluation;
+using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;
 
@@ -63,7 +64,7 @@ static class ModelCommand
             var specs = WorldSpec.HeldOut(w, d);
             Console.WriteLine($"Scoring {model.Version} on {w} held-out world(s) of {d} day(s) each ...");
             var (episodes, incidents) = Trainer(env).Episodes(registry, specs);
-            Print(model, episodes, incidents, env.Configuration.Attribution.MaxFlags);
+            Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), env.Configuration.Attribution.MaxFlags);
             if (parse.GetValue(candidatesCsv) is { } csv)
             {
                 await File.WriteAllTextAsync(csv, CandidatesCsv(model, episodes, env.Configuration.Attribution.MaxFlags), token);
@@ -78,18 +79,31 @@ static class ModelCommand
     static ModelTrainer Trainer(AirqEnvironment env) =>
         new(env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, AirqEnvironment.Progress);
 
-    static void Print(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, EpisodeLabeller.Detectability incidents, int maxFlags)
+    static void Print(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays, int maxFlags)
     {
         var c = CultureInfo.InvariantCulture;
-        var registered = episodes.Count(e => e.Cause == LabelledEpisode.Registered);
-        var incidentDriven = episodes.Count(e => e.Cause == LabelledEpisode.Registered && e.IncidentDriven);
-        var unregistered = episodes.Count(e => e.Cause == LabelledEpisode.Unregistered);
-        var background = episodes.Count(e => e.Cause == LabelledEpisode.Background);
+        int Count(string cause) => episodes.Count(e => e.Cause == cause);
         Console.WriteLine();
-        Console.WriteLine($"Episodes: {episodes.Count}: {registered} caused by a registered source ({incidentDriven} by an incident), {unregistered} by an unregistered emitter, {background} by no emitter in particular.");
-        var reachable = episodes.Count(e => e.Cause == LabelledEpisode.Registered && e.IncidentDriven && e.Right.Any(r => r));
-        Console.WriteLine($"Incident episodes (registered or unregistered incident): {incidentDriven + unregistered}; in {reachable} of the {incidentDriven} registered ones a right source is among the candidates.");
+        Console.WriteLine($"Episodes: {episodes.Count}: {Count(LabelledEpisode.Incident)} raised by a registered source's incident, {Count(LabelledEpisode.Unregistered)} by an unregistered emitter, {Count(LabelledEpisode.Everyday)} by a source's everyday emission, {Count(LabelledEpisode.Background)} by no emitter in particular.");
+        var reachable = episodes.Count(e => e.Cause == LabelledEpisode.Incident && e.Right.Any(r => r));
+        Console.WriteLine($"In {reachable} of the {Count(LabelledEpisode.Incident)} incident episodes a right source is among the candidates.");
+        var targets = incidents.Where(i => i.SourceId is not null && i.PeakRaiseUgm3 >= EpisodeLabeller.DetectableUgm3).ToList();
+        var unregisteredTargets = incidents.Where(i => i.SourceId is null && i.PeakRaiseUgm3 >= EpisodeLabeller.DetectableUgm3).ToList();
+        Console.WriteLine($"Incidents that raised some sensor's 15-minute mean by >= {EpisodeLabeller.DetectableUgm3} µg/m³, and those that became an episode in which they were right: registered {new Rate(targets.Count(i => i.BecameEpisode), targets.Count)}, unregistered {new Rate(unregisteredTargets.Count(i => i.BecameEpisode), unregisteredTargets.Count)}.");
+        var driven = episodes.Count(e => e.Cause is LabelledEpisode.Incident or LabelledEpisode.Unregistered);
+        Console.WriteLine($"Episodes raised by an incident or an unregistered emitter: {new Rate(driven, episodes.Count)}.");
+
         Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"What the inspectors get ({teamDays} team-days; the model lists a flagged source to inspect from {model.InspectAtOrAbove:0.00}, a baseline the top source of each episode):"));
+        Console.WriteLine($"{"method",-42} {"inspection yield",-28} {"end-to-end recall",-28} {"wrong per team-day",-20} {"ECE",-8}");
+        foreach (var m in ModelEvaluation.Methods(model, maxFlags))
+        {
+            var s = InspectionEvaluation.Score(m, episodes, incidents, registry, teamDays, maxFlags, model.InspectAtOrAbove);
+            Console.WriteLine(string.Create(c, $"{s.Method,-42} {s.Yield,-28} {s.Recall,-28} {s.WrongPerTeamDay,-20:0.000} {(double.IsNaN(s.CalibrationError) ? "-" : s.CalibrationError.ToString("0.000", c)),-8}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Ranking, on the episodes a registered source's incident raised:");
         Console.WriteLine($"{"method",-42} {"precision of top flag",-28} {"recall within top 3",-28} {"ROC AUC",-20} {"flags unregistered",-26}");
         var scores = ModelEvaluation.Methods(model, maxFlags).Select(m => ModelEvaluation.Score(m, episodes, maxFlags)).ToList();
         foreach (var s in scores)
@@ -108,10 +122,7 @@ static class ModelCommand
             Console.WriteLine(string.Create(c, $"{name}: model {get(mine):0.000}, best baseline ({best.Method}) {get(best):0.000}, upper bound {get(bound):0.000}; the model closes {closed:0%} of the gap."));
         }
 
-        Console.WriteLine(string.Create(c, $"Model flags a registered source for {mine.WrongOnUnregistered} of unregistered-emitter episodes, and for {mine.FlaggedBackground} of episodes no emitter explains."));
-        var registeredFound = new Rate(incidents.RegisteredFound, incidents.RegisteredDetectable);
-        var unregisteredFound = new Rate(incidents.UnregisteredFound, incidents.UnregisteredDetectable);
-        Console.WriteLine($"Detectable incidents (raised some sensor-hour by >= {EpisodeLabeller.DetectableUgm3} µg/m³) that became episodes: registered {registeredFound}, unregistered {unregisteredFound}.");
+        Console.WriteLine(string.Create(c, $"Model flags a registered source for {mine.WrongOnUnregistered} of unregistered-emitter episodes, {mine.FlaggedEveryday} of a source's everyday emission, and {mine.FlaggedBackground} of episodes no emitter explains."));
         Console.WriteLine();
         Console.WriteLine("Abstention threshold on the probability that a registered source is behind an episode, against what it costs (the model's own is marked):");
         foreach (var t in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, model.AbstainBelow }.Distinct().Order())
@@ -131,7 +142,7 @@ static class ModelCommand
     static string CandidatesCsv(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, int maxFlags)
     {
         var c = CultureInfo.InvariantCulture;
-        var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,incident_driven,true_culprit,registered_source_probability,source_id,right,probability," + string.Join(",", CandidateFeatures.Names) + "\n");
+        var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,true_culprit,registered_source_probability,source_id,right,incident_then,probability," + string.Join(",", CandidateFeatures.Names) + "\n");
         foreach (var e in episodes)
         {
             var probabilities = e.Candidates.Select(c => model.Probability(c.Features)).ToArray();
@@ -139,7 +150,7 @@ static class ModelCommand
             for (var i = 0; i < e.Candidates.Count; i++)
             {
                 var candidate = e.Candidates[i];
-                sb.Append(c, $"\"{e.World}\",{e.Episode.Day:yyyy-MM-dd},{e.Episode.StartHour},{e.Episode.EndHour},{e.Cause},{e.IncidentDriven},\"{e.TrueCulprit}\",{registered:0.0000},{candidate.Source},{e.Right[i]},{probabilities[i]:0.0000},");
+                sb.Append(c, $"\"{e.World}\",{e.Episode.Day:yyyy-MM-dd},{e.Episode.StartHour},{e.Episode.EndHour},{e.Cause},\"{e.TrueCulprit}\",{registered:0.0000},{candidate.Source},{e.Right[i]},{e.IncidentThen[i]},{probabilities[i]:0.0000},");
                 sb.AppendJoin(',', candidate.Features.Select(f => f.ToString("0.####", c)));
                 sb.Append('\n');
             }

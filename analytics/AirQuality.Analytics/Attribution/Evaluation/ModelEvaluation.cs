@@ -28,19 +28,22 @@ public static class ModelEvaluation
 
     public static MethodScore Score(Method method, IReadOnlyList<LabelledEpisode> episodes, int maxFlags, bool withAuc = true)
     {
-        // Scored on incident episodes: those a registered source's incident drove (the others are its everyday emissions).
-        var registered = episodes.Where(e => e.Cause == LabelledEpisode.Registered && e.IncidentDriven).ToList();
+        // Ranking is scored on incident episodes: those a registered source's abnormal emission raised.
+        var registered = episodes.Where(e => e.Cause == LabelledEpisode.Incident).ToList();
         var flags = registered.Select(e => (Episode: e, Picked: Pick(method, e, maxFlags))).ToList();
         var flagged = flags.Where(f => f.Picked.Length > 0).ToList();
         var precision = new Rate(flagged.Count(f => f.Episode.Right[f.Picked[0]]), flagged.Count);
         var recall = new Rate(flags.Count(f => f.Picked.Any(i => f.Episode.Right[i])), flags.Count);
-        var unregistered = episodes.Where(e => e.Cause == LabelledEpisode.Unregistered).ToList();
-        var wrong = new Rate(unregistered.Count(e => Pick(method, e, maxFlags).Length > 0), unregistered.Count);
-        var background = episodes.Where(e => e.Cause == LabelledEpisode.Background).ToList();
-        var backgroundFlags = new Rate(background.Count(e => Pick(method, e, maxFlags).Length > 0), background.Count);
+        Rate Flagged(string cause)
+        {
+            var of = episodes.Where(e => e.Cause == cause).ToList();
+            return new Rate(of.Count(e => Pick(method, e, maxFlags).Length > 0), of.Count);
+        }
+
+        var (wrong, everyday, background) = (Flagged(LabelledEpisode.Unregistered), Flagged(LabelledEpisode.Everyday), Flagged(LabelledEpisode.Background));
         if (!withAuc)
         {
-            return new MethodScore(method.Name, precision, recall, double.NaN, double.NaN, double.NaN, wrong, backgroundFlags);
+            return new MethodScore(method.Name, precision, recall, double.NaN, double.NaN, double.NaN, wrong, everyday, background);
         }
 
         var scored = registered.Select(e => (Scores: method.Scores(e), e.Right)).ToList();
@@ -58,10 +61,11 @@ public static class ModelEvaluation
 
         samples.Sort();
         var (low, high) = samples.Count == 0 ? (double.NaN, double.NaN) : (samples[(int)(0.025 * samples.Count)], samples[Math.Min(samples.Count - 1, (int)(0.975 * samples.Count))]);
-        return new MethodScore(method.Name, precision, recall, auc, low, high, wrong, backgroundFlags);
+        return new MethodScore(method.Name, precision, recall, auc, low, high, wrong, everyday, background);
     }
 
-    static int[] Pick(Method method, LabelledEpisode e, int maxFlags)
+    /// <summary>The candidates a method flags for an episode, most likely first: the model abstains when unsure; a baseline always flags its top few.</summary>
+    public static int[] Pick(Method method, LabelledEpisode e, int maxFlags)
     {
         var scores = method.Scores(e);
         return method.RegisteredSource is { } registered

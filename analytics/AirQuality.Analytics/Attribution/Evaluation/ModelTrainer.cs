@@ -15,11 +15,11 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     const double L2 = 1.0;
 
     /// <summary>Simulates and labels the worlds, two at a time; results in world order.</summary>
-    public (IReadOnlyList<LabelledEpisode> Episodes, EpisodeLabeller.Detectability Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds)
+    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds)
     {
         var detector = new AnomalyDetector(anomalies, aggregation);
         var labeller = new EpisodeLabeller(detector, options);
-        var results = new (IReadOnlyList<LabelledEpisode>, EpisodeLabeller.Detectability)[worlds.Count];
+        var results = new (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents)[worlds.Count];
         var done = 0;
         Parallel.For(0, worlds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, w =>
         {
@@ -30,11 +30,9 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             var simulated = clock.Elapsed;
             results[w] = labeller.Label(sim, days, aggregation.Zone);
             var n = Interlocked.Increment(ref done);
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Item1.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s)"));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s)"));
         });
-        var incidents = results.Select(r => r.Item2).Aggregate(new EpisodeLabeller.Detectability(0, 0, 0, 0), (a, b) =>
-            new EpisodeLabeller.Detectability(a.RegisteredDetectable + b.RegisteredDetectable, a.RegisteredFound + b.RegisteredFound, a.UnregisteredDetectable + b.UnregisteredDetectable, a.UnregisteredFound + b.UnregisteredFound));
-        return ([.. results.SelectMany(r => r.Item1)], incidents);
+        return ([.. results.SelectMany(r => r.Episodes)], [.. results.SelectMany(r => r.Incidents)]);
     }
 
     /// <summary>
@@ -43,9 +41,9 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     /// </summary>
     public LogisticModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData)
     {
-        // Episodes of a source's everyday emissions are left out: they outnumber incidents several times over and would
-        // teach the model that a culprit's emission is the usual one, which is what an incident is not.
-        var learned = episodes.Where(e => e.Cause != LabelledEpisode.Registered || e.IncidentDriven).ToList();
+        // Every episode is learnt from, a source's everyday emission included: there its candidates are all wrong, which
+        // is what teaches the model that adding to an episode as usual is not an incident.
+        var learned = episodes;
         var candidate = FitCandidates(learned, outcomes);
 
         // Stacking: the episode model learns from candidate probabilities of a model fitted on the other half of the
@@ -61,7 +59,7 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
 
         var gated = outOfFold.Keys.ToList();
         var rows = gated.Select(e => EpisodeEvidence.Compute(e.Candidates, outOfFold[e], options.MaxFlags)).ToList();
-        var labels = gated.Select(e => e.Cause == LabelledEpisode.Registered && FlagSelection.Pick(outOfFold[e], 1, 0, options.MaxFlags).Any(i => e.Right[i])).ToList();
+        var labels = gated.Select(e => e.Cause == LabelledEpisode.Incident && FlagSelection.Pick(outOfFold[e], 1, 0, options.MaxFlags).Any(i => e.Right[i])).ToList();
         var episode = LogisticRegression.Fit(EpisodeEvidence.Names, rows, labels, L2);
 
         var version = string.Create(CultureInfo.InvariantCulture, $"logreg-{DateTime.UtcNow:yyyyMMddHHmmss}");
@@ -71,7 +69,7 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
 
         // The threshold: the best recall within the top three whose wrong flags on unregistered emitters stay low,
         // judged on the out-of-fold probabilities for the same reason.
-        // Every episode scored here is in outOfFold unless it has no candidates (everyday-emission episodes are not scored).
+        // Every episode scored here is in outOfFold unless it has no candidates.
         var unseen = new ModelEvaluation.Method("model", e => outOfFold.GetValueOrDefault(e) ?? [],
             (e, p) => model.RegisteredSourceProbability(e.Candidates, p, options.MaxFlags));
         var best = (Threshold: 0.5, Recall: -1.0, Wrong: 1.0);

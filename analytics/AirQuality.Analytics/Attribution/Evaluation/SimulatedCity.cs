@@ -21,6 +21,8 @@ public sealed class SimulatedCity : IContributionSink
     const double KeepUgm3 = 0.2;
 
     readonly Dictionary<long, Dictionary<int, double>> _contributions = [];
+    readonly Dictionary<long, Dictionary<int, double>> _abnormal = [];
+    readonly Dictionary<Incident, double> _peakRaise = new(ReferenceEqualityComparer.Instance);
     readonly long _firstHour;
     readonly int _samplesPerHour;
 
@@ -70,6 +72,19 @@ public sealed class SimulatedCity : IContributionSink
     public IReadOnlyDictionary<int, double> Contributions(int s, int hour) =>
         _contributions.TryGetValue((long)s * Hours.Hours + hour, out var c) ? c : Empty;
 
+    /// <summary>
+    /// The part of <see cref="Contributions"/> that came from emission above each emitter's usual level (an incident):
+    /// all of an unregistered emitter's, the excess over its usual emission of a registered source's, µg/m³.
+    /// </summary>
+    public IReadOnlyDictionary<int, double> AbnormalContributions(int s, int hour) =>
+        _abnormal.TryGetValue((long)s * Hours.Hours + hour, out var c) ? c : Empty;
+
+    /// <summary>
+    /// The most <paramref name="incident"/> raised any sensor's reading above what its emitter usually adds, µg/m³: the
+    /// incident's abnormal contribution at one sample (every 15 minutes here, so a 15-minute mean); 0 when it reached none.
+    /// </summary>
+    public double PeakRaise(Incident incident) => _peakRaise.GetValueOrDefault(incident);
+
     static readonly Dictionary<int, double> Empty = [];
 
     /// <summary>The detector's input for <paramref name="day"/>, cut from the simulated hours (every hour complete, no flat lines).</summary>
@@ -104,12 +119,26 @@ public sealed class SimulatedCity : IContributionSink
 
         var hour = (int)(HourOf(at) - _firstHour);
         var key = (long)sensor * Hours.Hours + hour;
-        if (!_contributions.TryGetValue(key, out var cell))
+        AddTo(_contributions, key, emitter, ugm3 / _samplesPerHour);
+        var registered = Registry.Sources.Count;
+        var (incident, share) = emitter < registered
+            ? Truth.IncidentAt(emitter, at) is { } x ? (x.Incident, x.AbnormalShare) : (null, 0)
+            : (Truth.Unregistered[emitter - registered], 1.0);
+        if (incident is not null && share > 0)
         {
-            _contributions[key] = cell = [];
+            AddTo(_abnormal, key, emitter, ugm3 * share / _samplesPerHour);
+            _peakRaise[incident] = Math.Max(_peakRaise.GetValueOrDefault(incident), ugm3 * share);
+        }
+    }
+
+    static void AddTo(Dictionary<long, Dictionary<int, double>> cells, long key, int emitter, double ugm3)
+    {
+        if (!cells.TryGetValue(key, out var cell))
+        {
+            cells[key] = cell = [];
         }
 
-        cell[emitter] = cell.GetValueOrDefault(emitter) + ugm3 / _samplesPerHour;
+        cell[emitter] = cell.GetValueOrDefault(emitter) + ugm3;
     }
 
     void Simulate(DateTimeOffset start, int hours, TimeSpan step)

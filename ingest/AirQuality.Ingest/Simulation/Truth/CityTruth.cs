@@ -148,6 +148,23 @@ public sealed class CityTruth
         return (BaselineGs[i] * activity, null);
     }
 
+    /// <summary>
+    /// The incident of source <paramref name="i"/> under way at <paramref name="at"/>, if any, and the share of its
+    /// emission then that is above the source's usual level (the abnormal part an inspector can find).
+    /// </summary>
+    public (Incident Incident, double AbnormalShare)? IncidentAt(int i, DateTimeOffset at)
+    {
+        foreach (var incident in _bySource[i])
+        {
+            if (at >= incident.Start && at < incident.End)
+            {
+                return (incident, Math.Max(0, 1 - BaselineGs[i] / incident.EmissionGs));
+            }
+        }
+
+        return null;
+    }
+
     static int Poisson(Random random, double mean)
     {
         // Knuth's method; the means here are small.
