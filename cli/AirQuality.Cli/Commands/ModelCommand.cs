@@ -23,7 +23,8 @@ static class ModelCommand
         var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
         var output = new Option<string?>("--out") { Description = "Where to write the model. Default: Attribution:ModelPath (infra/models/attribution-model.json)." };
         var outcomes = new Option<bool>("--outcomes") { Description = "Also learn from enforcement_outcomes in the database." };
-        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes };
+        var cache = CacheOption();
+        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -32,17 +33,17 @@ static class ModelCommand
             var trainer = Trainer(env);
             var specs = WorldSpec.Training(w, d);
             Console.WriteLine($"Simulating {w} training world(s) of {d} day(s) each and detecting their episodes ...");
-            var (episodes, _) = trainer.Episodes(registry, specs);
+            var (episodes, incidents) = trainer.Episodes(registry, specs, parse.GetValue(cache));
             var rows = parse.GetValue(outcomes)
                 ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token, migrate: true), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
                 : [];
-            var model = trainer.Fit(episodes, rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}");
+            var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}");
             model.Save(path);
             var m = model.File.TrainingMetrics;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains when a registered source is less than {model.AbstainBelow:0.00} likely to be behind an episode."));
+                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains when a registered source is less than {model.AbstainBelow:0.00} likely to be behind an episode, and lists a flagged source to inspect from {model.InspectAtOrAbove:0.00}."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"On its training episodes: precision of the top flag {m["precision_at_1"]:0.00}, recall within the top 3 {m["recall_at_3"]:0.00}, ROC AUC {m["roc_auc"]:0.00}, wrong flags on unregistered emitters {m["wrong_on_unregistered"]:0.00}."));
+                $"On its training worlds, out of fold: inspection yield {m["inspection_yield_out_of_fold"]:0.00}, end-to-end recall {m["end_to_end_recall_out_of_fold"]:0.00}. In sample: yield {m["inspection_yield"]:0.00}, recall {m["end_to_end_recall"]:0.00}, ECE {m["calibration_error"]:0.00}, precision of the top flag {m["precision_at_1"]:0.00}, recall within the top 3 {m["recall_at_3"]:0.00}, wrong flags on unregistered emitters {m["wrong_on_unregistered"]:0.00}."));
             Console.WriteLine($"Wrote {path}. Score it on held-out worlds with ./airq model evaluate.");
             return 0;
         }, ct));
@@ -55,7 +56,8 @@ static class ModelCommand
         var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
         var modelPath = new Option<string?>("--model") { Description = "The model file. Default: Attribution:ModelPath." };
         var candidatesCsv = new Option<string?>("--candidates") { Description = "Also write every scored candidate (features, probability, truth) to this CSV file." };
-        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds, with 95% intervals.") { worlds, days, modelPath, candidatesCsv };
+        var cache = CacheOption();
+        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, cache };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -63,7 +65,7 @@ static class ModelCommand
             var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
             var specs = WorldSpec.HeldOut(w, d);
             Console.WriteLine($"Scoring {model.Version} on {w} held-out world(s) of {d} day(s) each ...");
-            var (episodes, incidents) = Trainer(env).Episodes(registry, specs);
+            var (episodes, incidents) = Trainer(env).Episodes(registry, specs, parse.GetValue(cache));
             Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), env.Configuration.Attribution.MaxFlags);
             if (parse.GetValue(candidatesCsv) is { } csv)
             {
@@ -75,6 +77,11 @@ static class ModelCommand
         }, ct));
         return command;
     }
+
+    static Option<string?> CacheOption() => new("--episode-cache")
+    {
+        Description = "Keep each world's labelled episodes in this folder and reuse them on the next run (for trying models on the same worlds; keyed by world, registry, settings and features).",
+    };
 
     static ModelTrainer Trainer(AirqEnvironment env) =>
         new(env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, AirqEnvironment.Progress);

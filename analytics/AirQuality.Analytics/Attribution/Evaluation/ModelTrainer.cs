@@ -10,13 +10,14 @@ namespace AirQuality.Analytics.Attribution.Evaluation;
 /// </summary>
 public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions aggregation, AttributionOptions options, Action<string>? progress)
 {
-    /// <summary>The abstention threshold keeps wrong flags on unregistered emitters' training episodes at or below this.</summary>
-    const double MaxWrongOnUnregistered = 0.15;
+    /// <summary>The thresholds keep the inspection yield on the training worlds (out of fold) at or above this.</summary>
+    const double TargetYield = 0.7;
     const double L2 = 1.0;
 
     /// <summary>Simulates and labels the worlds, two at a time; results in world order.</summary>
-    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds)
+    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null)
     {
+        var cache = cacheDirectory is null ? null : new EpisodeCache(cacheDirectory, registry, new { anomalies, options, Zone = aggregation.Zone.Id });
         var detector = new AnomalyDetector(anomalies, aggregation);
         var labeller = new EpisodeLabeller(detector, options);
         var results = new (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents)[worlds.Count];
@@ -24,11 +25,18 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
         Parallel.For(0, worlds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, w =>
         {
             var spec = worlds[w];
+            if (cache is not null && cache.TryLoad(spec, out results[w]))
+            {
+                progress?.Invoke($"  world {Interlocked.Increment(ref done)}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (from the episode cache)");
+                return;
+            }
+
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var sim = SimulatedCity.Run(registry, spec.Seed, spec.FirstDay.AddDays(-anomalies.BaselineDays), spec.Days + anomalies.BaselineDays, aggregation.Zone, TimeSpan.FromMinutes(15));
             var days = Enumerable.Range(0, spec.Days).Select(d => spec.FirstDay.AddDays(d)).ToList();
             var simulated = clock.Elapsed;
             results[w] = labeller.Label(sim, days, aggregation.Zone);
+            cache?.Save(spec, results[w].Episodes, results[w].Incidents);
             var n = Interlocked.Increment(ref done);
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s)"));
         });
@@ -39,7 +47,8 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     /// Fits the candidate model on the episodes' candidates plus any rows labelled by enforcement outcomes, then the
     /// episode model and its abstention threshold on what the candidate model says about episodes it was not fitted on.
     /// </summary>
-    public LogisticModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData)
+    public LogisticModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays,
+        IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData)
     {
         // Every episode is learnt from, a source's everyday emission included: there its candidates are all wrong, which
         // is what teaches the model that adding to an episode as usual is not an incident.
@@ -67,33 +76,54 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             learned.Count, learned.Sum(e => e.Candidates.Count) + outcomes.Count, learned.Sum(e => e.Right.Count(r => r)) + outcomes.Count(o => o.Confirmed),
             L2, candidate, episode, 0.5, new Dictionary<string, double>()));
 
-        // The threshold: the best recall within the top three whose wrong flags on unregistered emitters stay low,
-        // judged on the out-of-fold probabilities for the same reason.
-        // Every episode scored here is in outOfFold unless it has no candidates.
+        // The thresholds: whether to flag at all (the episode model) and from which probability a flagged source is listed to
+        // inspect, chosen for the inspectors: the best end-to-end recall whose inspection yield stays at or above the
+        // target, judged on the out-of-fold probabilities for the same reason. Failing the target, the best yield.
         var unseen = new ModelEvaluation.Method("model", e => outOfFold.GetValueOrDefault(e) ?? [],
             (e, p) => model.RegisteredSourceProbability(e.Candidates, p, options.MaxFlags));
-        var best = (Threshold: 0.5, Recall: -1.0, Wrong: 1.0);
-        for (var t = 0.02; t <= 0.9; t += 0.02)
+        var best = (Abstain: 0.5, Inspect: 0.5, Recall: -1.0, Yield: -1.0);
+        foreach (var abstain in Grid(0, 0.9))
         {
-            var score = ModelEvaluation.Score(unseen.WithThreshold(t), episodes, options.MaxFlags, withAuc: false);
-            var wrong = double.IsNaN(score.WrongOnUnregistered.Value) ? 0 : score.WrongOnUnregistered.Value;
-            if ((wrong <= MaxWrongOnUnregistered && score.RecallAt3.Value > best.Recall) || (best.Recall < 0 && wrong < best.Wrong))
+            foreach (var inspect in Grid(0.1, 0.95))
             {
-                best = (t, wrong <= MaxWrongOnUnregistered ? score.RecallAt3.Value : best.Recall, wrong);
+                var score = InspectionEvaluation.Score(unseen.WithThreshold(abstain), episodes, incidents, registry, teamDays, options.MaxFlags, inspect);
+                var (yield, recall) = (double.IsNaN(score.Yield.Value) ? 0 : score.Yield.Value, score.Recall.Value);
+                var better = yield >= TargetYield
+                    ? best.Yield < TargetYield || recall > best.Recall
+                    : best.Yield < TargetYield && yield > best.Yield;
+                if (better)
+                {
+                    best = (abstain, inspect, recall, yield);
+                }
             }
         }
 
-        var final = model.With(Math.Round(best.Threshold, 2), new Dictionary<string, double>());
+        var final = new LogisticModel(model.File with { AbstainBelow = Math.Round(best.Abstain, 2), InspectAtOrAbove = Math.Round(best.Inspect, 2) });
         var s = ModelEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, options.MaxFlags);
+        var inspection = InspectionEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, incidents, registry, teamDays, options.MaxFlags, final.InspectAtOrAbove);
         return final.With(final.AbstainBelow, new Dictionary<string, double>
         {
+            ["inspection_yield_out_of_fold"] = Math.Round(best.Yield, 4),
+            ["end_to_end_recall_out_of_fold"] = Math.Round(best.Recall, 4),
+            ["inspection_yield"] = Math.Round(inspection.Yield.Value, 4),
+            ["end_to_end_recall"] = Math.Round(inspection.Recall.Value, 4),
+            ["wrong_per_team_day"] = Math.Round(inspection.WrongPerTeamDay, 4),
+            ["calibration_error"] = Math.Round(inspection.CalibrationError, 4),
             ["precision_at_1"] = Math.Round(s.PrecisionAt1.Value, 4),
             ["recall_at_3"] = Math.Round(s.RecallAt3.Value, 4),
             ["roc_auc"] = Math.Round(s.Auc, 4),
             ["wrong_on_unregistered"] = Math.Round(s.WrongOnUnregistered.Value, 4),
-            ["registered_episodes"] = s.RecallAt3.Total,
+            ["incident_episodes"] = s.RecallAt3.Total,
             ["outcome_rows"] = outcomes.Count,
         });
+
+        static IEnumerable<double> Grid(double from, double to)
+        {
+            for (var t = from; t <= to + 1e-9; t += 0.05)
+            {
+                yield return Math.Round(t, 2);
+            }
+        }
     }
 
     static LogisticRegression FitCandidates(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes) =>
