@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using Dapper;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Simulation;
@@ -38,7 +39,7 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);
         var day = DateOnly.FromDateTime(Day.DateTime).AddDays(1);
         await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(day, CancellationToken.None);
-        var model = LogisticModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
         var (_, attributions) = await new AttributionRunner(db, model, new AnomalyOptions(), new AggregationOptions(), new AttributionOptions()).RunAsync(day, CancellationToken.None);
         Assert.Contains(attributions, a => a.Flags.Count > 0);
 

@@ -1,8 +1,8 @@
 namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
-/// A trained model that scores the candidate sources of an episode and whether to flag any: the seam where ML.NET
-/// (not obtainable here) could replace the in-house <see cref="LogisticModel"/>.
+/// A trained model that scores the candidate sources of an episode and whether to flag any (<see cref="Model.AttributionModel"/>,
+/// Microsoft.ML classifiers); attribution and the evaluation see only this.
 /// </summary>
 public interface IAttributionModel
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Cli.Monitoring;
 using Microsoft.Extensions.Logging;
 
@@ -79,7 +80,7 @@ static class AggregateCommand
                 env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
             var detector = parse.GetValue(anomalies) ? new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation) : null;
             // Attribution follows detection when a trained model is at hand; without one the worker says so once and goes on.
-            var model = detector is not null && File.Exists(env.Configuration.ModelPath) ? LogisticModel.Load(env.Configuration.ModelPath) : null;
+            var model = detector is not null && File.Exists(env.Configuration.ModelPath) ? AttributionModel.Load(env.Configuration.ModelPath) : null;
             if (detector is not null && model is null)
             {
                 Console.WriteLine($"No attribution model at {env.Configuration.ModelPath}: episodes will not be attributed (./airq model train).");

@@ -3,6 +3,7 @@ using System.Globalization;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 
 namespace AirQuality.Cli.Commands;
 
@@ -16,7 +17,7 @@ static class AttributeCommand
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
-            var model = LogisticModel.Load(env.Configuration.ModelPath);
+            var model = AttributionModel.Load(env.Configuration.ModelPath);
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             if ((await AnomalyDetector.LoadAsync(dataSource, day, token)).Count == 0)
             {

@@ -4,6 +4,7 @@ using System.Text;
 using AirQuality.Analytics;
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Analytics.Reports;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Simulation;
@@ -99,7 +100,7 @@ static class DemoCommand
             }
 
             Console.WriteLine();
-            var model = LogisticModel.Load(env.Configuration.ModelPath);
+            var model = AttributionModel.Load(env.Configuration.ModelPath);
             Console.WriteLine($"Detecting {lastDay:yyyy-MM-dd}'s anomalies and attributing them to sources ...");
             var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
             var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Analytics.Attribution.Evaluation;
 using AirQuality.Storage.Registry;
 
@@ -24,7 +25,13 @@ static class ModelCommand
         var output = new Option<string?>("--out") { Description = "Where to write the model. Default: Attribution:ModelPath (infra/models/attribution-model.json)." };
         var outcomes = new Option<bool>("--outcomes") { Description = "Also learn from enforcement_outcomes in the database." };
         var cache = CacheOption();
-        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache };
+        var trainers = new Option<string[]>("--trainer")
+        {
+            Description = $"The Microsoft.ML trainers to try (the one with the lowest out-of-fold log loss is kept); default all: {string.Join(", ", BinaryClassifier.Trainers)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        trainers.AcceptOnlyFromAmong([.. BinaryClassifier.Trainers]);
+        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache, trainers };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -37,11 +44,12 @@ static class ModelCommand
             var rows = parse.GetValue(outcomes)
                 ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token, migrate: true), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
                 : [];
-            var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}");
+            var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
+                parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null);
             model.Save(path);
             var m = model.File.TrainingMetrics;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained {model.Version} on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains when a registered source is less than {model.AbstainBelow:0.00} likely to be behind an episode, and lists a flagged source to inspect from {model.InspectAtOrAbove:0.00}."));
+                $"Trained {model.Version} ({model.File.Candidate.Trainer} for candidates, {model.File.Episode.Trainer} for episodes) on {episodes.Count} episodes ({model.File.TrainingCandidates} candidates, {model.File.Positives} right){(rows.Count > 0 ? $" and {rows.Count} inspection outcomes" : "")}; abstains when a registered source is less than {model.AbstainBelow:0.00} likely to be behind an episode, and lists a flagged source to inspect from {model.InspectAtOrAbove:0.00}."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"On its training worlds, out of fold: inspection yield {m["inspection_yield_out_of_fold"]:0.00}, end-to-end recall {m["end_to_end_recall_out_of_fold"]:0.00}. In sample: yield {m["inspection_yield"]:0.00}, recall {m["end_to_end_recall"]:0.00}, ECE {m["calibration_error"]:0.00}, precision of the top flag {m["precision_at_1"]:0.00}, recall within the top 3 {m["recall_at_3"]:0.00}, wrong flags on unregistered emitters {m["wrong_on_unregistered"]:0.00}."));
             Console.WriteLine($"Wrote {path}. Score it on held-out worlds with ./airq model evaluate.");
@@ -61,7 +69,7 @@ static class ModelCommand
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
-            var model = LogisticModel.Load(parse.GetValue(modelPath) ?? env.Configuration.ModelPath);
+            var model = AttributionModel.Load(parse.GetValue(modelPath) ?? env.Configuration.ModelPath);
             var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
             var specs = WorldSpec.HeldOut(w, d);
             Console.WriteLine($"Scoring {model.Version} on {w} held-out world(s) of {d} day(s) each ...");
@@ -86,7 +94,7 @@ static class ModelCommand
     static ModelTrainer Trainer(AirqEnvironment env) =>
         new(env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, AirqEnvironment.Progress);
 
-    static void Print(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays, int maxFlags)
+    static void Print(AttributionModel model, IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays, int maxFlags)
     {
         var c = CultureInfo.InvariantCulture;
         int Count(string cause) => episodes.Count(e => e.Cause == cause);
@@ -146,7 +154,7 @@ static class ModelCommand
         }
     }
 
-    static string CandidatesCsv(LogisticModel model, IReadOnlyList<LabelledEpisode> episodes, int maxFlags)
+    static string CandidatesCsv(AttributionModel model, IReadOnlyList<LabelledEpisode> episodes, int maxFlags)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new System.Text.StringBuilder("world,day,start_hour,end_hour,cause,true_culprit,registered_source_probability,source_id,right,incident_then,probability," + string.Join(",", CandidateFeatures.Names) + "\n");

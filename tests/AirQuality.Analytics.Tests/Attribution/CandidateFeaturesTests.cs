@@ -1,4 +1,5 @@
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Storage.Registry;
 using AirQuality.Tests.Support;
 using Xunit;
@@ -152,7 +153,7 @@ public sealed class CandidateFeaturesTests
     public void The_shipped_model_flags_the_upwind_stack_first_and_says_why()
     {
         var (city, episode) = Morning();
-        var model = LogisticModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
         var result = new Attributor(model, new AttributionOptions()).Attribute(city, new PlumeEstimator(city, Zone), episode);
 
         Assert.Equal(Analytics.Attribution.Attribution.RegisteredSource, result.Verdict);

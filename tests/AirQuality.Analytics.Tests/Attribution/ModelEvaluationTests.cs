@@ -1,5 +1,6 @@
 using AirQuality.Analytics.Anomalies;
 using AirQuality.Analytics.Attribution;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Analytics.Attribution.Evaluation;
 using AirQuality.Tests.Support;
 using Xunit;
@@ -27,11 +28,11 @@ public sealed class ModelEvaluationTests
         Assert.Contains(episodes, e => e.Cause == LabelledEpisode.Everyday);
 
         // Incidents are scored by the 15-minute raise they caused; the ones that became episodes are among those that raised a sensor at all.
-        Assert.All(incidents, i => Assert.InRange(i.PeakRaiseUgm3, 0, 5000));
+        Assert.All(incidents, i => Assert.True(i.PeakRaiseUgm3 >= 0 && double.IsFinite(i.PeakRaiseUgm3)));
         Assert.Contains(incidents, i => i.SourceId is not null && i.PeakRaiseUgm3 >= EpisodeLabeller.DetectableUgm3 && i.BecameEpisode);
         Assert.All(incidents.Where(i => i.BecameEpisode), i => Assert.True(i.PeakRaiseUgm3 > 0));
 
-        var model = LogisticModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
         var methods = ModelEvaluation.Methods(model, 3);
         var scores = methods.ToDictionary(m => m.Name, m => ModelEvaluation.Score(m, episodes, 3));
         Assert.True(scores["model"].Auc > scores["nearest source"].Auc, $"Model AUC {scores["model"].Auc:0.000}, nearest source {scores["nearest source"].Auc:0.000}.");

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AirQuality.Analytics.Attribution.Evaluation;
 
 /// <summary>
@@ -17,9 +19,18 @@ public static class ModelEvaluation
         public Method WithThreshold(double abstainBelow) => this with { AbstainBelow = abstainBelow };
     }
 
-    public static IReadOnlyList<Method> Methods(IAttributionModel model, int maxFlags) =>
+    public static IReadOnlyList<Method> Methods(IAttributionModel model, int maxFlags)
+    {
+        // Each metric asks again; the model's answers for an episode are worked out once.
+        var probabilities = new ConditionalWeakTable<LabelledEpisode, double[]>();
+        var registered = new ConditionalWeakTable<LabelledEpisode, StrongBox<double>>();
+        double[] Probabilities(LabelledEpisode e) => probabilities.GetValue(e, x => [.. x.Candidates.Select(c => model.Probability(c.Features))]);
+        return Baselines(new("model", Probabilities, (e, p) => registered.GetValue(e, x => new(model.RegisteredSourceProbability(x.Candidates, Probabilities(x), maxFlags))).Value, model.AbstainBelow));
+    }
+
+    static Method[] Baselines(Method model) =>
     [
-        new("model", e => [.. e.Candidates.Select(c => model.Probability(c.Features))], (e, p) => model.RegisteredSourceProbability(e.Candidates, p, maxFlags), model.AbstainBelow),
+        model,
         new("nearest source", e => [.. e.Candidates.Select(c => -c.Facts.DistanceKm)]),
         new("nearest source upwind", e => [.. e.Candidates.Select(c => (c.Facts.WindAlignment >= 0.5 ? 1000 : 0) - c.Facts.DistanceKm)]),
         new("plume model, reported emissions", e => [.. e.Candidates.Select(c => c.Facts.PlumeUgm3)]),

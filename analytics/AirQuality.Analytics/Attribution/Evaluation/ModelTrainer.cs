@@ -1,5 +1,6 @@
 using System.Globalization;
 using AirQuality.Analytics.Anomalies;
+using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Analytics.Attribution.Evaluation;
@@ -12,7 +13,8 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
 {
     /// <summary>The thresholds keep the inspection yield on the training worlds (out of fold) at or above this.</summary>
     const double TargetYield = 0.7;
-    const double L2 = 1.0;
+    /// <summary>Worlds are dealt into this many folds for out-of-fold probabilities.</summary>
+    const int Folds = 4;
 
     /// <summary>Simulates and labels the worlds, two at a time; results in world order.</summary>
     public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null)
@@ -44,43 +46,58 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     }
 
     /// <summary>
-    /// Fits the candidate model on the episodes' candidates plus any rows labelled by enforcement outcomes, then the
-    /// episode model and its abstention threshold on what the candidate model says about episodes it was not fitted on.
+    /// Fits the candidate classifier on the episodes' candidates plus any rows labelled by enforcement outcomes, then
+    /// the episode classifier and the two thresholds on what the candidate classifier says about episodes it was not
+    /// fitted on (out of fold, folds by world). Each classifier's trainer is the one of <see cref="BinaryClassifier.Trainers"/>
+    /// with the lowest out-of-fold log loss.
     /// </summary>
-    public LogisticModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays,
-        IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData)
+    public AttributionModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays,
+        IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData, string path, IReadOnlyList<string>? trainers = null)
     {
+        trainers ??= BinaryClassifier.Trainers;
         // Every episode is learnt from, a source's everyday emission included: there its candidates are all wrong, which
         // is what teaches the model that adding to an episode as usual is not an incident.
-        var learned = episodes;
-        var candidate = FitCandidates(learned, outcomes);
+        var worlds = episodes.Select(e => e.World).Distinct().ToList();
+        int Fold(LabelledEpisode e) => worlds.IndexOf(e.World) % Folds;
+        var rows = episodes.SelectMany(e => e.Candidates.Select(c => c.Features)).Concat(outcomes.Select(o => o.Features)).ToList();
+        var labels = episodes.SelectMany(e => e.Right).Concat(outcomes.Select(o => o.Confirmed)).ToList();
+        var folds = episodes.SelectMany(e => e.Candidates.Select(_ => Fold(e))).Concat(outcomes.Select((_, i) => i % Folds)).ToList();
+        progress?.Invoke($"Fitting the candidate classifier ({string.Join(", ", trainers)}) on {rows.Count} candidates, {Folds} folds by world ...");
+        var (candidate, candidateOutOfFold, candidateLoss) = BinaryClassifier.FitBest(trainers, CandidateFeatures.Names, rows, labels, folds);
 
-        // Stacking: the episode model learns from candidate probabilities of a model fitted on the other half of the
-        // worlds, as it will meet them on days it has never seen; fitted on the same episodes they would look too sure.
-        var worlds = learned.Select(e => e.World).Distinct().ToList();
-        int Half(LabelledEpisode e) => worlds.IndexOf(e.World) % 2;
-        var halves = Enumerable.Range(0, 2).Select(h => FitCandidates([.. learned.Where(e => Half(e) != h)], outcomes)).ToArray();
+        // Stacking: the episode classifier learns from candidate probabilities of models that did not see the episode,
+        // as it will meet them on days it has never seen; fitted on the same episodes they would look too sure.
         var outOfFold = new Dictionary<LabelledEpisode, double[]>(ReferenceEqualityComparer.Instance);
-        foreach (var e in learned.Where(e => e.Candidates.Count > 0))
+        var next = 0;
+        foreach (var e in episodes)
         {
-            outOfFold[e] = [.. e.Candidates.Select(c => halves[Half(e)].Probability(c.Features))];
+            outOfFold[e] = candidateOutOfFold[next..(next + e.Candidates.Count)];
+            next += e.Candidates.Count;
         }
 
-        var gated = outOfFold.Keys.ToList();
-        var rows = gated.Select(e => EpisodeEvidence.Compute(e.Candidates, outOfFold[e], options.MaxFlags)).ToList();
-        var labels = gated.Select(e => e.Cause == LabelledEpisode.Incident && FlagSelection.Pick(outOfFold[e], 1, 0, options.MaxFlags).Any(i => e.Right[i])).ToList();
-        var episode = LogisticRegression.Fit(EpisodeEvidence.Names, rows, labels, L2);
+        var gated = episodes.Where(e => e.Candidates.Count > 0).ToList();
+        var evidence = gated.Select(e => EpisodeEvidence.Compute(e.Candidates, outOfFold[e], options.MaxFlags)).ToList();
+        var behind = gated.Select(e => e.Cause == LabelledEpisode.Incident && FlagSelection.Pick(outOfFold[e], 1, 0, options.MaxFlags).Any(i => e.Right[i])).ToList();
+        progress?.Invoke($"Fitting the episode classifier on {gated.Count} episodes ...");
+        var (episode, episodeOutOfFold, episodeLoss) = BinaryClassifier.FitBest(trainers, EpisodeEvidence.Names, evidence, behind, [.. gated.Select(Fold)]);
+        var registeredOutOfFold = new Dictionary<LabelledEpisode, double>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < gated.Count; i++)
+        {
+            registeredOutOfFold[gated[i]] = episodeOutOfFold[i];
+        }
 
-        var version = string.Create(CultureInfo.InvariantCulture, $"logreg-{DateTime.UtcNow:yyyyMMddHHmmss}");
-        var model = new LogisticModel(new ModelFile(ModelFile.CurrentFormat, version, "logistic_regression_l2_two_stage", DateTimeOffset.UtcNow, trainingData,
-            learned.Count, learned.Sum(e => e.Candidates.Count) + outcomes.Count, learned.Sum(e => e.Right.Count(r => r)) + outcomes.Count(o => o.Confirmed),
-            L2, candidate, episode, 0.5, new Dictionary<string, double>()));
+        var (candidateFile, episodeFile) = AttributionModel.FileNames(path);
+        var version = string.Create(CultureInfo.InvariantCulture, $"mlnet-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        var model = new AttributionModel(new ModelFile(ModelFile.CurrentFormat, version, DateTimeOffset.UtcNow, trainingData,
+            episodes.Count, rows.Count, labels.Count(l => l),
+            new ClassifierFile(candidate.Trainer, candidateFile, CandidateFeatures.Names, candidate.Slope, candidate.Offset, candidateLoss),
+            new ClassifierFile(episode.Trainer, episodeFile, EpisodeEvidence.Names, episode.Slope, episode.Offset, episodeLoss),
+            0.5, 0.5, new Dictionary<string, double>()), candidate, episode);
 
         // The thresholds: whether to flag at all (the episode model) and from which probability a flagged source is listed to
         // inspect, chosen for the inspectors: the best end-to-end recall whose inspection yield stays at or above the
         // target, judged on the out-of-fold probabilities for the same reason. Failing the target, the best yield.
-        var unseen = new ModelEvaluation.Method("model", e => outOfFold.GetValueOrDefault(e) ?? [],
-            (e, p) => model.RegisteredSourceProbability(e.Candidates, p, options.MaxFlags));
+        var unseen = new ModelEvaluation.Method("model", e => outOfFold[e], (e, _) => registeredOutOfFold.GetValueOrDefault(e));
         var best = (Abstain: 0.5, Inspect: 0.5, Recall: -1.0, Yield: -1.0);
         foreach (var abstain in Grid(0, 0.9))
         {
@@ -98,10 +115,10 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             }
         }
 
-        var final = new LogisticModel(model.File with { AbstainBelow = Math.Round(best.Abstain, 2), InspectAtOrAbove = Math.Round(best.Inspect, 2) });
+        var final = model.With(Math.Round(best.Abstain, 2), Math.Round(best.Inspect, 2), new Dictionary<string, double>());
         var s = ModelEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, options.MaxFlags);
         var inspection = InspectionEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, incidents, registry, teamDays, options.MaxFlags, final.InspectAtOrAbove);
-        return final.With(final.AbstainBelow, new Dictionary<string, double>
+        return final.With(final.AbstainBelow, final.InspectAtOrAbove, new Dictionary<string, double>
         {
             ["inspection_yield_out_of_fold"] = Math.Round(best.Yield, 4),
             ["end_to_end_recall_out_of_fold"] = Math.Round(best.Recall, 4),
@@ -125,11 +142,4 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             }
         }
     }
-
-    static LogisticRegression FitCandidates(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<(double[] Features, bool Confirmed)> outcomes) =>
-        LogisticRegression.Fit(
-            CandidateFeatures.Names,
-            [.. episodes.SelectMany(e => e.Candidates.Select(c => c.Features)), .. outcomes.Select(o => o.Features)],
-            [.. episodes.SelectMany(e => e.Right), .. outcomes.Select(o => o.Confirmed)],
-            L2);
 }
