@@ -52,9 +52,10 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>
     /// Starts the sink; with <paramref name="auth"/> ("user:password") it requires that login, and with
-    /// <paramref name="tls"/> (PEM certificate and key files) it requires STARTTLS first.
+    /// <paramref name="tls"/> (PEM certificate and key files) it requires STARTTLS first. It offers SMTPUTF8 (non-ASCII
+    /// addresses and headers), as aiosmtpd's Controller does by default, unless <paramref name="smtpUtf8"/> is false.
     /// </summary>
-    public static async Task<SmtpSink> StartAsync(string? auth = null, (string Certificate, string Key)? tls = null)
+    public static async Task<SmtpSink> StartAsync(string? auth = null, (string Certificate, string Key)? tls = null, bool smtpUtf8 = true)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Shared", "smtp_sink.py");
         var folder = Path.Combine(Path.GetTempPath(), $"airq-smtp-{Guid.NewGuid():N}");
@@ -73,6 +74,11 @@ public sealed class SmtpSink : IAsyncDisposable
             psi.ArgumentList.Add("--tls");
             psi.ArgumentList.Add(t.Certificate);
             psi.ArgumentList.Add(t.Key);
+        }
+
+        if (!smtpUtf8)
+        {
+            psi.ArgumentList.Add("--no-smtputf8");
         }
 
         var sink = new SmtpSink(Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Python}."), folder);

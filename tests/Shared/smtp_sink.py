@@ -1,8 +1,10 @@
 """SMTP server for the tests (Debian's python3-aiosmtpd): stores every accepted message and what Python's email
 package reads in it, and can be told to refuse the next messages.
 
-Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT KEY]
+Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT KEY] [--no-smtputf8]
   with --tls it offers STARTTLS with that certificate and requires it before MAIL;
+  it offers SMTPUTF8 (RFC 6531: UTF-8 in addresses and headers), as aiosmtpd's Controller does by default; with
+  --no-smtputf8 it does not advertise it, refuses "MAIL FROM:<...> SMTPUTF8" (501) and non-ASCII commands (500);
   prints "ready PORT" once it listens on 127.0.0.1:PORT;
   each accepted message becomes FOLDER/NNNN.eml (as received) and FOLDER/NNNN.json (envelope, headers as sent
   and decoded, and every MIME part decoded), the .json written last and renamed into place, so a reader that sees it
@@ -53,7 +55,9 @@ class Sink:
         login = getattr(session, "auth_data", None)
         summary["login"] = login.decode() if isinstance(login, bytes) else login
         summary["tls"] = session.ssl is not None
-        with open(base + ".json.tmp", "w", encoding="utf-8") as f:
+        summary["smtp_utf8"] = bool(envelope.smtp_utf8)
+        # Bytes that are not UTF-8 are surrogate escapes in the summary; JSON gets U+FFFD for them.
+        with open(base + ".json.tmp", "w", encoding="utf-8", errors="replace") as f:
             json.dump(summary, f, ensure_ascii=False, indent=1)
         os.replace(base + ".json.tmp", base + ".json")
         return "250 2.0.0 OK stored as %04d" % number
@@ -61,8 +65,11 @@ class Sink:
 
 def describe(raw):
     """The message as a reader sees it: decoded headers and parts, and the raw header lines as they were sent."""
-    parsed = email.message_from_bytes(raw, policy=email.policy.default)
-    raw_headers = email.message_from_bytes(raw, policy=email.policy.compat32)
+    # Read as UTF-8 text, so headers sent as UTF-8 under SMTPUTF8 (RFC 6532) come out as the characters they are;
+    # an ASCII message reads the same either way.
+    text = raw.decode("utf-8", "surrogateescape")
+    parsed = email.message_from_string(text, policy=email.policy.default)
+    raw_headers = email.message_from_string(text, policy=email.policy.compat32)
     parts = []
     for part in parsed.walk():
         entry = {
@@ -110,6 +117,8 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
         options.update({"tls_context": context, "require_starttls": True})
+    # aiosmtpd's Controller turns SMTPUTF8 on unless told otherwise (its SMTP class alone has it off).
+    options["enable_SMTPUTF8"] = "--no-smtputf8" not in sys.argv
     sink = Sink(folder)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, **options)

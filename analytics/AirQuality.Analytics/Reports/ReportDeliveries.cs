@@ -51,10 +51,20 @@ public sealed class ReportDeliveries(NpgsqlDataSource dataSource, ReportOptions 
         UpdateAsync("UPDATE report_deliveries SET status = 'sent', attempts = @attempts, sent_at = @now, updated_at = @now WHERE team_id = @teamId AND day = @day AND message_id = @messageId",
             new { teamId, day, messageId, attempts, now = time.GetUtcNow().UtcDateTime }, cancellationToken);
 
+    /// <summary>
+    /// Gives up a claim that is still <c>sending</c> as <c>failed</c>, after <paramref name="attempts"/> attempts,
+    /// because its sender failed in an unexpected way or was stopped: the next run sends the report without
+    /// <c>--force</c> instead of waiting <see cref="ReportOptions.ClaimTimeout"/>. A row already sent, or claimed by
+    /// another send, is left alone.
+    /// </summary>
+    public Task ReleaseAsync(string teamId, DateOnly day, string messageId, int attempts, string error, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE report_deliveries SET status = 'failed', attempts = @attempts, last_error = @error, updated_at = @now WHERE team_id = @teamId AND day = @day AND message_id = @messageId AND status = 'sending'",
+            new { teamId, day, messageId, attempts, error, now = time.GetUtcNow().UtcDateTime }, cancellationToken);
+
     async Task UpdateAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // The statement is one of the two constants above, never input.
+        // The statement is one of the constants above, never input.
 #pragma warning disable CA2100
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
 #pragma warning restore CA2100

@@ -12,7 +12,9 @@ namespace AirQuality.Analytics.Reports;
 /// <remarks>
 /// The message is multipart/mixed: a multipart/alternative of text/plain and text/html (both UTF-8, quoted-printable),
 /// then the attachments (base64). Subject and display names are UTF-8 encoded words, so a district name such as
-/// 沙坪坝区 arrives intact through servers that do not speak SMTPUTF8.
+/// 沙坪坝区 arrives intact through servers that do not speak SMTPUTF8. A recipient with a non-ASCII local part
+/// (执法一队@example.org) needs SMTPUTF8: the message then asks for it, and a server that does not offer it fails the
+/// send permanently.
 /// </remarks>
 public sealed class SmtpMailSender : IMailSender
 {
@@ -35,9 +37,12 @@ public sealed class SmtpMailSender : IMailSender
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
     {
         using var message = ToMessage(mail);
+        // Only a message that needs it asks for SMTPUTF8 (RFC 6531), so ASCII mail stays 7-bit for every server.
+        var needUtf8 = mail.To.Append(mail.FromAddress).Where(NeedsSmtpUtf8).ToList();
         using var client = new SmtpClient(_options.SmtpHost, _options.SmtpPort)
         {
             DeliveryMethod = SmtpDeliveryMethod.Network,
+            DeliveryFormat = needUtf8.Count > 0 ? SmtpDeliveryFormat.International : SmtpDeliveryFormat.SevenBit,
             EnableSsl = _options.StartTls,
             Timeout = (int)_options.SendTimeout.TotalMilliseconds,
             UseDefaultCredentials = false,
@@ -51,11 +56,22 @@ public sealed class SmtpMailSender : IMailSender
         {
             await client.SendMailAsync(message, cancellationToken);
         }
+        catch (SmtpException e) when (needUtf8.Count > 0 && e.StatusCode == SmtpStatusCode.GeneralFailure && e.InnerException is null)
+        {
+            // SmtpClient refuses by itself, after EHLO and before MAIL, when the server does not advertise SMTPUTF8: no
+            // reply code and no I/O error behind it. The address cannot be downgraded, so retrying cannot help.
+            throw new MailSendException(
+                $"SMTP server {_options.SmtpHost}:{_options.SmtpPort} does not offer SMTPUTF8, which {string.Join(", ", needUtf8)} (non-ASCII before the '@') needs, "
+                + $"so the report cannot be sent through it: give the team an ASCII address in teams.csv, or use a server that supports SMTPUTF8 ({e.Message})",
+                null, transient: false, e);
+        }
         catch (SmtpException e) when (e.StatusCode == SmtpStatusCode.GeneralFailure)
         {
             // No SMTP reply: the server could not be reached, or the connection broke. Worth another try.
             var cause = e.InnerException?.Message ?? e.Message;
-            throw new MailSendException($"SMTP server {_options.SmtpHost}:{_options.SmtpPort} could not be reached or dropped the connection: {cause}", null, transient: true, e);
+            throw new MailSendException(
+                $"SMTP server {_options.SmtpHost}:{_options.SmtpPort} could not be reached or dropped the connection: {cause} "
+                + "(the server is set by AIRQ_SMTP_HOST and AIRQ_SMTP_PORT, or Reports:SmtpHost and Reports:SmtpPort)", null, transient: true, e);
         }
         catch (SmtpException e)
         {
@@ -65,7 +81,10 @@ public sealed class SmtpMailSender : IMailSender
         }
     }
 
-    /// <summary>The <see cref="MailMessage"/> for <paramref name="mail"/>; the caller disposes it.</summary>
+    /// <summary>
+    /// The <see cref="MailMessage"/> for <paramref name="mail"/>; the caller disposes it. A recipient that is not one
+    /// e-mail address throws a permanent <see cref="MailSendException"/> naming it.
+    /// </summary>
     public static MailMessage ToMessage(OutgoingMail mail)
     {
         var message = new MailMessage
@@ -83,7 +102,7 @@ public sealed class SmtpMailSender : IMailSender
         {
             foreach (var to in mail.To)
             {
-                message.To.Add(new MailAddress(to));
+                message.To.Add(Recipient(to));
             }
 
             var html = AlternateView.CreateAlternateViewFromString(mail.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html);
@@ -108,6 +127,25 @@ public sealed class SmtpMailSender : IMailSender
             throw;
         }
     }
+
+    /// <summary>
+    /// <paramref name="address"/> as one recipient. The registry import checks every address, but a row written before
+    /// it did, or by hand, may hold anything; that is this team's permanent failure, not a crash of the whole run.
+    /// </summary>
+    static MailAddress Recipient(string address)
+    {
+        if (MailAddress.TryCreate(address, out var parsed) && parsed.Address == address && parsed.DisplayName.Length == 0)
+        {
+            return parsed;
+        }
+
+        throw new MailSendException(
+            $"recipient '{address}' is not one e-mail address (name@domain), so the report was not sent; correct recipient_emails in teams.csv and import the registry again",
+            null, transient: false);
+    }
+
+    /// <summary>Whether <paramref name="address"/> has non-ASCII characters before its '@' (a non-ASCII domain can travel as punycode instead).</summary>
+    static bool NeedsSmtpUtf8(string address) => !Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
     static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));

@@ -21,19 +21,24 @@ static class ReportCommand
         var date = new Option<DateOnly>("--date") { Description = "Local day the reports cover, yyyy-MM-dd.", Required = true };
         var team = new Option<string?>("--team") { Description = "Only this team (team_id). Default: every team." };
         var force = new Option<bool>("--force") { Description = "Send again a report that was already sent for that day." };
-        var command = new Command("send", "Send the reports of a day now, once per team: teams already sent are skipped unless --force; failures are retried with backoff.") { date, team, force };
+        var command = new Command("send",
+            "Send the reports of a day now, once per team: teams already sent are skipped unless --force; transient failures are retried with backoff, "
+            + "and one team's failure does not stop the others. Exit code: the number of teams whose report failed (0 when every report was sent or "
+            + $"skipped; at most {MaxFailedExitCode}); 2 for a usage or settings error, 130 when stopped.") { date, team, force };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             var options = env.Configuration.Reports;
             var teams = await TeamsAsync(new ReportQueries(dataSource, options.Zone), parse.GetValue(team), token);
             var sender = new ReportSender(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine);
-            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(env.Configuration.SmtpCredentials is null ? "" : ", authenticated")}) ...");
+            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(env.Configuration.SmtpCredentials is null ? "" : ", authenticated")}){DefaultServerNote(env.Configuration)} ...");
             var results = await sender.SendAsync(teams, parse.GetValue(date), parse.GetValue(force), token);
             var failed = results.Count(r => r.Outcome == DeliveryOutcome.Failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Reports: {results.Count(r => r.Outcome == DeliveryOutcome.Sent)} sent, {results.Count(r => r.Outcome is DeliveryOutcome.AlreadySent or DeliveryOutcome.Claimed)} skipped, {failed} failed."));
-            return failed == 0 ? 0 : 1;
+            // The count itself, so a script or service manager sees how many teams to look at; capped below the
+            // shell's reserved codes (126 and up).
+            return Math.Min(failed, MaxFailedExitCode);
         }, ct));
         return command;
     }
@@ -64,7 +69,7 @@ static class ReportCommand
         {
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             var options = env.Configuration.Reports;
-            Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}; Ctrl+C stops it.");
+            Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}{DefaultServerNote(env.Configuration)}; Ctrl+C stops it.");
             await new ReportWorker(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine).RunAsync(token);
             return 0;
         }, ct));
@@ -81,6 +86,15 @@ static class ReportCommand
         await File.WriteAllTextAsync(textPath, rendered.Text, cancellationToken);
         return (htmlPath, textPath, rendered.Subject);
     }
+
+    /// <summary>Highest exit code of <c>report send</c>: 126 and above mean other things to a shell.</summary>
+    const int MaxFailedExitCode = 125;
+
+    /// <summary>When no SMTP server was configured, says that the default is in use and which variables choose another.</summary>
+    static string DefaultServerNote(AirqConfiguration configuration) =>
+        configuration.Root["SMTP_HOST"] is { Length: > 0 } || configuration.Root["Reports:SmtpHost"] is { Length: > 0 }
+            ? ""
+            : " (no SMTP server configured, so the default; set AIRQ_SMTP_HOST and AIRQ_SMTP_PORT to your mail server)";
 
     /// <summary>Every team, or the one named; an unknown name lists the valid ones.</summary>
     static async Task<IReadOnlyList<EnforcementTeam>> TeamsAsync(ReportQueries queries, string? teamId, CancellationToken cancellationToken)

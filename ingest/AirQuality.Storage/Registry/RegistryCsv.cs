@@ -71,7 +71,7 @@ public static class RegistryCsv
         var teams = Unique(files[4]!, "team_id", f, r => new EnforcementTeam(
             f.Id(r, "team_id"), f.Text(r, "name"),
             f.List(r, "district_ids").Select(d => districtIds.Contains(d) ? d : f.Fail(r, "district_ids", $"unknown district '{d}' (not in districts.csv)", d)).ToList(),
-            f.List(r, "recipient_emails").Select(e => IsEmail(e) ? e : f.Fail(r, "recipient_emails", $"'{e}' is not an e-mail address", e)).ToList()));
+            f.List(r, "recipient_emails").Select(e => RecipientAddress.Problem(e) is { } problem ? f.Fail(r, "recipient_emails", problem, e) : e).ToList()));
 
         if (errors.Count > 0)
         {
@@ -120,8 +120,6 @@ public static class RegistryCsv
 
         return items;
     }
-
-    static bool IsEmail(string s) => s.Length is > 2 and <= 254 && s.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < s.Length - 1 && !s.Any(char.IsWhiteSpace);
 
     static void WriteFile(string path, IReadOnlyList<string> header, IEnumerable<object?[]> rows)
     {

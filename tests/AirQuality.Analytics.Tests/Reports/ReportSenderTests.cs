@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using AirQuality.Analytics.Reports;
+using Dapper;
 using AirQuality.Tests.Support;
 using Npgsql;
 using Xunit;
@@ -10,19 +12,34 @@ namespace AirQuality.Analytics.Tests.Reports;
 [Collection(PostgresTests.Name)]
 public sealed class ReportSenderTests(PostgresFixture postgres)
 {
-    static ReportOptions Options(SmtpSink sink, int maxAttempts = 4) => new(
+    static ReportOptions Options(SmtpSink sink, int maxAttempts = 4, TimeSpan? retryDelay = null) => new(
         from: "reports@airq.example.org", fromName: "空气质量 AirQuality", smtpHost: "127.0.0.1", smtpPort: sink.Port, startTls: false,
-        maxAttempts: maxAttempts, retryDelay: TimeSpan.FromMilliseconds(20), maxRetryDelay: TimeSpan.FromMilliseconds(100));
+        maxAttempts: maxAttempts, retryDelay: retryDelay ?? TimeSpan.FromMilliseconds(20), maxRetryDelay: retryDelay ?? TimeSpan.FromMilliseconds(100));
 
     static async Task<(IReadOnlyList<DeliveryResult> Results, List<string> Progress)> SendAsync(
-        NpgsqlDataSource db, ReportOptions options, string? team = null, bool force = false, NetworkCredential? credentials = null)
+        NpgsqlDataSource db, ReportOptions options, string? team = null, bool force = false, NetworkCredential? credentials = null,
+        Action<string>? onProgress = null, CancellationToken cancellationToken = default)
     {
         var progress = new List<string>();
         var teams = await new ReportQueries(db, options.Zone).TeamsAsync(CancellationToken.None);
-        var sender = new ReportSender(db, options, new SmtpMailSender(options, credentials), TimeProvider.System, progress.Add);
-        var results = await sender.SendAsync([.. teams.Where(t => team is null || t.TeamId == team)], ReportCity.Day, force, CancellationToken.None);
+        var sender = new ReportSender(db, options, new SmtpMailSender(options, credentials), TimeProvider.System, p =>
+        {
+            progress.Add(p);
+            onProgress?.Invoke(p);
+        });
+        var results = await sender.SendAsync([.. teams.Where(t => team is null || t.TeamId == team)], ReportCity.Day, force, cancellationToken);
         return (results, progress);
     }
+
+    /// <summary>Sets team-d1's recipients directly in the table, as a registry imported before addresses were checked may have them.</summary>
+    static async Task SetRecipientsAsync(NpgsqlDataSource db, params string[] recipients)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE enforcement_teams SET recipient_emails = @recipients WHERE team_id = 'team-d1'", new { recipients });
+    }
+
+    static async Task<ReportDelivery> DeliveryAsync(NpgsqlDataSource db, SmtpSink sink, string team = "team-d1") =>
+        (await new ReportDeliveries(db, Options(sink), TimeProvider.System).GetAsync(team, ReportCity.Day, CancellationToken.None))!;
 
     [Fact]
     public async Task Each_team_gets_one_message_with_text_html_and_csv_parts_and_non_ascii_names_encoded()
@@ -169,5 +186,103 @@ public sealed class ReportSenderTests(PostgresFixture postgres)
 
         Assert.True(results[0].Outcome == DeliveryOutcome.Sent, results[0].Error);
         Assert.Equal("airq", Assert.Single(await sink.WaitForMessagesAsync(1)).Login);
+    }
+
+    [Fact]
+    public async Task A_recipient_that_is_not_one_address_fails_that_team_permanently_and_the_next_team_is_still_sent()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        await SetRecipientsAsync(db, "x@airq.example.org,attacker@example.com");
+        await using var sink = await SmtpSink.StartAsync();
+
+        var (results, progress) = await SendAsync(db, Options(sink));
+
+        var failed = results.Single(r => r.TeamId == "team-d1");
+        Assert.Equal((DeliveryOutcome.Failed, 1), (failed.Outcome, failed.Attempts));
+        Assert.Contains("'x@airq.example.org,attacker@example.com'", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.Sent, results.Single(r => r.TeamId == "team-d2").Outcome);
+        Assert.Equal(["yubei@airq.example.org"], Assert.Single(await sink.WaitForMessagesAsync(1)).RcptTos);
+        var delivery = await DeliveryAsync(db, sink);
+        Assert.Equal((ReportDelivery.Failed, 1), (delivery.Status, delivery.Attempts));
+        Assert.Contains("team-d1 2026-06-30: NOT SENT, refused permanently", Assert.Single(progress, p => p.StartsWith("team-d1", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_ascii_mailbox_is_refused_permanently_when_the_server_does_not_offer_SMTPUTF8()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        await SetRecipientsAsync(db, "shapingba.enforcement@airq.example.org", "执法一队@example.org");
+        await using var sink = await SmtpSink.StartAsync(smtpUtf8: false);
+
+        var (results, _) = await SendAsync(db, Options(sink));
+
+        var failed = results.Single(r => r.TeamId == "team-d1");
+        Assert.Equal((DeliveryOutcome.Failed, 1), (failed.Outcome, failed.Attempts));
+        Assert.Contains("SMTPUTF8", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("执法一队@example.org", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(ReportDelivery.Failed, (await DeliveryAsync(db, sink)).Status);
+        Assert.Equal(["yubei@airq.example.org"], Assert.Single(await sink.WaitForMessagesAsync(1)).RcptTos);
+    }
+
+    [Fact]
+    public async Task A_non_ascii_mailbox_is_delivered_through_a_server_that_offers_SMTPUTF8()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        await SetRecipientsAsync(db, "shapingba.enforcement@airq.example.org", "执法一队@example.org");
+        // aiosmtpd's default, as of many servers today.
+        await using var sink = await SmtpSink.StartAsync();
+
+        var (results, _) = await SendAsync(db, Options(sink), "team-d1");
+
+        Assert.True(results[0].Outcome == DeliveryOutcome.Sent, results[0].Error);
+        var mail = Assert.Single(await sink.WaitForMessagesAsync(1));
+        Assert.True(mail.SmtpUtf8, "MAIL FROM did not ask for SMTPUTF8.");
+        Assert.Equal(["shapingba.enforcement@airq.example.org", "执法一队@example.org"], mail.RcptTos);
+        Assert.Equal(["shapingba.enforcement@airq.example.org", "执法一队@example.org"], mail.To);
+        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 2 anomalies, attribution not run", mail.Subject);
+        Assert.Contains("执法一队@example.org", mail.RawHeaders["To"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_the_sender_while_it_waits_to_retry_releases_the_claim_and_the_next_run_sends()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        await using var sink = await SmtpSink.StartAsync();
+        await sink.RefuseNextAsync(1, "451 4.3.0 Sink refuses once, try again later");
+        using var stop = new CancellationTokenSource();
+
+        // Ctrl+C as the sender starts its ten-minute wait before the second attempt.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SendAsync(db, Options(sink, retryDelay: TimeSpan.FromMinutes(10)), "team-d1",
+            onProgress: p => { if (p.Contains("retrying in", StringComparison.Ordinal)) stop.Cancel(); }, cancellationToken: stop.Token));
+
+        var released = await DeliveryAsync(db, sink);
+        Assert.Equal((ReportDelivery.Failed, 1), (released.Status, released.Attempts));
+        Assert.Contains("stopped", released.LastError, StringComparison.Ordinal);
+        var (later, progress) = await SendAsync(db, Options(sink), "team-d1");
+        Assert.True(later[0].Outcome == DeliveryOutcome.Sent, string.Join(Environment.NewLine, progress));
+        Assert.Single(await sink.WaitForMessagesAsync(1));
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_is_reported_naming_the_settings_that_choose_it()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        // A port nothing listens on: taken from the system, then let go.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        socket.Close();
+        var options = new ReportOptions(smtpPort: port, startTls: false, maxAttempts: 1);
+
+        var (results, _) = await SendAsync(db, options, "team-d1");
+
+        Assert.Equal(DeliveryOutcome.Failed, results[0].Outcome);
+        Assert.Contains($"localhost:{port}", results[0].Error, StringComparison.Ordinal);
+        Assert.Contains("AIRQ_SMTP_HOST", results[0].Error, StringComparison.Ordinal);
     }
 }
