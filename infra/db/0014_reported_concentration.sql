@@ -2,17 +2,18 @@
 -- Why: a day whose readings average exactly 75.0 µg/m³ has a double mean of 75.0000019 (float32 readings), and
 -- iaqi() raised that to 101 and the day counted as above the 75 µg/m³ limit. HJ 633 raises a real fraction of the
 -- IAQI, not a representation error. HJ 663 reports PM2.5, PM10, SO2, NO2 and O3 in whole µg/m³ and CO in mg/m³ to
--- one decimal, rounded by GB/T 8170 (to the nearest step; an exact half to the even neighbour); the IAQI and the
--- limit comparison now take that value. The C# side is analytics/AirQuality.Analytics/Standards/ReportedConcentration.cs
--- and must do the same operations in the same order.
+-- one decimal, rounded by GB/T 8170, China's general rounding rule (to the nearest step; an exact half to the even
+-- neighbour); the IAQI and the limit comparison now take that value. The C# side,
+-- analytics/AirQuality.Analytics/Standards/ReportedConcentration.cs, does the same operations in the same order.
 -- What changes: iaqi() rounds its argument first (iaqi('2012', 'pm25', '24h', 35.1) is now 50, as for 35), and
 -- computes in integers; new functions aq_reported_steps() and reported_concentration(); breakpoints must be whole
 -- reporting steps. Every aggregated day is marked for recomputation, so the next `airq aggregate` rewrites the
 -- stored IAQI, AQI and exceedances (the means do not change).
 
 -- The concentration in whole reporting steps (µg/m³; tenths of mg/m³ for CO). First to a thousandth of a step
--- (one multiplication by an exact constant, then round(), which for double precision is rint(): float noise below half a thousandth is gone), then in integers
--- to the nearest step, an exact half to the even one.
+-- (one multiplication by an exact constant, then round(), which for double precision is rint(), as C#'s
+-- Math.Round: float noise below half a thousandth is gone), then in integers to the nearest step, an exact half
+-- to the even one.
 CREATE FUNCTION aq_reported_steps(pollutant text, concentration double precision)
 RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN g.guards IS NULL THEN NULL

@@ -5,12 +5,13 @@ namespace AirQuality.Analytics.Standards;
 /// (GB 3095) are applied to: whole µg/m³ for PM2.5, PM10, SO2, NO2 and O3, and CO in mg/m³ to one decimal.
 /// </summary>
 /// <remarks>
-/// Rounding follows GB/T 8170, which HJ 663 refers to: to the nearest step, and an exact half to the even
-/// neighbour (40.5 → 40, 41.5 → 42; CO 2.25 → 2.2). A daily mean is a double mean of float32 readings, off the
-/// decimal mean of the values sent by up to 2^-24 of it (75.0 arrives as 75.0000019), so the mean is first taken
-/// to a thousandth of a step (<see cref="GuardsPerStep"/>) to tell a half from float noise around it; that is far
-/// finer than a reading's own precision and coarser than the noise below 8,000 µg/m³. The SQL function
-/// <c>aq_reported_steps()</c> (migration 0014) does the same operations in the same order, so both agree exactly.
+/// Rounding follows GB/T 8170, China's rule for rounding measured values where a standard sets no other: to the
+/// nearest step, and an exact half to the even neighbour (40.5 → 40, 41.5 → 42; CO 2.25 → 2.2). A daily mean is a
+/// double mean of float32 readings, off the decimal mean of the values sent by up to 2^-24 of it (75.0 arrives as
+/// 75.0000019), so the mean is first taken to a thousandth of a step (<see cref="GuardsPerStep"/>) to tell a half
+/// from float noise around it; that is far finer than a reading's own precision and coarser than the noise below
+/// 8,000 µg/m³. The SQL function <c>aq_reported_steps()</c> (migration 0014) does the same operations in the same
+/// order, so both agree exactly.
 /// </remarks>
 public static class ReportedConcentration
 {
