@@ -246,6 +246,69 @@ public sealed class AggregatorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Iaqi_and_exceedance_are_judged_on_the_reported_concentration_not_on_float_noise_of_the_mean()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await SmallCity.CreateAsync(db);
+        // Each sensor reads A for the first 12 local hours and B for the last 12. The float32 readings' errors do not
+        // cancel, so the double daily mean is off the decimal mean (A + B) / 2 by about 2 parts in 10^8.
+        var days = new (DateOnly Day, double A, double B, double? CoA, double? CoB)[]
+        {
+            (new(2025, 6, 2), 61.7, 88.3, 2.13, 2.27), // 75.0 (double 75.0000019): at the 2012 limit, IAQI 100; CO 2.2 (2.20000005), IAQI 55
+            (new(2025, 6, 3), 60.8, 90.2, null, null), // 75.5 (75.4999981): reported 76 (GB/T 8170: a half to even), above the limit, IAQI 102
+            (new(2026, 6, 2), 53.7, 66.3, null, null), // 60.0 (60.0000019): at the 2026 limit, IAQI 100
+            (new(2026, 6, 3), 54.2, 66.8, null, null), // 60.5 (60.5000019): reported 60, the even neighbour, not above
+        };
+        var readings = new List<SensorReading>();
+        foreach (var (day, a, b, coA, coB) in days)
+        {
+            var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Cst);
+            foreach (var (id, _, interval) in SmallCity.Sensors)
+            {
+                readings.AddRange(Enumerable.Range(1, 24 * 3600 / interval).Select(i =>
+                {
+                    var morning = (i * interval - 1) / 3600 < 12;
+                    return new SensorReading(id, midnight.AddSeconds(interval * i), morning ? a : b, Co: morning ? coA : coB);
+                }));
+            }
+        }
+
+        await StoreAsync(db, readings, 6);
+        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+
+        await using var connection = await db.OpenConnectionAsync();
+        var noisy = await connection.ExecuteScalarAsync<double>("SELECT avg(pm25_mean) FROM (SELECT sum(pm25_sum) / sum(pm25_readings) AS pm25_mean FROM sensor_hourly WHERE sensor_id = 'S1' AND hour_start >= '2025-06-01 16:00+00' AND hour_start < '2025-06-02 16:00+00' GROUP BY hour_start) h");
+        Assert.True(noisy > 75, $"the double mean {noisy:R} should carry the float noise this test is about");
+        foreach (var table in new[] { "sensor_daily", "district_daily", "city_daily" })
+        {
+            var rows = (await connection.QueryAsync<(DateTime Day, short? Iaqi, bool? Exceeds, short? Aqi, short? CoIaqi)>(
+                $"SELECT day, pm25_iaqi, pm25_exceeds_limit, aqi, co_iaqi FROM {table} WHERE pm25_valid ORDER BY day")).Distinct().ToList();
+            Assert.Equal(
+                [(new DateTime(2025, 6, 2), (short?)100, (bool?)false, (short?)100, (short?)55), (new DateTime(2025, 6, 3), 102, true, 102, null),
+                 (new DateTime(2026, 6, 2), 100, false, 100, null), (new DateTime(2026, 6, 3), 100, false, 100, null)],
+                rows);
+        }
+
+        // PostgreSQL alone, from the raw readings, judges the same.
+        foreach (var (first, last) in new[] { (new DateOnly(2025, 6, 2), new DateOnly(2025, 6, 3)), (new DateOnly(2026, 6, 2), new DateOnly(2026, 6, 3)) })
+        {
+            await SqlReference.RunAsync(connection, TimeZone, first, last, CancellationToken.None);
+            foreach (var level in Enum.GetValues<AreaLevel>())
+            {
+                var table = DailyStore.Table(level);
+                string[] key = level switch { AreaLevel.Sensor => ["sensor_id", "day"], AreaLevel.District => ["district_id", "day"], _ => ["day"] };
+                var columns = (await ColumnsAsync(connection, table)).Except(key).Except(["computed_at"]);
+                Assert.Empty(await MismatchesAsync(connection, table, "ref_" + table, key, columns, $"day BETWEEN '{first:yyyy-MM-dd}' AND '{last:yyyy-MM-dd}'"));
+            }
+        }
+
+        // The year-over-year line counts the days the rule counts: none this year, one last year.
+        var city = (await YearOverYear.QueryAsync(db, Pollutant.Pm25, new(2026, 6, 2), new(2026, 6, 3), CancellationToken.None)).Single(y => y.Level == "city");
+        Assert.Equal((0, 1), (city.ExceedanceDaysThis, city.ExceedanceDaysLast));
+        Assert.EndsWith("Days above the 24-hour limit: 0, against 1 last year.", city.Describe());
+    }
+
+    [Fact]
     public async Task Too_few_valid_days_on_either_side_is_not_comparable()
     {
         await using var db = await postgres.NewDatabaseAsync();
@@ -263,8 +326,11 @@ public sealed class AggregatorTests(PostgresFixture postgres)
     static async Task<List<string>> ColumnsAsync(NpgsqlConnection connection, string table) =>
         [.. await connection.QueryAsync<string>("SELECT column_name FROM information_schema.columns WHERE table_name = @table AND table_schema = 'public' ORDER BY ordinal_position", new { table })];
 
-    /// <summary>Rows where the two tables differ: a key on one side only, or a column unequal (reals to 1 part in 10^5).</summary>
-    static async Task<List<string>> MismatchesAsync(NpgsqlConnection connection, string actual, string expected, string[] key, IEnumerable<string> columns)
+    /// <summary>
+    /// Rows where the two tables differ: a key on one side only, or a column unequal (reals to 1 part in 10^5); of
+    /// <paramref name="actual"/> only the rows <paramref name="actualWhere"/> selects, when given.
+    /// </summary>
+    static async Task<List<string>> MismatchesAsync(NpgsqlConnection connection, string actual, string expected, string[] key, IEnumerable<string> columns, string actualWhere = "true")
     {
         var conditions = new List<string>();
         foreach (var c in columns)
@@ -278,7 +344,7 @@ public sealed class AggregatorTests(PostgresFixture postgres)
         var on = string.Join(" AND ", key.Select(k => $"a.{k} = e.{k}"));
         var sql = $"""
             SELECT concat_ws(' ', {string.Join(", ", key.Select(k => $"coalesce(a.{k}, e.{k})::text"))}, {string.Join(", ", conditions.Select((c, i) => $"CASE WHEN {c} THEN '{columns.ElementAt(i)}: ' || coalesce(a.{columns.ElementAt(i)}::text, 'null') || ' vs ' || coalesce(e.{columns.ElementAt(i)}::text, 'null') END"))})
-            FROM {actual} a FULL JOIN {expected} e ON {on}
+            FROM (SELECT * FROM {actual} WHERE {actualWhere}) a FULL JOIN {expected} e ON {on}
             WHERE a.{key[0]} IS NULL OR e.{key[0]} IS NULL OR {string.Join(" OR ", conditions)}
             LIMIT 20
             """;

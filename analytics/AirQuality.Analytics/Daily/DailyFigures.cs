@@ -97,7 +97,10 @@ public sealed class DailyFigures
 
     public string[] Standard { get; }
 
-    /// <summary>Fills the IAQI of each valid pollutant, the AQI, category, primary pollutants and PM2.5 exceedance of a row.</summary>
+    /// <summary>
+    /// Fills the IAQI of each valid pollutant, the AQI, category, primary pollutants and PM2.5 exceedance of a row,
+    /// each judged on the concentration as HJ 663 reports it (<see cref="ReportedConcentration"/>); the means stay unrounded.
+    /// </summary>
     public void AssignAqi(int row, StandardCatalog catalog)
     {
         var standard = catalog.On(Day[row]);
@@ -111,7 +114,7 @@ public sealed class DailyFigures
             {
                 if (O3EightHourValid[row])
                 {
-                    iaqi = O3EightHourMax[row] > StandardCatalog.O3EightHourCeilingUgm3
+                    iaqi = ReportedConcentration.Round(p, O3EightHourMax[row]) > StandardCatalog.O3EightHourCeilingUgm3
                         ? catalog.Iaqi(standard.Version, p, Averaging.OneHour, O3OneHourMax[row])
                         : catalog.Iaqi(standard.Version, p, Averaging.EightHours, O3EightHourMax[row]);
                 }
@@ -128,6 +131,8 @@ public sealed class DailyFigures
         Aqi[row] = (short)aqi;
         Category[row] = aqi >= 0 ? StandardCatalog.Category(aqi) : null;
         PrimaryPollutants[row] = aqi > 50 ? [.. Pollutants.All.Where(p => Iaqi[(int)p][row] == aqi).Select(p => p.Code())] : null;
-        Pm25Exceeds[row] = Valid[(int)Pollutant.Pm25][row] ? (sbyte)(Mean[(int)Pollutant.Pm25][row] > standard.Pm25DailyLimitUgm3 ? 1 : 0) : (sbyte)-1;
+        // GB 3095 compares the concentration as HJ 663 reports it (whole µg/m³), not the float noise of a mean.
+        var pm25 = ReportedConcentration.Round(Pollutant.Pm25, Mean[(int)Pollutant.Pm25][row]);
+        Pm25Exceeds[row] = Valid[(int)Pollutant.Pm25][row] ? (sbyte)(pm25 > standard.Pm25DailyLimitUgm3 ? 1 : 0) : (sbyte)-1;
     }
 }

@@ -2,6 +2,8 @@
 -- ref_hourly, ref_sensor_daily, ref_district_daily, ref_city_daily with the columns of the real tables.
 -- It is the reference the tests compare the columnar stage with, and the baseline `airq bench aggregate` times.
 -- Parameters: @time_zone (IANA id), @first_day and @last_day (local days, inclusive).
+-- Means stay unrounded; the IAQI (iaqi()), the O3 800 µg/m³ switch and the PM2.5 limit take the concentration as
+-- HJ 663 reports it (reported_concentration(), migration 0014).
 DROP TABLE IF EXISTS ref_hourly, ref_hourly_means, ref_sensor_daily, ref_district_daily, ref_city_daily;
 CREATE TEMP TABLE ref_hourly AS
 SELECT sensor_id, date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
@@ -97,8 +99,8 @@ UPDATE ref_sensor_daily t SET pm25_limit_ugm3 = s.pm25_24h_limit_ugm3,
     no2_iaqi = CASE WHEN no2_valid THEN iaqi(t.standard_version, 'no2', '24h', no2_ugm3) END,
     so2_iaqi = CASE WHEN so2_valid THEN iaqi(t.standard_version, 'so2', '24h', so2_ugm3) END,
     co_iaqi = CASE WHEN co_valid THEN iaqi(t.standard_version, 'co', '24h', co_mgm3) END,
-    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN o3_8h_max_ugm3 > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
-    pm25_exceeds_limit = CASE WHEN pm25_valid THEN pm25_ugm3 > s.pm25_24h_limit_ugm3 END
+    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN reported_concentration('o3', o3_8h_max_ugm3) > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
+    pm25_exceeds_limit = CASE WHEN pm25_valid THEN reported_concentration('pm25', pm25_ugm3) > s.pm25_24h_limit_ugm3 END
 FROM aq_standards s WHERE s.standard_version = t.standard_version;
 UPDATE ref_sensor_daily SET aqi = greatest(pm25_iaqi, pm10_iaqi, no2_iaqi, so2_iaqi, o3_iaqi, co_iaqi);
 UPDATE ref_sensor_daily SET aqi_category = aqi_category(aqi),
@@ -113,8 +115,8 @@ UPDATE ref_district_daily t SET pm25_limit_ugm3 = s.pm25_24h_limit_ugm3,
     no2_iaqi = CASE WHEN no2_valid THEN iaqi(t.standard_version, 'no2', '24h', no2_ugm3) END,
     so2_iaqi = CASE WHEN so2_valid THEN iaqi(t.standard_version, 'so2', '24h', so2_ugm3) END,
     co_iaqi = CASE WHEN co_valid THEN iaqi(t.standard_version, 'co', '24h', co_mgm3) END,
-    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN o3_8h_max_ugm3 > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
-    pm25_exceeds_limit = CASE WHEN pm25_valid THEN pm25_ugm3 > s.pm25_24h_limit_ugm3 END
+    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN reported_concentration('o3', o3_8h_max_ugm3) > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
+    pm25_exceeds_limit = CASE WHEN pm25_valid THEN reported_concentration('pm25', pm25_ugm3) > s.pm25_24h_limit_ugm3 END
 FROM aq_standards s WHERE s.standard_version = t.standard_version;
 UPDATE ref_district_daily SET aqi = greatest(pm25_iaqi, pm10_iaqi, no2_iaqi, so2_iaqi, o3_iaqi, co_iaqi);
 UPDATE ref_district_daily SET aqi_category = aqi_category(aqi),
@@ -129,8 +131,8 @@ UPDATE ref_city_daily t SET pm25_limit_ugm3 = s.pm25_24h_limit_ugm3,
     no2_iaqi = CASE WHEN no2_valid THEN iaqi(t.standard_version, 'no2', '24h', no2_ugm3) END,
     so2_iaqi = CASE WHEN so2_valid THEN iaqi(t.standard_version, 'so2', '24h', so2_ugm3) END,
     co_iaqi = CASE WHEN co_valid THEN iaqi(t.standard_version, 'co', '24h', co_mgm3) END,
-    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN o3_8h_max_ugm3 > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
-    pm25_exceeds_limit = CASE WHEN pm25_valid THEN pm25_ugm3 > s.pm25_24h_limit_ugm3 END
+    o3_iaqi = CASE WHEN o3_8h_valid THEN CASE WHEN reported_concentration('o3', o3_8h_max_ugm3) > 800 THEN iaqi(t.standard_version, 'o3', '1h', o3_1h_max_ugm3) ELSE iaqi(t.standard_version, 'o3', '8h', o3_8h_max_ugm3) END END,
+    pm25_exceeds_limit = CASE WHEN pm25_valid THEN reported_concentration('pm25', pm25_ugm3) > s.pm25_24h_limit_ugm3 END
 FROM aq_standards s WHERE s.standard_version = t.standard_version;
 UPDATE ref_city_daily SET aqi = greatest(pm25_iaqi, pm10_iaqi, no2_iaqi, so2_iaqi, o3_iaqi, co_iaqi);
 UPDATE ref_city_daily SET aqi_category = aqi_category(aqi),

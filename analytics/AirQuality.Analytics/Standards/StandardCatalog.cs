@@ -13,14 +13,16 @@ public sealed class StandardCatalog
     public const double O3EightHourCeilingUgm3 = 800;
 
     readonly IReadOnlyList<AirQualityStandard> _standards;
-    readonly Dictionary<(string Version, string Pollutant, string Averaging), (int Iaqi, double Concentration)[]> _breakpoints;
+    // Breakpoint concentrations in reporting steps (ReportedConcentration), so the IAQI is exact integer arithmetic.
+    readonly Dictionary<(string Version, string Pollutant, string Averaging), (int Iaqi, long Steps)[]> _breakpoints;
 
+    /// <exception cref="ArgumentException">A breakpoint is not a whole number of reporting steps (1 µg/m³; CO 0.1 mg/m³).</exception>
     public StandardCatalog(IReadOnlyList<AirQualityStandard> standards, IEnumerable<(string Version, string Pollutant, string Averaging, int Iaqi, double Concentration)> breakpoints)
     {
         _standards = standards;
         _breakpoints = breakpoints
             .GroupBy(b => (b.Version, b.Pollutant, b.Averaging))
-            .ToDictionary(g => g.Key, g => g.OrderBy(b => b.Iaqi).Select(b => (b.Iaqi, b.Concentration)).ToArray());
+            .ToDictionary(g => g.Key, g => g.OrderBy(b => b.Iaqi).Select(b => (b.Iaqi, BreakpointSteps(b.Version, b.Pollutant, b.Averaging, b.Iaqi, b.Concentration))).ToArray());
     }
 
     public IReadOnlyList<AirQualityStandard> Standards => _standards;
@@ -44,38 +46,48 @@ public sealed class StandardCatalog
         ?? throw new InvalidOperationException($"No air-quality standard in aq_standards covers {day:yyyy-MM-dd}; add one with an effective date range that does.");
 
     /// <summary>
-    /// The individual AQI of <paramref name="concentration"/> (µg/m³; CO mg/m³): linear between the surrounding
-    /// breakpoints and rounded up; the top IAQI above the top breakpoint; null for NaN or a negative value.
+    /// The individual AQI of <paramref name="concentration"/> (µg/m³; CO mg/m³) as HJ 663 reports it (rounded by
+    /// <see cref="ReportedConcentration"/>): linear between the surrounding breakpoints, any fraction raised to the
+    /// next whole number; the top IAQI above the top breakpoint; null for NaN or a negative value.
     /// </summary>
+    /// <remarks>Integer arithmetic on reporting steps, as the SQL function <c>iaqi()</c> does, so both give the same IAQI.</remarks>
     public int? Iaqi(string version, Pollutant pollutant, string averaging, double concentration)
     {
-        if (double.IsNaN(concentration) || concentration < 0)
-        {
-            return null;
-        }
-
         if (!_breakpoints.TryGetValue((version, pollutant.Code(), averaging), out var table))
         {
             throw new InvalidOperationException($"aq_iaqi_breakpoints has no {averaging} breakpoints for {pollutant.Code()} under standard {version}.");
         }
 
-        if (concentration == 0)
+        if (ReportedConcentration.Steps(pollutant, concentration) is not { } steps)
+        {
+            return null;
+        }
+
+        if (steps == 0)
         {
             return 0;
         }
 
         for (var i = 1; i < table.Length; i++)
         {
-            var (hiIaqi, hiC) = table[i];
-            if (hiC >= concentration)
+            var (hiIaqi, hiSteps) = table[i];
+            if (hiSteps >= steps)
             {
-                var (loIaqi, loC) = table[i - 1];
-                // The same operations in the same order as the SQL function iaqi(), so both round alike.
-                return (int)Math.Ceiling(loIaqi + (hiIaqi - loIaqi) * (concentration - loC) / (hiC - loC));
+                var (loIaqi, loSteps) = table[i - 1];
+                var (numerator, denominator) = ((hiIaqi - loIaqi) * (steps - loSteps), hiSteps - loSteps);
+                return loIaqi + (int)((numerator + denominator - 1) / denominator); // HJ 633: a fraction is raised
             }
         }
 
         return table[^1].Iaqi;
+    }
+
+    static long BreakpointSteps(string version, string pollutant, string averaging, int iaqi, double concentration)
+    {
+        var steps = concentration * ReportedConcentration.StepsPerUnit(Pollutants.Parse(pollutant));
+        return Math.Abs(steps - Math.Round(steps)) < 1e-9 && steps >= 0
+            ? (long)Math.Round(steps)
+            : throw new ArgumentException($"The {averaging} IAQI {iaqi} breakpoint of {pollutant} under standard {version} is {concentration}; breakpoints must be whole reporting steps (1 µg/m³; 0.1 mg/m³ for CO), as HJ 633 sets them.", nameof(concentration));
     }
 
     /// <summary>The AQI category of HJ 633, as <c>aqi_category()</c> names it.</summary>
