@@ -118,6 +118,15 @@ static class ModelCommand
         }
 
         Console.WriteLine();
+        Console.WriteLine("Inspection threshold (a flagged source from this probability is listed to inspect), against what it gives (the model's own is marked):");
+        var model0 = ModelEvaluation.Methods(model, maxFlags)[0];
+        foreach (var t in new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, model.InspectAtOrAbove }.Distinct().Order())
+        {
+            var s = InspectionEvaluation.Score(model0, episodes, incidents, registry, teamDays, maxFlags, t);
+            Console.WriteLine(string.Create(c, $"  {(t == model.InspectAtOrAbove ? "*" : " ")} {t:0.00}: inspection yield {s.Yield.Value:0.000}, end-to-end recall {s.Recall.Value:0.000}, wrong per team-day {s.WrongPerTeamDay:0.000}"));
+        }
+
+        Console.WriteLine();
         Console.WriteLine("Ranking, on the episodes a registered source's incident raised:");
         Console.WriteLine($"{"method",-42} {"precision of top flag",-28} {"recall within top 3",-28} {"ROC AUC",-20} {"flags unregistered",-26}");
         var scores = ModelEvaluation.Methods(model, maxFlags).Select(m => ModelEvaluation.Score(m, episodes, maxFlags)).ToList();
