@@ -1,3 +1,4 @@
+using AirQuality.Storage;
 using AirQuality.Tests.Support;
 using Xunit;
 
@@ -85,5 +86,36 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains($"sources.csv:{lines}: field 'district_id': unknown id 'nowhere' (not in districts.csv)", output, StringComparison.Ordinal);
         Assert.Contains("nothing was applied", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Db_info_and_db_stop_work_in_a_checkout_inside_a_private_home_folder()
+    {
+        // A clone in root's home on Debian (mode 700), as the README's quick start has it: when run as root the
+        // server runs as postgres, which may not enter the checkout.
+        var home = Directory.CreateTempSubdirectory("airq-home-");
+        File.SetUnixFileMode(home.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var checkout = Directory.CreateDirectory(Path.Combine(home.FullName, "checkout")).FullName;
+        var environment = new Dictionary<string, string> { ["AIRQ_DB"] = "", ["AIRQ_Database__Timescale"] = "off" };
+        try
+        {
+            var (exit, output) = AirqProcess.RunIn(checkout, environment, "db", "info");
+            Assert.True(exit == 0, output);
+            Assert.DoesNotContain("Permission denied", output, StringComparison.Ordinal);
+            Assert.Contains("Migrations:", output, StringComparison.Ordinal);
+
+            (exit, output) = AirqProcess.RunIn(checkout, environment, "db", "stop");
+            Assert.True(exit == 0, output);
+            Assert.Contains("Stopped the private cluster", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (PrivateCluster.Existing(Path.Combine(checkout, ".airq", "pg")) is { } cluster)
+            {
+                await cluster.DeleteAsync(CancellationToken.None);
+            }
+
+            home.Delete(recursive: true);
+        }
     }
 }
