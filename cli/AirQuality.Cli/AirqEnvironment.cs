@@ -35,6 +35,9 @@ sealed class AirqEnvironment : IAsyncDisposable
     /// <summary>The connection string in use, with its password (a data source's own string has it removed); set by <see cref="DatabaseAsync"/>.</summary>
     public string? ConnectionString { get; private set; }
 
+    /// <summary>The private cluster in use, when no connection string is configured; set by <see cref="DatabaseAsync"/>.</summary>
+    public PrivateCluster? PrivateCluster { get; private set; }
+
     public static void Progress(string message) => Console.WriteLine(message);
 
     /// <summary>The database, migrated when <paramref name="migrate"/> is set. Starts the private cluster when no connection string is configured.</summary>
@@ -45,7 +48,7 @@ sealed class AirqEnvironment : IAsyncDisposable
             var connectionString = Configuration.Database.ConnectionString;
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                (_, connectionString) = await PrivateCluster.EnsureRunningAsync(
+                (PrivateCluster, connectionString) = await PrivateCluster.EnsureRunningAsync(
                     Configuration.Database.DataDirectory, Configuration.Database.Timescale != "off", Progress, cancellationToken);
             }
 

@@ -79,6 +79,17 @@ public static partial class DatabaseRoles
             new { name, password, group }, transaction, cancellationToken: cancellationToken));
         var existed = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = @name)", new { name }, transaction, cancellationToken: cancellationToken));
+        // Updating an administrator would strip it of its powers (NOSUPERUSER ...) and then fail half-way.
+        var administrator = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = @name AND (rolsuper OR rolcreaterole OR rolname = current_user))",
+            new { name }, transaction, cancellationToken: cancellationToken));
+        if (administrator)
+        {
+            throw new ArgumentOutOfRangeException(nameof(name), name,
+                $"'{name}' is an administrator's login (a superuser, a login that creates roles, or the one this command connects as), " +
+                "which must keep its powers; give the new login a name of its own, such as alice.");
+        }
+
         await connection.ExecuteAsync(new CommandDefinition("""
             DO $$
             DECLARE

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
 using AirQuality.Storage.Internal;
 using Npgsql;
 
@@ -11,10 +12,14 @@ namespace AirQuality.Storage;
 /// started on a free loopback port: the default database when no connection string is configured.
 /// </summary>
 /// <remarks>
-/// Layout of <see cref="Directory"/>: <c>data/</c> (PGDATA, owned by the <c>postgres</c> user when run as root),
-/// <c>port</c>, and <c>password</c> (mode 0600, generated at creation; the superuser <c>airq</c> logs in with it
-/// over TCP on 127.0.0.1 only, no Unix socket). The server keeps running after this process ends so the next
-/// command reuses it; <see cref="StopAsync"/> stops it. TimescaleDB is preloaded when its library is installed.
+/// <see cref="Directory"/> holds <c>port</c> and <c>password</c> (mode 0600, generated at creation; the superuser
+/// <c>airq</c> logs in with it over TCP on 127.0.0.1 only, no Unix socket). The data (PGDATA, <see cref="DataPath"/>)
+/// is in <c>data/</c> beside them when this process is not root. When it is root the server must run as the
+/// <c>postgres</c> user, which cannot enter a checkout in root's home (mode 700 on Debian), so the data lives in a
+/// folder <c>postgres</c> owns, <c>~postgres/airq/&lt;key&gt;/data</c>, the key a hash of <see cref="Directory"/>'s
+/// absolute path (a cluster created before in <c>data/</c> beside the files stays there). The server keeps running
+/// after this process ends so the next command reuses it; <see cref="StopAsync"/> stops it and
+/// <see cref="DeleteAsync"/> removes it. TimescaleDB is preloaded when its library is installed.
 /// </remarks>
 public sealed class PrivateCluster
 {
@@ -25,6 +30,10 @@ public sealed class PrivateCluster
     {
         Directory = directory;
         BinDirectory = binDirectory;
+        var beside = Path.Combine(directory, "data");
+        DataPath = ProcessRunner.IsRoot && !File.Exists(Path.Combine(beside, "PG_VERSION"))
+            ? Path.Combine(ServerUserHome() ?? "/var/lib/postgresql", "airq", Key(directory), "data")
+            : beside;
     }
 
     /// <summary>The cluster's folder (absolute).</summary>
@@ -33,19 +42,26 @@ public sealed class PrivateCluster
     /// <summary>Where initdb, pg_ctl and postgres are.</summary>
     public string BinDirectory { get; }
 
-    string DataPath => Path.Combine(Directory, "data");
+    /// <summary>PGDATA, with <c>server.log</c>: <c>data/</c> in <see cref="Directory"/>, or, when run as root, a folder of the <c>postgres</c> user's (see remarks).</summary>
+    public string DataPath { get; }
+
+    /// <summary>Whether the data is outside <see cref="Directory"/>, in a folder of its own that only this cluster uses.</summary>
+    bool DataIsElsewhere => Path.GetDirectoryName(DataPath) != Directory;
     string PortPath => Path.Combine(Directory, "port");
-    string PasswordPath => Path.Combine(Directory, "password");
+
+    /// <summary>The file holding the superuser's password (mode 0600).</summary>
+    public string PasswordPath => Path.Combine(Directory, "password");
 
     /// <summary>Creates the cluster if its folder holds none, starts it if it is not running, and returns a connection string to its <c>airq</c> database.</summary>
     public static async Task<(PrivateCluster Cluster, string ConnectionString)> EnsureRunningAsync(
         string directory, bool preloadTimescale, Action<string>? progress, CancellationToken cancellationToken)
     {
         var cluster = new PrivateCluster(Path.GetFullPath(directory), FindBinDirectory());
-        if (!File.Exists(Path.Combine(cluster.DataPath, "PG_VERSION")))
+        // Data elsewhere without the password beside it is a cluster whose folder was deleted: made anew.
+        if (!File.Exists(Path.Combine(cluster.DataPath, "PG_VERSION")) || (cluster.DataIsElsewhere && !File.Exists(cluster.PasswordPath)))
         {
-            progress?.Invoke($"Creating a private PostgreSQL cluster in {cluster.Directory} ...");
-            await cluster.InitAsync(cancellationToken);
+            progress?.Invoke($"Creating a private PostgreSQL cluster in {cluster.Directory} (data in {cluster.DataPath}) ...");
+            await cluster.InitAsync(progress, cancellationToken);
         }
 
         var started = await cluster.StartAsync(preloadTimescale, cancellationToken);
@@ -85,12 +101,32 @@ public sealed class PrivateCluster
         await ProcessRunner.TryRunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataPath, "-m", "fast", "-w", "stop"], cancellationToken, asServerUser: true);
     }
 
+    /// <summary>Stops the server and removes the cluster: its data and <see cref="Directory"/>.</summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        await StopAsync(cancellationToken);
+        if (DataIsElsewhere && System.IO.Directory.Exists(Path.GetDirectoryName(DataPath)))
+        {
+            System.IO.Directory.Delete(Path.GetDirectoryName(DataPath)!, recursive: true);
+        }
+
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
     /// <summary>Whether the server is running, by pg_ctl's reading of its pid file.</summary>
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) =>
         (await ProcessRunner.TryRunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataPath, "status"], cancellationToken, asServerUser: true)).ExitCode == 0;
 
-    async Task InitAsync(CancellationToken cancellationToken)
+    async Task InitAsync(Action<string>? progress, CancellationToken cancellationToken)
     {
+        if (DataIsElsewhere)
+        {
+            await PrepareServerUserFolderAsync(progress, cancellationToken);
+        }
+
         System.IO.Directory.CreateDirectory(Directory);
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         File.WriteAllText(PasswordPath, password + "\n");
@@ -98,7 +134,7 @@ public sealed class PrivateCluster
         File.WriteAllText(PortPath, FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
 
         // initdb reads the password from a file; it must be readable by the user running the server.
-        var pwFile = Path.Combine(Path.GetTempPath(), $"airq-initdb-{Guid.NewGuid():N}");
+        var pwFile = Path.Combine(DataIsElsewhere ? Path.GetDirectoryName(DataPath)! : Path.GetTempPath(), $"airq-initdb-{Guid.NewGuid():N}");
         File.WriteAllText(pwFile, password + "\n");
         File.SetUnixFileMode(pwFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
@@ -117,6 +153,48 @@ public sealed class PrivateCluster
         finally
         {
             File.Delete(pwFile);
+        }
+    }
+
+    /// <summary>
+    /// Makes the folder above <see cref="DataPath"/>, owned by <c>postgres</c> and private to it, and empties it: a
+    /// cluster left there belongs to this <see cref="Directory"/> but cannot be used once its password file is gone.
+    /// </summary>
+    async Task PrepareServerUserFolderAsync(Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(DataPath)!;
+        var parent = Path.GetDirectoryName(folder)!;
+        if (ServerUserHome() is null || !System.IO.Directory.Exists(Path.GetDirectoryName(parent)))
+        {
+            throw new InvalidOperationException(
+                "The private cluster runs as the postgres user, which does not exist here or has no home folder: install the server " +
+                "with `make setup` (Debian's postgresql-15), or set AIRQ_DB to a running server.");
+        }
+
+        if (File.Exists(Path.Combine(DataPath, "PG_VERSION")))
+        {
+            progress?.Invoke($"Removing the earlier private cluster of {Directory} in {folder}: its password file is gone.");
+            await StopAsync(cancellationToken);
+        }
+
+        if (System.IO.Directory.Exists(folder))
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+
+        // Private to postgres, as PGDATA itself is; root reaches them anyway.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        System.IO.Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(parent, ownerOnly);
+        File.SetUnixFileMode(folder, ownerOnly);
+        // Which checkout a folder belongs to, for whoever finds one whose checkout was moved or deleted.
+        File.WriteAllText(Path.Combine(folder, "cluster-folder"), Directory + "\n");
+        await ProcessRunner.RunAsync("chown", ["postgres:postgres", parent, folder, Path.Combine(folder, "cluster-folder")], cancellationToken);
+        if (!await ProcessRunner.ServerUserCanWriteAsync(folder, cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"The postgres user cannot reach {folder}, where the private cluster keeps its data: make every folder above it " +
+                "searchable by postgres (chmod o+x), or set AIRQ_DB to a running server.");
         }
     }
 
@@ -162,6 +240,18 @@ public sealed class PrivateCluster
             await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The first 16 hex digits of the SHA-256 of <paramref name="directory"/>: one data folder per cluster folder, stable across runs.</summary>
+    static string Key(string directory) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..16].ToLowerInvariant();
+
+    /// <summary>The <c>postgres</c> user's home from /etc/passwd (Debian's is /var/lib/postgresql); null when there is no such user.</summary>
+    static string? ServerUserHome()
+    {
+        var entry = File.Exists("/etc/passwd")
+            ? File.ReadLines("/etc/passwd").Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 6 && f[0] == "postgres")
+            : null;
+        return entry is not null && entry[5].Length > 0 ? entry[5] : null;
     }
 
     static int FreeLoopbackPort()

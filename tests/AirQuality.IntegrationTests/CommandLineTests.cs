@@ -1,3 +1,4 @@
+using AirQuality.Storage;
 using AirQuality.Tests.Support;
 using Xunit;
 
@@ -85,5 +86,78 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains($"sources.csv:{lines}: field 'district_id': unknown id 'nowhere' (not in districts.csv)", output, StringComparison.Ordinal);
         Assert.Contains("nothing was applied", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Db_info_and_db_stop_work_in_a_checkout_inside_a_private_home_folder()
+    {
+        // A clone in root's home on Debian (mode 700), as the README's quick start has it: when run as root the
+        // server runs as postgres, which may not enter the checkout.
+        var home = Directory.CreateTempSubdirectory("airq-home-");
+        File.SetUnixFileMode(home.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var checkout = Directory.CreateDirectory(Path.Combine(home.FullName, "checkout")).FullName;
+        var environment = new Dictionary<string, string> { ["AIRQ_DB"] = "", ["AIRQ_Database__Timescale"] = "off" };
+        try
+        {
+            var (exit, output) = AirqProcess.RunIn(checkout, environment, "db", "info");
+            Assert.True(exit == 0, output);
+            Assert.DoesNotContain("Permission denied", output, StringComparison.Ordinal);
+            Assert.Contains("Migrations:", output, StringComparison.Ordinal);
+
+            (exit, output) = AirqProcess.RunIn(checkout, environment, "db", "stop");
+            Assert.True(exit == 0, output);
+            Assert.Contains("Stopped the private cluster", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (PrivateCluster.Existing(Path.Combine(checkout, ".airq", "pg")) is { } cluster)
+            {
+                await cluster.DeleteAsync(CancellationToken.None);
+            }
+
+            home.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("01/11/2026", "simulate", "--from")]
+    [InlineData("2026-13-01", "anomalies", "--date")]
+    [InlineData("1 Nov 2026", "report", "send", "--date")]
+    public void A_date_not_written_yyyy_MM_dd_is_refused_with_the_form_to_use(string value, params string[] command)
+    {
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_DB"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x" }, [.. command, value]);
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"{command[^1]}: '{value}' is not a date written yyyy-MM-dd", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Numbers_out_of_range_or_not_numbers_are_refused_in_words_without_dotnet_residue()
+    {
+        var unreachable = new Dictionary<string, string> { ["AIRQ_DB"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x", ["AIRQ_KAFKA_BOOTSTRAP"] = "" };
+        string Refused(params string[] args)
+        {
+            var (exit, output) = Airq(unreachable, args);
+            Assert.NotEqual(0, exit);
+            foreach (var residue in new[] { "(Parameter", "Actual value was", "System.", "Cannot parse argument" })
+            {
+                Assert.DoesNotContain(residue, output, StringComparison.Ordinal);
+            }
+
+            return output;
+        }
+
+        Assert.Contains("--days must be more than 0 and at most 400", Refused("simulate", "--days", "0"), StringComparison.Ordinal);
+        Assert.Contains("--speed must be 0 (as fast as possible) or a positive number", Refused("simulate", "--speed", "-1"), StringComparison.Ordinal);
+        Assert.Contains("--seed: 'seven' is not a whole number", Refused("simulate", "--seed", "seven"), StringComparison.Ordinal);
+        Assert.Contains("--every: 'five minutes' is not a duration; write hh:mm:ss", Refused("aggregate", "--every", "five minutes"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_help_gives_the_two_days_it_simulates_as_the_default()
+    {
+        var (exit, output) = Airq(null, "demo", "--help");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"(?m)^\s*--days\b.*\[default: 2\]", output);
     }
 }

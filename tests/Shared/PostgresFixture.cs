@@ -24,12 +24,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The data may be outside the folder (in the postgres user's home when run as root); the cluster removes both.
         if (_cluster is not null)
         {
-            await _cluster.StopAsync(CancellationToken.None);
+            await _cluster.DeleteAsync(CancellationToken.None);
         }
-
-        Directory.Delete(_directory, recursive: true);
     }
 
     /// <summary>Stops the cluster, as an outage would; <see cref="StartAsync"/> brings it back on the same port.</summary>

@@ -33,9 +33,18 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
     /// <summary>Baseline hours a sensor needs before its spikes are judged.</summary>
     const int MinBaselineHours = 24;
 
-    /// <summary>Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>.</summary>
+    /// <summary>
+    /// Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>; on a day with
+    /// no readings at all (see <see cref="HasReadingsAsync"/>) it finds and stores nothing.
+    /// </summary>
     public async Task<IReadOnlyList<Anomaly>> RunAsync(DateOnly day, CancellationToken cancellationToken)
     {
+        // Without a single reading every sensor would be reported as missing data: that says nothing about the sensors.
+        if (!await HasReadingsAsync(day, cancellationToken))
+        {
+            return [];
+        }
+
         var anomalies = await DetectAsync(day, cancellationToken);
         await using var connection = await Database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -71,6 +80,16 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
                 """, new { day }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => (r.Id, new Anomaly(DateOnly.FromDateTime(r.Day), r.Category, r.Kinds, r.Severity, r.SensorIds, r.DistrictIds, r.TownshipIds,
             r.Start, r.End, r.Peak, r.PeakSensor, r.PeakAt, r.Detail)))];
+    }
+
+    /// <summary>Whether any sensor has a reading in the local <paramref name="day"/>.</summary>
+    public async Task<bool> HasReadingsAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var (target, _) = Window(day);
+        await using var connection = await Database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT FROM sensor_readings WHERE observed_at > @from AND observed_at <= @to)",
+            new { from = HourlyColumns.HourStart(target.FirstHour), to = HourlyColumns.HourStart(target.FirstHour + target.Hours) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Detects without storing.</summary>

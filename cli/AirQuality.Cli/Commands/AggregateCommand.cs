@@ -13,8 +13,8 @@ static class AggregateCommand
 {
     public static Command Create()
     {
-        var from = new Option<DateOnly?>("--from") { Description = "With --to: recompute these local days too, even if no new readings arrived (after a registry or standards change)." };
-        var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive)." };
+        var from = new Option<DateOnly?>("--from") { Description = "First local day, yyyy-MM-dd; with --to: recompute these local days too, even if no new readings arrived (after a registry or standards change)." };
+        var to = new Option<DateOnly?>("--to") { Description = "Last local day to recompute with --from (inclusive), yyyy-MM-dd." };
         var rebuild = new Option<bool>("--rebuild") { Description = "With --from and --to: first recompute those days' hourly sums from the raw readings (for readings loaded other than by airq ingest)." };
         var every = new Option<TimeSpan?>("--every") { Description = "Keep running, one aggregation per interval (for example 00:05:00), until Ctrl+C or SIGTERM." };
         var anomalies = new Option<bool>("--anomalies") { Description = "With --every: also detect the previous local day's anomalies and attribute them to sources (when a model is trained), once a day, at the first run after midnight (and at start)." };

@@ -24,6 +24,7 @@ static class AirqCommandLine
         root.Subcommands.Add(OutcomeCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        OptionParsers.ApplyTo(root);
         return root;
     }
 
@@ -40,16 +41,41 @@ static class AirqCommandLine
             Console.Error.WriteLine("Stopped.");
             return 130;
         }
-        catch (Exception e) when (e is UsageException or RegistryValidationException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is UsageException or RegistryValidationException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            Console.Error.WriteLine($"error: {Sentence(e)}");
+            return 2;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
+        {
+            Console.Error.WriteLine($"error: the database login in use is not allowed to do this (PostgreSQL says: {e.MessageText}). " +
+                "Run the command with a login that has the privilege, for example the administrator's connection string in AIRQ_DB.");
+            return 1;
         }
         catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or DllNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The exception's own sentence, without the "(Parameter 'x')" and "Actual value was" lines .NET appends for programmers.</summary>
+    static string Sentence(ArgumentOutOfRangeException e)
+    {
+        var message = e.Message;
+        var appended = message.IndexOf($" (Parameter '{e.ParamName}')", StringComparison.Ordinal);
+        if (e.ParamName is { Length: > 0 } && appended > 0)
+        {
+            return message[..appended];
+        }
+
+        var actual = message.IndexOf(Environment.NewLine, StringComparison.Ordinal);
+        return actual > 0 ? message[..actual] : message;
     }
 
     /// <summary>The local calendar day before today, in China Standard Time (UTC+8, no daylight saving).</summary>

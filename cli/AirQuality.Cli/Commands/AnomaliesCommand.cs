@@ -18,7 +18,17 @@ static class AnomaliesCommand
             var dataSource = await env.DatabaseAsync(token, migrate: true);
             // Daily exceedances come from the daily tables, so bring them up to date first.
             await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
-            var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(day, token);
+            var detector = new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation);
+            if (!await detector.HasReadingsAsync(day, token))
+            {
+                await using var latestQuery = dataSource.CreateCommand("SELECT max(day) FROM city_daily");
+                var latest = await latestQuery.ExecuteScalarAsync(token) is DateTime d ? $"the latest day with figures is {d:yyyy-MM-dd}" : "no day has figures yet";
+                Console.WriteLine($"There are no readings for {day:yyyy-MM-dd} ({env.Configuration.Aggregation.TimeZone}), so there is nothing to detect and nothing was stored. " +
+                    $"Choose a day whose readings were ingested ({latest}), or ingest that day first.");
+                return 0;
+            }
+
+            var anomalies = await detector.RunAsync(day, token);
             Print(day, anomalies, env.Configuration.Aggregation.Zone);
             return 0;
         }, ct));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Storage;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -19,10 +20,11 @@ static class DbCommands
             return 0;
         }, ct));
 
-        var info = new Command("info", "Print the server version, whether TimescaleDB is in use, and the applied migrations.");
+        var info = new Command("info", "Print how to connect (host, port, database, user), the server version, whether TimescaleDB is in use, and the applied migrations.");
         info.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var i = await DatabaseInfo.ReadAsync(await env.DatabaseAsync(token), token);
+            PrintConnection(env);
             Console.WriteLine($"Server:      {i.ServerVersion}");
             Console.WriteLine($"TimescaleDB: {(i.TimescaleVersion is null ? "not in use (plain PostgreSQL, monthly partitions)" : $"{i.TimescaleVersion}, sensor_readings {(i.ReadingsAreHypertable ? "is" : "is not")} a hypertable")}");
             Console.WriteLine($"Migrations:  {(i.Migrations.Count == 0 ? "none applied; run ./airq db migrate" : "")}");
@@ -66,6 +68,18 @@ static class DbCommands
         db.Subcommands.Add(GrantAnalyst());
         db.Subcommands.Add(GrantWorker());
         return db;
+    }
+
+    /// <summary>Where an analyst connects: host, port, database and user (never the password), and for the private cluster where its password and data are.</summary>
+    static void PrintConnection(AirqEnvironment env)
+    {
+        var c = new NpgsqlConnectionStringBuilder(env.ConnectionString);
+        Console.WriteLine($"Connection:  host {c.Host}, port {c.Port}, database {c.Database}, user {c.Username}");
+        if (env.PrivateCluster is { } cluster)
+        {
+            Console.WriteLine($"Cluster:     private, password in {cluster.PasswordPath}, data in {cluster.DataPath}");
+            Console.WriteLine($"psql:        PGPASSWORD=\"$(cat {cluster.PasswordPath})\" psql -h {c.Host} -p {c.Port} -U {c.Username} {c.Database}");
+        }
     }
 
     static Command GrantAnalyst()

@@ -19,17 +19,18 @@ static class DemoCommand
 {
     public static Command Create()
     {
-        var simulation = new SimulationArguments();
+        // Two days by default: the day before gives yesterday's spikes a baseline to stand out from.
+        var simulation = new SimulationArguments(defaultDays: 2, fromDefault: "the days ending yesterday");
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
-        var command = new Command("demo", "Simulate two days of the city and the same days a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change, detect yesterday's episodes and list the sources flagged for each next to the true culprit, and write each team's daily report.") { output };
+        var command = new Command("demo", "Simulate the last days of the city (two by default, ending yesterday) and the same days a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change, detect yesterday's episodes and list the sources flagged for each next to the true culprit, and write each team's daily report.") { output };
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var options = simulation.Read(parse, env.Time);
-            if (parse.GetResult(simulation.From) is null or { Implicit: true } && parse.GetResult(simulation.Days) is null or { Implicit: true })
+            if (parse.GetResult(simulation.From) is null or { Implicit: true })
             {
-                // Two days by default: the day before gives yesterday's spikes a baseline to stand out from.
-                options = options with { Start = options.Start.AddDays(-1), Duration = TimeSpan.FromDays(2) };
+                // Without --from the period ends with yesterday, the last whole day, which is the one detected and reported.
+                options = options with { Start = options.Start.AddDays(1) - options.Duration };
             }
 
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);

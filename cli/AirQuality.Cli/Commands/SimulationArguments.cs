@@ -4,13 +4,27 @@ using AirQuality.Ingest.Simulation;
 namespace AirQuality.Cli.Commands;
 
 /// <summary>The options <c>simulate</c> and <c>demo</c> share.</summary>
-sealed class SimulationArguments
+/// <param name="defaultDays">The default of <c>--days</c>, as help shows it.</param>
+/// <param name="fromDefault">What <c>--from</c> defaults to, in words for help.</param>
+sealed class SimulationArguments(int defaultDays = 1, string fromDefault = "yesterday")
 {
-    public Option<DateOnly?> From { get; } = new("--from") { Description = "First local day (China Standard Time) to simulate, yyyy-MM-dd. Default: yesterday." };
-    public Option<double> Days { get; } = new("--days") { Description = "How many days to simulate.", DefaultValueFactory = _ => 1 };
+    public Option<DateOnly?> From { get; } = new("--from") { Description = $"First local day (China Standard Time) to simulate, yyyy-MM-dd. Default: {fromDefault}." };
+    public Option<double> Days { get; } = Checked(new("--days") { Description = "How many days to simulate, more than 0 and at most 400 (0.5 is half a day).", DefaultValueFactory = _ => defaultDays });
     public Option<double> Speed { get; } = new("--speed") { Description = "Simulated seconds per real second; 0 sends as fast as possible.", DefaultValueFactory = _ => 0 };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed; the same seed gives the same readings.", DefaultValueFactory = _ => 7 };
     public Option<string?> Faults { get; } = new("--faults") { Description = "Faulty messages to inject, e.g. malformed=0.01,duplicate=0.02,late=0.01,out-of-order=0.02,unknown-sensor=0.005." };
+
+    static Option<double> Checked(Option<double> days)
+    {
+        days.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.GetValueOrDefault<double>() is var value && !(value > 0 && value <= 400))
+            {
+                r.AddError($"--days must be more than 0 and at most 400 (the number of days to simulate, for example 2 or 0.5); {r.Tokens[0].Value} is not.");
+            }
+        });
+        return days;
+    }
 
     public void AddTo(Command command)
     {

@@ -26,6 +26,9 @@ static class ProcessRunner
             RedirectStandardError = true,
             UseShellExecute = false,
             FileName = asServerUser && IsRoot ? "runuser" : file,
+            // The postgres user may not be allowed into the caller's working directory (a checkout in root's home,
+            // mode 700), and initdb and pg_ctl complain when they cannot change back to it.
+            WorkingDirectory = asServerUser && IsRoot ? "/" : "",
         };
         if (asServerUser && IsRoot)
         {
@@ -46,4 +49,8 @@ static class ProcessRunner
         await process.WaitForExitAsync(cancellationToken);
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    /// <summary>Whether the server user may create files in <paramref name="directory"/> (every folder above it searchable, the folder writable).</summary>
+    public static async Task<bool> ServerUserCanWriteAsync(string directory, CancellationToken cancellationToken) =>
+        (await TryRunAsync("test", ["-w", directory, "-a", "-x", directory], cancellationToken, asServerUser: true)).ExitCode == 0;
 }

@@ -1,0 +1,51 @@
+using AirQuality.Storage;
+using AirQuality.Storage.Registry;
+using AirQuality.Tests.Support;
+using Dapper;
+using Npgsql;
+using Xunit;
+
+namespace AirQuality.IntegrationTests;
+
+/// <summary>The <c>airq</c> program against a database of its own: what it prints and what it leaves stored.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class CommandLineDatabaseTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Db_info_prints_the_host_port_database_and_user_to_connect_with_but_not_the_password()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString(db));
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = connection.ConnectionString }, "db", "info");
+        Assert.True(exit == 0, output);
+        Assert.Contains($"Connection:  host 127.0.0.1, port {connection.Port}, database {connection.Database}, user airq", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(connection.Password!, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Granting_analyst_rights_to_the_administrators_login_is_refused_in_words_and_changes_nothing()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(db) }, "db", "grant-analyst", "airq");
+        Assert.Equal(2, exit);
+        Assert.Contains("'airq' is an administrator's login", output, StringComparison.Ordinal);
+        Assert.Contains("give the new login a name of its own", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("42501", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", output, StringComparison.Ordinal);
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT rolsuper FROM pg_roles WHERE rolname = 'airq'"));
+    }
+
+    [Fact]
+    public async Task Anomalies_on_a_day_without_readings_says_so_and_stores_no_faults()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await new RegistryStore(db).UpsertAsync(TestRegistry.Shipped(), CancellationToken.None);
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(db) }, "anomalies", "--date", "2020-01-01");
+        Assert.True(exit == 0, output);
+        Assert.Contains("There are no readings for 2020-01-01", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sensor fault", output, StringComparison.Ordinal);
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM anomalies WHERE day = '2020-01-01'"));
+    }
+}
