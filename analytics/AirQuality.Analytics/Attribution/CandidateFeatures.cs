@@ -55,7 +55,9 @@ public static class CandidateFeatures
         var (so2PerPm25, coPerPm25) = GasPerPm25(city, cells, localCells, episode);
         var episodeSo2Log = Math.Log(so2PerPm25 + 0.1);
         var episodeCoLog = Math.Log(coPerPm25 * 1000 + 1);
-        var localSo2 = localCells.Select(c => GasExcess(city.So2, city.BackgroundSo2(c.h), city, c.s, c.h)).ToArray();
+        var localSo2 = localCells.Any(c => !double.IsNaN(city.So2[c.s * city.Hours + c.h]))
+            ? localCells.Select(c => GasExcess(city.So2, city.BackgroundSo2(c.h), city, c.s, c.h)).ToArray()
+            : null;
         // The same for every candidate: when and how big the episode is. Unregistered emitters keep hours of their own
         // (open burning in the evening, cooking at meal times) and rarely last long; these let the model abstain.
         var startHour = plume.LocalHour(episode.StartHour);
@@ -81,18 +83,19 @@ public static class CandidateFeatures
             var required = (excessSum + 1) / (usual + 0.1);
             var x = new double[Names.Count];
             x[0] = Math.Log(nearest / 1000 + 0.1);
+            // What the network did not measure is missing (NaN), never a stand-in value: no wind, no telemetry, no PM10, no gases.
             x[1] = alignment;
-            x[2] = double.IsNaN(wind) ? 0 : wind;
-            x[3] = double.IsNaN(wind) ? 12 : Math.Min(12, distance / Math.Max(0.3, wind) / 3600);
+            x[2] = wind;
+            x[3] = Math.Min(12, distance / Math.Max(0.3, wind) / 3600);
             x[5] = Math.Log((predicted + 1) / (excessSum + 1));
             x[6] = footprint;
             x[7] = Math.Clamp(Math.Log(required), -3, 10);
             x[8] = source.HasTelemetry ? 1 : 0;
-            x[9] = telemetry.PeakOverUsual is { } r ? Math.Log(Math.Max(r, 0.05)) : 0;
+            x[9] = telemetry.PeakOverUsual is { } r ? Math.Log(Math.Max(r, 0.05)) : double.NaN;
             x[10] = telemetry.Z;
             x[11] = telemetry.Correlation;
-            x[12] = down == 0 ? 0 : downRose / (double)down;
-            x[13] = up == 0 ? 0 : upRose / (double)up;
+            x[12] = down == 0 ? double.NaN : downRose / (double)down;
+            x[13] = up == 0 ? double.NaN : upRose / (double)up;
             x[14] = coarse;
             x[15] = working;
             x[16] = plume.IsDustSite(j) ? 1 : 0;
@@ -114,7 +117,7 @@ public static class CandidateFeatures
             x[33] = emitsSo2 * episodeSo2Log;
             x[34] = (1 - emitsSo2) * episodeSo2Log;
             x[35] = x[16] * episodeCoLog;
-            x[36] = emitsSo2 * Correlation(footprintCells, localSo2);
+            x[36] = localSo2 is null ? double.NaN : emitsSo2 * Correlation(footprintCells, localSo2);
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
                 down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse,
@@ -158,7 +161,7 @@ public static class CandidateFeatures
             }
         }
 
-        return (count == 0 ? 0 : sum / count, bearingFromSensor);
+        return (count == 0 ? double.NaN : sum / count, bearingFromSensor);
     }
 
     sealed record TelemetrySummary(double? PeakMgm3, double? PeakOverUsual, double Z, double Correlation, int? HighSince);
@@ -168,7 +171,7 @@ public static class CandidateFeatures
         var (median, mad) = plume.Usual(j);
         if (double.IsNaN(median))
         {
-            return new TelemetrySummary(null, null, 0, 0, null);
+            return new TelemetrySummary(null, null, double.NaN, double.NaN, null);
         }
 
         double? peak = null;
@@ -190,7 +193,7 @@ public static class CandidateFeatures
 
         if (peak is null)
         {
-            return new TelemetrySummary(null, null, 0, 0, null);
+            return new TelemetrySummary(null, null, double.NaN, double.NaN, null);
         }
 
         var z = Math.Clamp((peak.Value - median) / (1.4826 * mad + 0.01 * median + 1e-9), -5, 20);
@@ -265,8 +268,8 @@ public static class CandidateFeatures
             }
         }
 
-        // No excess to judge by: the background's ratio, which favours no one.
-        return pm25 < 1 || double.IsNaN(pm10) ? 1.5 : Math.Clamp(pm10 / pm25, 0, 8);
+        // No PM10 measured with the added PM2.5, or nothing added: nothing to judge by, so missing.
+        return pm25 < 1 || double.IsNaN(pm10) ? double.NaN : Math.Clamp(pm10 / pm25, 0, 8);
     }
 
     /// <summary>
@@ -274,13 +277,13 @@ public static class CandidateFeatures
     /// hour, over the episode's sensor-hours whose PM2.5 rose and that measured the gas. About 1 to 10 SO2 for a
     /// stack's flue gas and under 0.1 for anything else; about 0.012 CO for open burning and 0.002 or less for stacks
     /// and cooking. Where none of the episode's sensors measures a gas, its neighbours within the radius in the same
-    /// hours stand in; where none of them does either, the episode reads as one without that gas.
+    /// hours stand in; where none of them does either, the gas is missing (NaN), not "none came".
     /// </summary>
     static (double So2, double Co) GasPerPm25(CityHours city, (int s, int h)[] cells, (int s, int h)[] neighbourhood, AttributionEpisode episode)
     {
         var nearby = neighbourhood.Where(c => c.h >= episode.StartHour && c.h < episode.EndHour).ToArray();
         double PerPm25(double[] gas, Func<int, double> background) =>
-            GasPerPm25(city, cells, gas, background) ?? GasPerPm25(city, nearby, gas, background) ?? 0;
+            GasPerPm25(city, cells, gas, background) ?? GasPerPm25(city, nearby, gas, background) ?? double.NaN;
         return (PerPm25(city.So2, city.BackgroundSo2), PerPm25(city.Co, city.BackgroundCo));
     }
 

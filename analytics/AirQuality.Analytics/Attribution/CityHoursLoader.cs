@@ -46,10 +46,13 @@ public static class CityHoursLoader
             city.WindFromDeg[h] = (Math.Atan2(w.East, w.North) * 180 / Math.PI + 360) % 360;
         }
 
+        // Only records of a plant at work count as emission evidence: during maintenance, start-up or a stop the flue
+        // readings describe the plant's state, not what it sends into the air as it usually runs.
         var telemetry = await connection.QueryAsync<(string SourceId, DateTime Hour, double Particulate)>(new CommandDefinition("""
             SELECT source_id, date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start, avg(particulate_mgm3)
             FROM source_telemetry
             WHERE observed_at > @from AND observed_at <= @to AND particulate_mgm3 IS NOT NULL
+              AND (operating_status IS NULL OR operating_status = 'running')
             GROUP BY 1, 2
             """, new { from, to }, cancellationToken: cancellationToken));
         foreach (var t in telemetry)

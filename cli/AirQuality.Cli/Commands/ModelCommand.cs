@@ -65,19 +65,34 @@ static class ModelCommand
         var modelPath = new Option<string?>("--model") { Description = "The model file. Default: Attribution:ModelPath." };
         var candidatesCsv = new Option<string?>("--candidates") { Description = "Also write every scored candidate (features, probability, truth) to this CSV file." };
         var cache = CacheOption();
-        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, cache };
+        var kinds = new Option<string[]>("--kind")
+        {
+            Description = "Which kinds of held-out worlds, each scored in a table of its own: a (as trained), b (PM2.5 and weather only: no PM10, no gas cells), c (changed physics: other incident sizes and durations, dust sites' hours, SO2 not from permits, registry positions up to 1 km off). Default all three.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [.. WorldSpec.Kinds],
+        };
+        kinds.AcceptOnlyFromAmong([.. WorldSpec.Kinds]);
+        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, cache, kinds };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
             var model = AttributionModel.Load(parse.GetValue(modelPath) ?? env.Configuration.ModelPath);
             var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
-            var specs = WorldSpec.HeldOut(w, d);
-            Console.WriteLine($"Scoring {model.Version} on {w} held-out world(s) of {d} day(s) each ...");
-            var (episodes, incidents) = Trainer(env).Episodes(registry, specs, parse.GetValue(cache));
-            Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), env.Configuration.Attribution.MaxFlags);
+            var all = new List<LabelledEpisode>();
+            foreach (var kind in parse.GetValue(kinds) ?? [.. WorldSpec.Kinds])
+            {
+                var specs = WorldSpec.HeldOut(w, d, kind);
+                Console.WriteLine();
+                Console.WriteLine($"== Held-out worlds of kind ({kind}): {specs[0].Physics} physics; {specs[0].Network}.");
+                Console.WriteLine($"Scoring {model.Version} on {w} world(s) of {d} day(s) each ...");
+                var (episodes, incidents) = Trainer(env).Episodes(registry, specs, parse.GetValue(cache));
+                Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), env.Configuration.Attribution.MaxFlags);
+                all.AddRange(episodes);
+            }
+
             if (parse.GetValue(candidatesCsv) is { } csv)
             {
-                await File.WriteAllTextAsync(csv, CandidatesCsv(model, episodes, env.Configuration.Attribution.MaxFlags), token);
+                await File.WriteAllTextAsync(csv, CandidatesCsv(model, all, env.Configuration.Attribution.MaxFlags), token);
                 Console.WriteLine($"Wrote every candidate to {csv}.");
             }
 

@@ -35,12 +35,12 @@ public sealed class AirQualityWorld
     double _background;
     long _hour = long.MinValue;
 
-    public AirQualityWorld(CityRegistry registry, int seed, DateTimeOffset start, TimeSpan duration)
+    public AirQualityWorld(CityRegistry registry, int seed, DateTimeOffset start, TimeSpan duration, WorldPhysics? physics = null)
     {
         _random = new Random(seed);
         _gasNoise = new Random(unchecked(seed * 7919 + 104_729));
         _sensors = [.. registry.Sensors];
-        Truth = new CityTruth(registry, _random, start, duration);
+        Truth = new CityTruth(registry, _random, start, duration, physics);
         _monitored = [.. registry.Sources.Select((p, i) => (p, i)).Where(x => x.p.HasTelemetry).Select(x => x.i)];
         MonitoredSources = [.. _monitored.Select(i => registry.Sources[i])];
         var districts = registry.Districts.Select(d => d.DistrictId).ToList();

@@ -3,6 +3,7 @@ using AirQuality.Analytics.Attribution;
 using AirQuality.Analytics.Attribution.Model;
 using AirQuality.Analytics.Attribution.Evaluation;
 using AirQuality.Tests.Support;
+using AirQuality.Ingest.Simulation;
 using Xunit;
 
 namespace AirQuality.Analytics.Tests.Attribution;
@@ -15,7 +16,7 @@ public sealed class ModelEvaluationTests
     {
         var registry = TestRegistry.Shipped();
         var trainer = new ModelTrainer(new AnomalyOptions(), new AggregationOptions(), new AttributionOptions(), progress: null);
-        var (episodes, incidents) = trainer.Episodes(registry, [new WorldSpec(4242, new DateOnly(2025, 9, 15), 3)]);
+        var (episodes, incidents) = trainer.Episodes(registry, [new WorldSpec(4242, new DateOnly(2025, 9, 15), 3, WorldPhysics.Standard, NetworkCapabilities.Full)]);
 
         var incidentEpisodes = episodes.Where(e => e.Cause == LabelledEpisode.Incident).ToList();
         Assert.True(incidentEpisodes.Count >= 5, $"Only {incidentEpisodes.Count} incident episodes in three days.");

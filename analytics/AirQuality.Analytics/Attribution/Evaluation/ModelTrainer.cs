@@ -34,7 +34,8 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             }
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var sim = SimulatedCity.Run(registry, spec.Seed, spec.FirstDay.AddDays(-anomalies.BaselineDays), spec.Days + anomalies.BaselineDays, aggregation.Zone, TimeSpan.FromMinutes(15));
+            var sim = SimulatedCity.Run(registry, spec.Seed, spec.FirstDay.AddDays(-anomalies.BaselineDays), spec.Days + anomalies.BaselineDays, aggregation.Zone, TimeSpan.FromMinutes(15),
+                spec.Physics, spec.Network);
             var days = Enumerable.Range(0, spec.Days).Select(d => spec.FirstDay.AddDays(d)).ToList();
             var simulated = clock.Elapsed;
             results[w] = labeller.Label(sim, days, aggregation.Zone);

@@ -24,10 +24,12 @@ public sealed class SimulatedCity : IContributionSink
     readonly Dictionary<long, Dictionary<int, double>> _abnormal = [];
     readonly Dictionary<Incident, double> _peakRaise = new(ReferenceEqualityComparer.Instance);
     readonly long _firstHour;
+    readonly NetworkCapabilities _network;
     readonly int _samplesPerHour;
 
-    SimulatedCity(CityRegistry registry, AirQualityWorld world, long firstHour, int hours, int samplesPerHour)
+    SimulatedCity(CityRegistry registry, AirQualityWorld world, long firstHour, int hours, int samplesPerHour, NetworkCapabilities network)
     {
+        _network = network;
         Registry = registry;
         World = world;
         _firstHour = firstHour;
@@ -47,7 +49,8 @@ public sealed class SimulatedCity : IContributionSink
     public required string Name { get; init; }
 
     /// <summary>Simulates from local midnight of <paramref name="firstDay"/> for <paramref name="days"/> days, sampling every <paramref name="step"/>.</summary>
-    public static SimulatedCity Run(CityRegistry registry, int seed, DateOnly firstDay, int days, TimeZoneInfo zone, TimeSpan step)
+    public static SimulatedCity Run(CityRegistry registry, int seed, DateOnly firstDay, int days, TimeZoneInfo zone, TimeSpan step,
+        WorldPhysics? physics = null, NetworkCapabilities? network = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         if (step <= TimeSpan.Zero || TimeSpan.FromHours(1).Ticks % step.Ticks != 0)
@@ -58,11 +61,14 @@ public sealed class SimulatedCity : IContributionSink
         var startUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.ToDateTime(TimeOnly.MinValue), zone);
         var endUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.AddDays(days).ToDateTime(TimeOnly.MinValue), zone);
         var start = new DateTimeOffset(startUtc, TimeSpan.Zero);
-        var world = new AirQualityWorld(registry, seed, start, endUtc - startUtc);
+        var world = new AirQualityWorld(registry, seed, start, endUtc - startUtc, physics);
         var firstHour = (startUtc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
         var hours = (int)((endUtc - startUtc).Ticks / TimeSpan.TicksPerHour);
         var samplesPerHour = (int)(TimeSpan.FromHours(1).Ticks / step.Ticks);
-        var city = new SimulatedCity(registry, world, firstHour, hours, samplesPerHour) { Name = $"seed {seed}, {firstDay:yyyy-MM-dd} + {days} days" };
+        var city = new SimulatedCity(registry, world, firstHour, hours, samplesPerHour, network ?? NetworkCapabilities.Full)
+        {
+            Name = $"seed {seed}, {firstDay:yyyy-MM-dd} + {days} days",
+        };
         world.Contributions = city;
         city.Simulate(start, hours, step);
         return city;
@@ -182,7 +188,7 @@ public sealed class SimulatedCity : IContributionSink
                         coCount[s]++;
                     }
 
-                    if (r.WindSpeed is { } u && r.WindDirection is { } d)
+                    if (r.WindSpeed is { } u && r.WindDirection is { } d && _network.ReportsWind(s))
                     {
                         east += u * Math.Sin(d * Math.PI / 180);
                         north += u * Math.Cos(d * Math.PI / 180);
@@ -204,9 +210,10 @@ public sealed class SimulatedCity : IContributionSink
             for (var s = 0; s < n; s++)
             {
                 Hours.Pm25[s * hours + h] = pm25[s] / _samplesPerHour;
-                Hours.Pm10[s * hours + h] = pm10[s] / _samplesPerHour;
-                Hours.So2[s * hours + h] = so2Count[s] > 0 ? so2[s] / so2Count[s] : double.NaN;
-                Hours.Co[s * hours + h] = coCount[s] > 0 ? co[s] / coCount[s] : double.NaN;
+                // What the network does not measure stays missing (NaN), as CityHoursLoader leaves it.
+                Hours.Pm10[s * hours + h] = _network.Pm10 ? pm10[s] / _samplesPerHour : double.NaN;
+                Hours.So2[s * hours + h] = _network.Gases && so2Count[s] > 0 ? so2[s] / so2Count[s] : double.NaN;
+                Hours.Co[s * hours + h] = _network.Gases && coCount[s] > 0 ? co[s] / coCount[s] : double.NaN;
             }
 
             if (winds > 0)

@@ -15,8 +15,10 @@ public sealed class CityTruth
 
     readonly List<Incident>[] _bySource;
 
-    public CityTruth(CityRegistry registry, Random random, DateTimeOffset start, TimeSpan duration)
+    public CityTruth(CityRegistry registry, Random random, DateTimeOffset start, TimeSpan duration, WorldPhysics? physics = null)
     {
+        physics ??= WorldPhysics.Standard;
+        _physics = physics;
         Sources = registry.Sources;
         var n = Sources.Count;
         Latitude = new double[n];
@@ -32,7 +34,8 @@ public sealed class CityTruth
         {
             var s = Sources[i];
             // The registry is a little wrong: positions within a hundred metres or so, emissions within a factor of about 1.5.
-            (Latitude[i], Longitude[i]) = Geo.Move(s.Latitude, s.Longitude, Math.Abs(80 * WeatherGenerator.Normal(random)), 2 * Math.PI * random.NextDouble());
+            var offsetM = physics.PositionErrorUpToM is { } upTo ? upTo * random.NextDouble() : Math.Abs(80 * WeatherGenerator.Normal(random));
+            (Latitude[i], Longitude[i]) = Geo.Move(s.Latitude, s.Longitude, offsetM, 2 * Math.PI * random.NextDouble());
             BaselineGs[i] = s.EstimatedPm25EmissionGS * Math.Exp(0.35 * WeatherGenerator.Normal(random));
             FlueFlowM3s[i] = s.StackHeightM is { } h ? h * 2_000 / 3600.0 : 0;
             DustSite[i] = s.StackHeightM is null;
@@ -41,9 +44,10 @@ public sealed class CityTruth
             for (var k = 0; k < count; k++)
             {
                 var begin = start + TimeSpan.FromHours(Math.Floor(random.NextDouble() * duration.TotalHours));
-                var hours = 2 + random.Next(7);
+                var hours = physics.IncidentHours.Min + random.Next(physics.IncidentHours.Max - physics.IncidentHours.Min + 1);
+                var (least, most) = physics.IncidentTimesUsual;
                 var incident = new Incident(s.SourceId, Incident.RegisteredSource, Latitude[i], Longitude[i], begin, begin.AddHours(hours),
-                    BaselineGs[i] * (6 + 8 * random.NextDouble()), s.HasTelemetry && random.NextDouble() < UnderReportingShare);
+                    BaselineGs[i] * (least + (most - least) * random.NextDouble()), s.HasTelemetry && random.NextDouble() < UnderReportingShare);
                 _bySource[i].Add(incident);
                 incidents.Add(incident);
             }
@@ -81,6 +85,11 @@ public sealed class CityTruth
         Incidents = [.. incidents.OrderBy(x => x.Start).ThenBy(x => x.SourceId, StringComparer.Ordinal)];
         // From the permits, not the random stream, so the gases leave every other draw of a seed where it was.
         So2PerPm25 = [.. Sources.Select(s => s.PermittedSo2Mgm3 is { } so2 && s.PermittedParticulateMgm3 is { } pm ? Math.Clamp(so2 / pm, 1, 10) : 0)];
+        if (!physics.So2FromPermits)
+        {
+            // Drawn last, so the rest of the world stays as the seed drew it.
+            So2PerPm25 = [.. So2PerPm25.Select(r => r > 0 ? 1 + 9 * random.NextDouble() : 0)];
+        }
         CoPerPm25 = [.. DustSite.Select(dust => dust ? 0 : StackCoPerPm25)];
     }
 
@@ -91,7 +100,7 @@ public sealed class CityTruth
     /// SO2 (µg/m³) that comes with each µg/m³ of PM2.5 a source adds downwind: a stack's flue gas carries sulphur from
     /// its fuel and ore in about the ratio of its SO2 permit to its particulate permit (1 to 10 here); dust carries none.
     /// </summary>
-    public double[] So2PerPm25 { get; }
+    public double[] So2PerPm25 { get; private set; }
 
     /// <summary>CO (mg/m³) per µg/m³ of PM2.5 each source adds: a little from stacks, none from dust.</summary>
     public double[] CoPerPm25 { get; }
@@ -115,7 +124,7 @@ public sealed class CityTruth
     /// <summary>Flue gas flow of stacks, m³/s (0 for ground-level sites).</summary>
     public double[] FlueFlowM3s { get; }
 
-    /// <summary>Ground-level dust sites (construction, roads, yards): working 07:00 to 19:00 local, nearly idle at night.</summary>
+    /// <summary>Ground-level dust sites (construction, roads, yards): working in <see cref="WorldPhysics.ConstructionHours"/> (07:00 to 19:00 local as standard), nearly idle outside them.</summary>
     public bool[] DustSite { get; }
 
     /// <summary>
@@ -136,7 +145,7 @@ public sealed class CityTruth
     public (double EmissionGs, Incident? Incident) Emission(int i, DateTimeOffset at, double localHour)
     {
         // A dust site nearly stops outside its working hours, incident or not: the incident is the day's work gone wrong.
-        var activity = !DustSite[i] || localHour is >= 7 and < 19 ? 1 : 0.1;
+        var activity = !DustSite[i] || Working(i, localHour) ? 1 : 0.1;
         foreach (var incident in _bySource[i])
         {
             if (at >= incident.Start && at < incident.End)
@@ -164,6 +173,12 @@ public sealed class CityTruth
 
         return null;
     }
+
+    readonly WorldPhysics _physics;
+
+    bool Working(int i, double localHour) =>
+        (_physics.RoadsAndYardsAroundTheClock && Sources[i].Category is "road" or "storage_yard")
+        || (localHour >= _physics.ConstructionHours.Start && localHour < _physics.ConstructionHours.End);
 
     static int Poisson(Random random, double mean)
     {
