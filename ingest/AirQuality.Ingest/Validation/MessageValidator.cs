@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AirQuality.Contracts;
 
@@ -85,7 +86,8 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
                 var (reading, record, reason, detail) = telemetry ? ParseTelemetry(element, where) : ParseReading(element, where);
                 if (reason.Length > 0)
                 {
-                    rejections.Add(new Rejection(reason, detail, System.Text.Encoding.UTF8.GetBytes(element.GetRawText()), index));
+                    // The element's bytes as they came: GetRawText would transcode them, and throw on text that is not UTF-8.
+                    rejections.Add(new Rejection(reason, detail, JsonMarshal.GetRawUtf8Value(element).ToArray(), index));
                 }
                 else if (reading is not null)
                 {
@@ -177,7 +179,12 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
                 return (null, null, RejectReason.WrongType, $"{where}field 'operating_status' must be a string");
             }
 
-            status = s.GetString()!;
+            if (TextOf(s) is not { } text)
+            {
+                return (null, null, RejectReason.MalformedJson, $"{where}field 'operating_status' {NotText}");
+            }
+
+            status = text;
             if (!OperatingStatuses.All.Contains(status))
             {
                 return (null, null, RejectReason.OutOfRange, $"{where}field 'operating_status' is '{Truncate(status)}'; expected one of {string.Join(", ", OperatingStatuses.All)}");
@@ -199,6 +206,11 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             return ("", default, RejectReason.MissingField, $"{where}field '{idField}' is missing");
         }
 
+        if (idElement.ValueKind == JsonValueKind.String && TextOf(idElement) is null)
+        {
+            return ("", default, RejectReason.MalformedJson, $"{where}field '{idField}' {NotText}");
+        }
+
         if (idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 64 } id)
         {
             return ("", default, RejectReason.WrongType, $"{where}field '{idField}' must be a string of 1 to 64 characters");
@@ -207,6 +219,11 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         if (!e.TryGetProperty("observed_at", out var timeElement))
         {
             return ("", default, RejectReason.MissingField, $"{where}field 'observed_at' is missing");
+        }
+
+        if (timeElement.ValueKind == JsonValueKind.String && TextOf(timeElement) is null)
+        {
+            return ("", default, RejectReason.MalformedJson, $"{where}field 'observed_at' {NotText}");
         }
 
         if (timeElement.ValueKind != JsonValueKind.String
@@ -268,6 +285,21 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         }
 
         return ("", "");
+    }
+
+    const string NotText = "is not valid UTF-8 text (a byte sequence that is not UTF-8, or an escaped lone surrogate such as \\uD800)";
+
+    /// <summary>The string's text, or null when it cannot become one: <see cref="JsonElement.GetString"/> throws on bytes that are not UTF-8 and on lone surrogate escapes.</summary>
+    static string? TextOf(JsonElement e)
+    {
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
