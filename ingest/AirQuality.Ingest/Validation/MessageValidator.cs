@@ -65,9 +65,22 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             }
 
             var batchField = telemetry ? "records" : "readings";
-            if (!root.TryGetProperty(batchField, out var batch))
+            JsonElement batch;
+            try
             {
-                var (reading, record, reason, detail) = telemetry ? ParseTelemetry(root, "") : ParseReading(root, "");
+                if (!root.TryGetProperty(batchField, out batch))
+                {
+                    batch = default;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return Reject(RejectReason.MalformedJson, $"a property name {NotText}", message);
+            }
+
+            if (batch.ValueKind == JsonValueKind.Undefined)
+            {
+                var (reading, record, reason, detail) = Parse(root, "", telemetry);
                 return reason.Length == 0 ? new ValidationResult(reading is null ? [] : [reading], record is null ? [] : [record], []) : Reject(reason, detail, message);
             }
 
@@ -83,7 +96,7 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             foreach (var element in batch.EnumerateArray())
             {
                 var where = $"{batchField}[{index}]: ";
-                var (reading, record, reason, detail) = telemetry ? ParseTelemetry(element, where) : ParseReading(element, where);
+                var (reading, record, reason, detail) = Parse(element, where, telemetry);
                 if (reason.Length > 0)
                 {
                     // The element's bytes as they came: GetRawText would transcode them, and throw on text that is not UTF-8.
@@ -140,6 +153,20 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
     /// <summary>A reading from its measurements in the order of <see cref="PhysicalRanges.Readings"/>, as both parsers fill them.</summary>
     static SensorReading ReadingOf(string sensorId, DateTimeOffset observedAt, double?[] values) =>
         new(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
+
+    (SensorReading?, SourceTelemetry?, string Reason, string Detail) Parse(JsonElement e, string where, bool telemetry)
+    {
+        try
+        {
+            return telemetry ? ParseTelemetry(e, where) : ParseReading(e, where);
+        }
+        catch (InvalidOperationException)
+        {
+            // Looking a field up unescapes the property names it passes; one that escapes a lone surrogate throws.
+            // The fields read as text are checked by name before this; this is what is left.
+            return (null, null, RejectReason.MalformedJson, $"{where}a property name {NotText}");
+        }
+    }
 
     (SensorReading?, SourceTelemetry?, string Reason, string Detail) ParseReading(JsonElement e, string where)
     {

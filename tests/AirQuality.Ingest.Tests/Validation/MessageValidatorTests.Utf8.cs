@@ -91,4 +91,15 @@ public sealed partial class MessageValidatorTests
         Assert.Equal((RejectReason.MalformedJson, (int?)1), (rejection.Reason, rejection.BatchIndex));
         Assert.Equal(bad1, rejection.Payload.ToArray());
     }
+
+    [Theory]
+    [InlineData("airq.sensor-readings.v1", """{"\uD800temperature":20,"sensor_id":"S0001","observed_at":"2026-06-30T11:55:00Z","pm25":1}""")]
+    [InlineData("airq.source-telemetry.v1", """{"source_id":"P001","\uDC00":1,"observed_at":"2026-06-30T11:00:00Z","nox":90}""")]
+    public void A_property_name_escaping_a_lone_surrogate_is_malformed_json(string topic, string json)
+    {
+        // Found by the fuzz: looking a field up unescapes the names it passes, and throws on this one.
+        var rejection = Assert.Single(Validator().Validate(topic, Encoding.UTF8.GetBytes(json)).Rejections);
+        Assert.Equal(RejectReason.MalformedJson, rejection.Reason);
+        Assert.Contains("property name", rejection.Detail, StringComparison.Ordinal);
+    }
 }
