@@ -19,8 +19,10 @@ public sealed class IngestCounters
     long _lag = -1;
     long _pausedMillis;
     long _expired;
+    long _offsetResets;
     int _assignedPartitions;
     int _consuming;
+    string? _stoppedBy;
     readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Messages => Interlocked.Read(ref _messages);
@@ -42,6 +44,15 @@ public sealed class IngestCounters
 
     /// <summary>Messages the broker no longer had when the worker got to them (retention ran out): lost, and counted here.</summary>
     public long ExpiredMessages => Interlocked.Read(ref _expired);
+
+    /// <summary>
+    /// Partitions whose offset stored in <c>ingest_offsets</c> was beyond what the broker holds (the broker was
+    /// restarted, or the topic deleted and re-created) and that were read again from their first offset.
+    /// </summary>
+    public long OffsetResets => Interlocked.Read(ref _offsetResets);
+
+    /// <summary>Why the worker stopped for good (a batch that could not be stored), or null while it has not: its liveness.</summary>
+    public string? StoppedBy => Volatile.Read(ref _stoppedBy);
 
     /// <summary>Partitions currently assigned to this worker by the consumer group.</summary>
     public int AssignedPartitions => Volatile.Read(ref _assignedPartitions);
@@ -67,6 +78,10 @@ public sealed class IngestCounters
 
     internal void LagMeasured(long lag) => Interlocked.Exchange(ref _lag, lag);
 
+    internal void OffsetReset() => Interlocked.Increment(ref _offsetResets);
+
+    internal void Stopped(Exception error) => Interlocked.CompareExchange(ref _stoppedBy, $"{error.GetType().Name}: {error.Message}", null);
+
     internal void Expired(long messages) => Interlocked.Add(ref _expired, messages);
 
     internal void Paused(TimeSpan waited) => Interlocked.Add(ref _pausedMillis, (long)waited.TotalMilliseconds);
@@ -90,6 +105,6 @@ public sealed class IngestCounters
         var rejected = Rejected == 0 ? "0" : $"{Rejected:N0} ({string.Join(", ", RejectedByReason.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}"))})";
         var lag = Lag < 0 ? "?" : Lag.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
         return $"consumed {Records:N0} records in {Messages:N0} messages; stored {StoredReadings:N0} readings and {StoredTelemetry:N0} telemetry, " +
-            $"duplicates {Duplicates:N0}, rejected {rejected}{(ExpiredMessages > 0 ? $", EXPIRED before consumption {ExpiredMessages:N0}" : "")}; lag {lag}; waited for the database {PausedMillis / 1000.0:0.0} s; last batch {LastBatchMillis} ms, p99 latency {Latency.Percentile(0.99)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms";
+            $"duplicates {Duplicates:N0}, rejected {rejected}{(ExpiredMessages > 0 ? $", EXPIRED before consumption {ExpiredMessages:N0}" : "")}{(OffsetResets > 0 ? $", OFFSETS RESET {OffsetResets:N0}" : "")}; lag {lag}; waited for the database {PausedMillis / 1000.0:0.0} s; last batch {LastBatchMillis} ms, p99 latency {Latency.Percentile(0.99)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} ms";
     }
 }

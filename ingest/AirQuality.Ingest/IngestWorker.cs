@@ -56,7 +56,7 @@ public sealed class IngestWorker(
         consumerConfig.ConsumeResultFields = "topic,timestamp";
         using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig)
             // A partition starts where the database says this group got to, not where Kafka's commit says.
-            .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions, cancellationToken))
+            .SetPartitionsAssignedHandler((c, partitions) => StartingOffsets(c, partitions, cancellationToken))
             // Whatever was consumed from a partition must be stored before another worker takes it over.
             .SetPartitionsRevokedHandler((_, _) =>
             {
@@ -104,7 +104,7 @@ public sealed class IngestWorker(
         }
     }
 
-    IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions, CancellationToken cancellationToken)
+    IEnumerable<TopicPartitionOffset> StartingOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(options);
         while (true)
@@ -114,6 +114,7 @@ public sealed class IngestWorker(
                 var stored = IngestOffsets.LoadAsync(dataSource, kafkaOptions.GroupId, partitions.Select(p => (p.Topic, p.Partition.Value)).ToList(), cancellationToken)
                     .GetAwaiter().GetResult()
                     .ToDictionary(o => (o.Topic, o.Partition), o => o.NextOffset);
+                ResetOffsetsBeyondTheEnd(consumer, stored, cancellationToken);
                 logger.LogInformation("Assigned {Partitions}.", string.Join(", ", partitions.Select(p =>
                     $"{p.Topic}[{p.Partition.Value}]@{(stored.TryGetValue((p.Topic, p.Partition.Value), out var o) ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "start")}")));
                 DealToLanes(partitions);
@@ -131,6 +132,45 @@ public sealed class IngestWorker(
                 logger.LogWarning("Could not read this group's offsets from the database ({Message}); retrying in {Delay} before consuming.", e.Message, delay);
                 cancellationToken.WaitHandle.WaitOne(delay);
             }
+        }
+    }
+
+    /// <summary>
+    /// A stored offset beyond a partition's high watermark was written for an earlier topic of that name (the broker was
+    /// restarted, or the topic deleted and re-created): trusted, it would skip the new topic's first messages without a
+    /// word. Such a partition is read again from its low watermark, loudly, and the reset is counted and recorded.
+    /// </summary>
+    /// <remarks>
+    /// A new topic that already holds more messages than the stored offset cannot be told apart this way; the
+    /// topic's id would tell, which the embedded broker (librdkafka 2.0's mock) does not serve.
+    /// </remarks>
+    void ResetOffsetsBeyondTheEnd(IConsumer<byte[], byte[]> consumer, Dictionary<(string Topic, int Partition), long> stored, CancellationToken cancellationToken)
+    {
+        foreach (var ((topic, partition), next) in stored.ToList())
+        {
+            WatermarkOffsets watermarks;
+            try
+            {
+                watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10));
+            }
+            catch (KafkaException e)
+            {
+                logger.LogWarning("Could not read the watermarks of {Topic}[{Partition}] ({Reason}); starting at the stored offset {Offset}.", topic, partition, e.Error.Reason, next);
+                continue;
+            }
+
+            if (watermarks.High == Offset.Unset || next <= watermarks.High.Value)
+            {
+                continue;
+            }
+
+            var low = Math.Max(0, watermarks.Low.Value);
+            logger.LogError("OFFSET RESET: {Topic}[{Partition}] ends at offset {High}, but this group's stored next offset is {Stored}: the topic was re-created or the broker restarted " +
+                "since. Reading the partition again from offset {Low}; nothing of the new topic is skipped, and the reset is counted (airq status, airq_ingest_offset_resets_total).",
+                topic, partition, watermarks.High.Value, next, low);
+            IngestOffsets.ResetAsync(dataSource, kafkaOptions.GroupId, topic, partition, low, cancellationToken).GetAwaiter().GetResult();
+            counters.OffsetReset();
+            stored[(topic, partition)] = low;
         }
     }
 

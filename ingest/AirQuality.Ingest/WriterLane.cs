@@ -83,6 +83,8 @@ sealed class WriterLane
             {
                 // Not transient (the committer retries those): stop with nothing committed for this batch.
                 logger.LogError(e, "The ingest worker stops: a batch could not be stored and was not committed.");
+                // Not live from here: the process is about to exit, and a probe must not call it healthy meanwhile.
+                _counters.Stopped(e);
                 batch.Done.SetException(e);
                 _queue.Writer.TryComplete(e);
                 while (_queue.Reader.TryRead(out var pending))

@@ -17,6 +17,20 @@ public static class IngestOffsets
             new { consumerGroup, topics = offsets.Select(o => o.Topic).ToArray(), partitions = offsets.Select(o => o.Partition).ToArray(), nextOffsets = offsets.Select(o => o.NextOffset).ToArray() },
             transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// Moves a partition's stored offset back to <paramref name="nextOffset"/> and counts the reset: the stored one was
+    /// beyond the end of the partition, so it came from an earlier life of the topic. The only write that moves an offset backwards.
+    /// </summary>
+    public static async Task ResetAsync(NpgsqlDataSource dataSource, string consumerGroup, string topic, int partition, long nextOffset, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE ingest_offsets
+            SET last_reset_from = next_offset, next_offset = @nextOffset, resets = resets + 1, last_reset_at = now(), updated_at = now()
+            WHERE consumer_group = @consumerGroup AND topic = @topic AND kafka_partition = @partition
+            """, new { consumerGroup, topic, partition, nextOffset }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The stored next offsets of <paramref name="consumerGroup"/> for the given partitions (absent ones are left out).</summary>
     public static async Task<IReadOnlyList<PartitionOffset>> LoadAsync(NpgsqlDataSource dataSource, string consumerGroup, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken cancellationToken)
     {

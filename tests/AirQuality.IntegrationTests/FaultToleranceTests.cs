@@ -1,6 +1,7 @@
 using System.Text;
 using AirQuality.Contracts;
 using AirQuality.Ingest;
+using AirQuality.Ingest.Fuzzing;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
 using AirQuality.Tests.Support;
@@ -241,5 +242,101 @@ public sealed class FaultToleranceTests(PostgresFixture postgres)
         Assert.Equal(high.Value - low.Value - 5, counters.Rejected);
         Assert.Contains($"EXPIRED before consumption {low.Value - 10:N0}", counters.ToString(), StringComparison.Ordinal);
         Assert.Equal(15, await harness.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Offsets_stored_for_an_earlier_topic_are_detected_counted_and_the_new_topic_read_from_its_start()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        static Message<byte[], byte[]> Reading(int minute) => new()
+        {
+            Key = "S0001"u8.ToArray(),
+            Value = Encoding.UTF8.GetBytes($$"""{"sensor_id":"S0001","observed_at":"2026-11-01T{{minute / 60:00}}:{{minute % 60:00}}:00Z","pm25":20}"""),
+        };
+        static void Produce(string bootstrap, IEnumerable<Message<byte[], byte[]>> messages)
+        {
+            using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(bootstrap, new KafkaOptions())).Build();
+            foreach (var message in messages)
+            {
+                producer.Produce(new TopicPartition(Topics.SensorReadings, 0), message);
+            }
+
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        // Ten readings stored: the database says the group is at offset 10 of partition 0.
+        Produce(harness.Broker.BootstrapServers, Enumerable.Range(0, 10).Select(Reading));
+        await harness.RunUntilSettledAsync(new IngestCounters(), 10);
+
+        // The broker restarts empty (as the embedded one does; or the topic is deleted and re-created) and three new readings arrive.
+        using var restarted = EmbeddedBroker.Start();
+        foreach (var topic in Topics.All)
+        {
+            restarted.CreateTopic(topic, Topics.DefaultPartitions);
+        }
+
+        Produce(restarted.BootstrapServers, Enumerable.Range(100, 3).Select(Reading));
+        var counters = new IngestCounters();
+        await harness.RunUntilSettledAsync(counters, 3, bootstrap: restarted.BootstrapServers);
+        Assert.Equal(3, counters.Stored);
+        Assert.Equal(1, counters.OffsetResets);
+        Assert.Contains("OFFSETS RESET 1", counters.ToString(), StringComparison.Ordinal);
+        Assert.Equal(13, await harness.StoredRowsAsync());
+        await using (var connection = await harness.Database.OpenConnectionAsync())
+        {
+            var (next, resets, from) = await connection.QuerySingleAsync<(long, int, long)>(
+                $"SELECT next_offset, resets, last_reset_from FROM ingest_offsets WHERE topic = '{Topics.SensorReadings}' AND kafka_partition = 0");
+            Assert.Equal((3L, 1, 10L), (next, resets, from));
+        }
+
+        var (exit, status) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(harness.Database) }, "status");
+        Assert.Equal(0, exit);
+        Assert.Contains($"OFFSET RESET 1 time(s): airq-ingest {Topics.SensorReadings}[0]", status, StringComparison.Ordinal);
+        Assert.Contains("from stored offset 10", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Four_hundred_fuzzed_messages_on_both_topics_are_each_stored_or_dead_lettered_and_the_worker_carries_on()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var sensors = harness.Registry.Sensors.Take(20).Select(s => s.SensorId).Append("S9999").ToList();
+        var sources = harness.Registry.Sources.Take(5).Select(s => s.SourceId).Append("P404").ToList();
+        var fuzzer = new MessageFuzzer(20_261_101, sensors, sources, IngestHarness.Start.AddDays(1));
+        const int Messages = 400;
+        using (var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(harness.Broker.BootstrapServers, new KafkaOptions())).Build())
+        {
+            for (var i = 0; i < Messages; i++)
+            {
+                var (topic, value) = fuzzer.Next();
+                producer.Produce(topic, new Message<byte[], byte[]> { Key = BitConverter.GetBytes(i), Value = value });
+            }
+
+            // The last word: a valid reading in every partition of the sensor topic, which must be stored behind whatever came before.
+            for (var partition = 0; partition < Topics.DefaultPartitions; partition++)
+            {
+                producer.Produce(new TopicPartition(Topics.SensorReadings, partition), new Message<byte[], byte[]>
+                {
+                    Key = "S0001"u8.ToArray(),
+                    Value = Encoding.UTF8.GetBytes($$"""{"sensor_id":"{{sensors[0]}}","observed_at":"2026-11-02T00:0{{partition}}:00Z","pm25":7}"""),
+                });
+            }
+
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var counters = new IngestCounters();
+        using var stop = new CancellationTokenSource();
+        var running = harness.Worker(counters).RunAsync(stop.Token);
+        await IngestHarness.Until(() => running.IsCompleted || (counters.Messages == Messages + Topics.DefaultPartitions && counters.Settled == counters.Records), TimeSpan.FromMinutes(1));
+        Assert.False(running.IsCompleted, $"The worker stopped: {running.Exception?.InnerException?.Message}");
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(counters.Stored > 0 && counters.Rejected > 0, counters.ToString());
+        Assert.Equal(counters.Records, counters.Stored + counters.Duplicates + counters.Rejected);
+        Assert.Equal(counters.Stored, await harness.StoredRowsAsync());
+        await using var connection = await harness.Database.OpenConnectionAsync();
+        Assert.Equal(Topics.DefaultPartitions, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM sensor_readings WHERE sensor_id = @id AND observed_at >= '2026-11-02T00:00:00Z' AND pm25_ugm3 = 7", new { id = sensors[0] }));
     }
 }

@@ -48,18 +48,18 @@ sealed class IngestHarness : IAsyncDisposable
         new GatewaySimulator(Broker.BootstrapServers, new KafkaOptions(), TimeProvider.System)
             .RunAsync(Registry, new SimulationOptions(from, duration, seed, speed, faults), CancellationToken.None);
 
-    public IngestWorker Worker(IngestCounters counters, string group = "airq-ingest", IngestOptions? options = null)
+    public IngestWorker Worker(IngestCounters counters, string group = "airq-ingest", IngestOptions? options = null, string? bootstrap = null)
     {
         options ??= new IngestOptions { MaxAge = TimeSpan.FromDays(4000), RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(2) };
         var validator = new MessageValidator(new KnownIds(Registry.Sensors.Select(s => s.SensorId)), new KnownIds(Registry.Sources.Select(s => s.SourceId)), options, TimeProvider.System);
-        return new IngestWorker(Broker.BootstrapServers, new KafkaOptions { GroupId = group }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System, new HourlyRollup());
+        return new IngestWorker(bootstrap ?? Broker.BootstrapServers, new KafkaOptions { GroupId = group }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System, new HourlyRollup());
     }
 
     /// <summary>Runs a worker until its counters have settled <paramref name="expected"/> records, then stops it; bounded so a stalled worker fails the test.</summary>
-    public async Task RunUntilSettledAsync(IngestCounters counters, long expected, string group = "airq-ingest")
+    public async Task RunUntilSettledAsync(IngestCounters counters, long expected, string group = "airq-ingest", string? bootstrap = null)
     {
         using var stop = new CancellationTokenSource();
-        var running = Worker(counters, group).RunAsync(stop.Token);
+        var running = Worker(counters, group, bootstrap: bootstrap).RunAsync(stop.Token);
         await Until(() => counters.Settled >= expected || running.IsCompleted, TimeSpan.FromMinutes(2));
         await stop.CancelAsync();
         await running;

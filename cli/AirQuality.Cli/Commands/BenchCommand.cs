@@ -69,6 +69,7 @@ static class BenchCommand
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(Scale());
         bench.Subcommands.Add(Aggregate());
+        bench.Subcommands.Add(FuzzBenchmark.Create());
         return bench;
     }
 

@@ -37,7 +37,10 @@ static class IngestCommand
             }
 
             var counters = new IngestCounters();
-            var (worker, refreshing) = await CreateWorkerAsync(env, env.KafkaBootstrap(embeddedAllowed: false), counters, token);
+            // Ends the registry refresh and the progress lines with the worker, whether it was stopped or stopped itself:
+            // a worker that stopped on an error must take the process with it, so that the service manager restarts it.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var (worker, refreshing) = await CreateWorkerAsync(env, env.KafkaBootstrap(embeddedAllowed: false), counters, stopping.Token);
             var dataSource = await env.DatabaseAsync(token);
             // Ready: consuming (subscribed, not stopped) and the database answers. Live: the endpoint answers.
             await using var health = HealthServer.Start(
@@ -49,21 +52,36 @@ static class IngestCommand
                     WorkerMetrics.Ingest(text, counters);
                     return Task.FromResult(text.ToString());
                 },
-                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
+                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"),
+                () => counters.StoppedBy);
             using var stopReporting = new CancellationTokenSource();
             var reporter = new IngestStatusReporter(dataSource, counters, env.Configuration.Kafka.GroupId, env.LoggerFactory.CreateLogger("AirQuality.Ingest"), env.Time);
             var reporting = reporter.RunAsync(stopReporting.Token);
-            using var progress = Progress.Every(TimeSpan.FromSeconds(5), counters.ToString, token);
+            using var progress = Progress.Every(TimeSpan.FromSeconds(5), counters.ToString, stopping.Token);
+            Exception? fatal = null;
             try
             {
                 await worker.RunAsync(token);
             }
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                fatal = e;
+            }
             finally
             {
                 // The last report carries the counters after the final flush, and the stop time.
+                await stopping.CancelAsync();
                 await stopReporting.CancelAsync();
                 await reporting;
                 await refreshing;
+            }
+
+            if (fatal is not null)
+            {
+                // Already logged with its stack trace by the writer that stopped; exit non-zero so that the worker is restarted.
+                Console.Error.WriteLine($"error: the ingest worker stopped: {fatal.Message}");
+                Console.Error.WriteLine($"Ingest stopped on an error (nothing of the failed batch was committed; a restarted worker resumes from it): {counters}");
+                return 1;
             }
 
             Console.WriteLine($"Ingest stopped: {counters}");

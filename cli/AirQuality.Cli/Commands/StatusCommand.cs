@@ -28,13 +28,20 @@ static class StatusCommand
             }
 
             await using var connection = await dataSource.OpenConnectionAsync(token);
-            var offsets = (await connection.QueryAsync<(string ConsumerGroup, string Topic, int KafkaPartition, long NextOffset, DateTime UpdatedAt)>(new CommandDefinition(
-                "SELECT consumer_group, topic, kafka_partition, next_offset, updated_at FROM ingest_offsets ORDER BY 1, 2, 3", cancellationToken: token))).ToList();
+            var offsets = (await connection.QueryAsync<(string ConsumerGroup, string Topic, int KafkaPartition, long NextOffset, DateTime UpdatedAt, int Resets, DateTime? LastResetAt, long? LastResetFrom)>(new CommandDefinition(
+                "SELECT consumer_group, topic, kafka_partition, next_offset, updated_at, resets, last_reset_at, last_reset_from FROM ingest_offsets ORDER BY 1, 2, 3", cancellationToken: token))).ToList();
             Console.WriteLine(offsets.Count == 0 ? "No offsets stored yet." : "Stored offsets (next message to consume):");
             foreach (var group in offsets.GroupBy(o => (o.ConsumerGroup, o.Topic)))
             {
                 Console.WriteLine($"  {group.Key.ConsumerGroup} {group.Key.Topic}: " +
                     string.Join(", ", group.Select(o => $"[{o.KafkaPartition}] {o.NextOffset:N0}")) + $" (updated {group.Max(o => o.UpdatedAt):yyyy-MM-dd HH:mm:ss}Z)");
+            }
+
+            // A reset means the topic was re-created or the broker restarted under a running pipeline: worth a look every time.
+            foreach (var o in offsets.Where(o => o.Resets > 0))
+            {
+                Console.WriteLine($"  OFFSET RESET {o.Resets:N0} time(s): {o.ConsumerGroup} {o.Topic}[{o.KafkaPartition}], last at {o.LastResetAt:yyyy-MM-dd HH:mm:ss}Z from stored offset {o.LastResetFrom:N0} " +
+                    "(beyond the partition's end: the topic was re-created or the broker restarted; it was read again from its start)");
             }
 
             // Staged sums that stay, or grow, from one status to the next mean folds are failing (the workers log why).

@@ -5,33 +5,37 @@ using Microsoft.Extensions.Logging;
 namespace AirQuality.Cli.Monitoring;
 
 /// <summary>
-/// A small HTTP endpoint beside a worker: <c>GET /health/live</c> (200 while the process serves requests),
+/// A small HTTP endpoint beside a worker: <c>GET /health/live</c> (200 while the process serves requests and its
+/// worker has not stopped for good, else 503 with the reason),
 /// <c>GET /health/ready</c> (200 when the worker can do its work, else 503 with the reason) and <c>GET /metrics</c>
 /// (Prometheus text format). Built on <see cref="HttpListener"/>, which needs no web framework.
 /// </summary>
-sealed class HealthServer : IAsyncDisposable
+public sealed class HealthServer : IAsyncDisposable
 {
     readonly HttpListener _listener;
     readonly Func<CancellationToken, Task<string?>> _notReadyReason;
     readonly Func<CancellationToken, Task<string>> _metrics;
+    readonly Func<string?> _notLiveReason;
     readonly ILogger _logger;
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
 
-    HealthServer(HttpListener listener, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, ILogger logger)
+    HealthServer(HttpListener listener, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, Func<string?> notLiveReason, ILogger logger)
     {
         _listener = listener;
         _notReadyReason = notReadyReason;
         _metrics = metrics;
+        _notLiveReason = notLiveReason;
         _logger = logger;
         _loop = Task.Run(LoopAsync, CancellationToken.None);
     }
 
     /// <summary>
     /// Starts listening when <see cref="MonitoringOptions.Port"/> is set; null otherwise. <paramref name="notReadyReason"/>
-    /// returns null when ready, else why not; <paramref name="metrics"/> returns the scrape.
+    /// returns null when ready, else why not; <paramref name="metrics"/> returns the scrape; <paramref name="notLiveReason"/>
+    /// (default: always live) returns null while the worker lives, else why it stopped for good.
     /// </summary>
-    public static HealthServer? Start(MonitoringOptions options, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, ILogger logger)
+    public static HealthServer? Start(MonitoringOptions options, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, ILogger logger, Func<string?>? notLiveReason = null)
     {
         if (options.Validate().Port == 0)
         {
@@ -50,7 +54,7 @@ sealed class HealthServer : IAsyncDisposable
         }
 
         logger.LogInformation("Health and metrics on http://{Host}:{Port}/ (/health/live, /health/ready, /metrics).", options.Host, options.Port);
-        return new HealthServer(listener, notReadyReason, metrics, logger);
+        return new HealthServer(listener, notReadyReason, metrics, notLiveReason ?? (() => null), logger);
     }
 
     async Task LoopAsync()
@@ -98,7 +102,7 @@ sealed class HealthServer : IAsyncDisposable
         var (status, contentType, body) = context.Request.HttpMethod is "GET" or "HEAD"
             ? context.Request.Url?.AbsolutePath switch
             {
-                "/health/live" => (200, "text/plain; charset=utf-8", "live\n"),
+                "/health/live" => _notLiveReason() is { } stopped ? (503, "text/plain; charset=utf-8", $"not live: {stopped}\n") : (200, "text/plain; charset=utf-8", "live\n"),
                 "/health/ready" => await ReadyAsync(),
                 "/metrics" => (200, PrometheusText.ContentType, await _metrics(_stop.Token)),
                 _ => (404, "text/plain; charset=utf-8", "Not found: /health/live, /health/ready and /metrics are served.\n"),

@@ -33,6 +33,7 @@ static class WorkerMetrics
         }
 
         text.Counter("airq_ingest_expired_messages_total", "Messages the broker no longer had when the worker got to them (lost to retention).", c.ExpiredMessages);
+        text.Counter("airq_ingest_offset_resets_total", "Partitions whose stored offset was beyond the broker's end (topic re-created, broker restarted) and were read again from their start.", c.OffsetResets);
         text.Counter("airq_ingest_batches_total", "Batches committed.", c.Batches);
         text.Gauge("airq_ingest_last_batch_duration_seconds", "How long the last batch took to validate, dead-letter and commit.", c.LastBatchMillis / 1000.0);
         text.Counter("airq_ingest_paused_seconds_total", "Time consumption waited for the database writer (backpressure).", c.PausedMillis / 1000.0);

@@ -26,7 +26,8 @@ static class FastReadingParser
             var reader = new Utf8JsonReader(json, Options);
             return reader.Read() && TryReadReading(ref reader, out sensorId, out observedAt, values) && AtEnd(ref reader);
         }
-        catch (JsonException)
+        // InvalidOperationException: GetString met text that is not UTF-8 (or escapes a lone surrogate); the thorough path names the field.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return false;
         }
@@ -78,7 +79,8 @@ static class FastReadingParser
 
             return readings > 0 && AtEnd(ref reader);
         }
-        catch (JsonException)
+        // InvalidOperationException: GetString met text that is not UTF-8 (or escapes a lone surrogate); the thorough path names the field.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AirQuality.Contracts;
 
@@ -64,9 +65,22 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             }
 
             var batchField = telemetry ? "records" : "readings";
-            if (!root.TryGetProperty(batchField, out var batch))
+            JsonElement batch;
+            try
             {
-                var (reading, record, reason, detail) = telemetry ? ParseTelemetry(root, "") : ParseReading(root, "");
+                if (!root.TryGetProperty(batchField, out batch))
+                {
+                    batch = default;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return Reject(RejectReason.MalformedJson, $"a property name {NotText}", message);
+            }
+
+            if (batch.ValueKind == JsonValueKind.Undefined)
+            {
+                var (reading, record, reason, detail) = Parse(root, "", telemetry);
                 return reason.Length == 0 ? new ValidationResult(reading is null ? [] : [reading], record is null ? [] : [record], []) : Reject(reason, detail, message);
             }
 
@@ -82,10 +96,11 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             foreach (var element in batch.EnumerateArray())
             {
                 var where = $"{batchField}[{index}]: ";
-                var (reading, record, reason, detail) = telemetry ? ParseTelemetry(element, where) : ParseReading(element, where);
+                var (reading, record, reason, detail) = Parse(element, where, telemetry);
                 if (reason.Length > 0)
                 {
-                    rejections.Add(new Rejection(reason, detail, System.Text.Encoding.UTF8.GetBytes(element.GetRawText()), index));
+                    // The element's bytes as they came: GetRawText would transcode them, and throw on text that is not UTF-8.
+                    rejections.Add(new Rejection(reason, detail, JsonMarshal.GetRawUtf8Value(element).ToArray(), index));
                 }
                 else if (reading is not null)
                 {
@@ -139,6 +154,20 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
     static SensorReading ReadingOf(string sensorId, DateTimeOffset observedAt, double?[] values) =>
         new(sensorId, observedAt, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
 
+    (SensorReading?, SourceTelemetry?, string Reason, string Detail) Parse(JsonElement e, string where, bool telemetry)
+    {
+        try
+        {
+            return telemetry ? ParseTelemetry(e, where) : ParseReading(e, where);
+        }
+        catch (InvalidOperationException)
+        {
+            // Looking a field up unescapes the property names it passes; one that escapes a lone surrogate throws.
+            // The fields read as text are checked by name before this; this is what is left.
+            return (null, null, RejectReason.MalformedJson, $"{where}a property name {NotText}");
+        }
+    }
+
     (SensorReading?, SourceTelemetry?, string Reason, string Detail) ParseReading(JsonElement e, string where)
     {
         var (sensorId, observedAt, reason, detail) = ParseIdentity(e, where, "sensor_id", sensors, RejectReason.UnknownSensor, "sensor");
@@ -177,7 +206,12 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
                 return (null, null, RejectReason.WrongType, $"{where}field 'operating_status' must be a string");
             }
 
-            status = s.GetString()!;
+            if (TextOf(s) is not { } text)
+            {
+                return (null, null, RejectReason.MalformedJson, $"{where}field 'operating_status' {NotText}");
+            }
+
+            status = text;
             if (!OperatingStatuses.All.Contains(status))
             {
                 return (null, null, RejectReason.OutOfRange, $"{where}field 'operating_status' is '{Truncate(status)}'; expected one of {string.Join(", ", OperatingStatuses.All)}");
@@ -199,6 +233,11 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
             return ("", default, RejectReason.MissingField, $"{where}field '{idField}' is missing");
         }
 
+        if (idElement.ValueKind == JsonValueKind.String && TextOf(idElement) is null)
+        {
+            return ("", default, RejectReason.MalformedJson, $"{where}field '{idField}' {NotText}");
+        }
+
         if (idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 64 } id)
         {
             return ("", default, RejectReason.WrongType, $"{where}field '{idField}' must be a string of 1 to 64 characters");
@@ -207,6 +246,11 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         if (!e.TryGetProperty("observed_at", out var timeElement))
         {
             return ("", default, RejectReason.MissingField, $"{where}field 'observed_at' is missing");
+        }
+
+        if (timeElement.ValueKind == JsonValueKind.String && TextOf(timeElement) is null)
+        {
+            return ("", default, RejectReason.MalformedJson, $"{where}field 'observed_at' {NotText}");
         }
 
         if (timeElement.ValueKind != JsonValueKind.String
@@ -268,6 +312,21 @@ public sealed class MessageValidator(KnownIds sensors, KnownIds sources, IngestO
         }
 
         return ("", "");
+    }
+
+    const string NotText = "is not valid UTF-8 text (a byte sequence that is not UTF-8, or an escaped lone surrogate such as \\uD800)";
+
+    /// <summary>The string's text, or null when it cannot become one: <see cref="JsonElement.GetString"/> throws on bytes that are not UTF-8 and on lone surrogate escapes.</summary>
+    static string? TextOf(JsonElement e)
+    {
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";

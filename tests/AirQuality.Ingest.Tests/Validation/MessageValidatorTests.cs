@@ -6,7 +6,7 @@ using Xunit;
 
 namespace AirQuality.Ingest.Tests.Validation;
 
-public sealed class MessageValidatorTests
+public sealed partial class MessageValidatorTests
 {
     static readonly DateTimeOffset Now = new(2026, 6, 30, 12, 0, 0, TimeSpan.Zero);
 
