@@ -107,6 +107,8 @@ static class DemoCommand
             var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);
             Console.WriteLine($"  {anomalies.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {anomalies.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
             AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Aggregation.Zone), limit: 12);
+            Console.WriteLine();
+            Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, env.Configuration.Attribution, lastDay, env.Configuration.Aggregation.Zone));
             var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
 
             Console.WriteLine();
