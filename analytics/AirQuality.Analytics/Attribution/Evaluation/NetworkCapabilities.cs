@@ -12,7 +12,7 @@ public sealed record NetworkCapabilities(bool Pm10 = true, bool Gases = true, do
     public static readonly NetworkCapabilities Pm25AndWeather = new(Pm10: false, Gases: false);
 
     /// <summary>Whether station <paramref name="s"/> (its index in the registry) reports wind: the same stations in every hour.</summary>
-    public bool ReportsWind(int s) => WindStationShare >= 1 || (uint)(s * 2654435761u) % 1000 < WindStationShare * 1000;
+    public bool ReportsWind(int s) => WindStationShare >= 1 || unchecked((uint)s * 2654435761u) % 1000 < WindStationShare * 1000;
 
     /// <summary>A training world's network, drawn from its seed: PM10 in half of them, gases in half, wind at 40 to 100% of the stations.</summary>
     public static NetworkCapabilities Masked(int seed)
