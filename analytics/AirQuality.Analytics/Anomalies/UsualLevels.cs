@@ -68,15 +68,16 @@ sealed class UsualLevels(AnomalyOptions options)
         {
             var at = offset + h;
             var wind = grid.WindFromDeg[at];
-            var sameHour = Enumerable.Range(0, offset).Where(x => clock[x] == clock[at]).ToArray();
+            var anyHour = Enumerable.Range(0, offset).ToArray();
+            var sameHour = anyHour.Where(x => clock[x] == clock[at]).ToArray();
             var sameDay = sameHour.Where(x => weekend[x] == weekend[at]).ToArray();
             bool SameWind(int x) => !double.IsNaN(wind) && !double.IsNaN(grid.WindFromDeg[x]) && AngleBetween(wind, grid.WindFromDeg[x]) <= options.WindToleranceDeg;
             var dayType = weekend[at] ? "on weekends" : "on weekdays";
             var from = double.IsNaN(wind) ? "" : $" with the wind from the {Compass(wind)}";
             cells[h] = double.IsNaN(wind)
-                ? [(sameDay, $"at this hour {dayType}"), (sameHour, "at this hour")]
+                ? [(sameDay, $"at this hour {dayType}"), (sameHour, "at this hour"), (anyHour, "at any hour")]
                 : [(sameDay.Where(SameWind).ToArray(), $"at this hour {dayType}{from}"), (sameDay, $"at this hour {dayType}"),
-                    (sameHour.Where(SameWind).ToArray(), $"at this hour{from}"), (sameHour, "at this hour")];
+                    (sameHour.Where(SameWind).ToArray(), $"at this hour{from}"), (sameHour, "at this hour"), (anyHour, "at any hour")];
         }
 
         // The typical (clock hour, type of day) histories, for each sensor's overall noise.
