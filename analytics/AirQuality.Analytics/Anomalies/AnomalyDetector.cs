@@ -8,10 +8,10 @@ using Npgsql;
 namespace AirQuality.Analytics.Anomalies;
 
 /// <summary>
-/// Finds a local day's anomalies from the hourly PM2.5 means: hourly and daily exceedances, spikes against each
-/// sensor's own robust baseline, sensors far above their neighbours, grouped into episodes of neighbouring sensors
-/// and adjacent hours; and, kept apart, sensor faults (hours without readings, flat-lined readings, drift against
-/// co-located neighbours).
+/// Finds a local day's anomalies: 15-minute PM2.5 means that rose above each sensor's usual level (learnt from its own
+/// history by hour of day, type of day and wind, relative to the sensors around it; see <see cref="UsualLevels"/>),
+/// grouped into episodes of neighbouring sensors; hourly and daily exceedances; and, kept apart, sensor faults (hours
+/// without readings, flat-lined readings, drift against co-located neighbours).
 /// </summary>
 /// <remarks>
 /// A fault hour never counts as pollution: a flat-lined or silent sensor cannot be evidence of an episode. Out of
@@ -26,12 +26,6 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
     }
 
     NpgsqlDataSource Database => dataSource ?? throw new InvalidOperationException("This detector was made without a database; use Detect on hourly means in memory.");
-
-    /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
-    const double MadToSigma = 1.4826;
-
-    /// <summary>Baseline hours a sensor needs before its spikes are judged.</summary>
-    const int MinBaselineHours = 24;
 
     /// <summary>
     /// Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>; on a day with
@@ -151,7 +145,41 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
             "SELECT sensor_id, pm25_ugm3, pm25_limit_ugm3 FROM sensor_daily WHERE day = @day AND pm25_exceeds_limit", new { day }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.SensorId, r => ((double)r.Mean, (double)r.Limit), StringComparer.Ordinal);
 
-        return Detect(day, sensors, new HourlyPm25(baseline.FirstHour, span, values, readings, flat), dailyLimits);
+        // 15-minute means from the readings themselves, binned as the hourly means are: quarter q holds (start, start + 15 min].
+        const int Q = HourlyPm25.QuartersPerHour;
+        var quarters = new double[n * span * Q];
+        Array.Fill(quarters, double.NaN);
+        var (from, to) = (HourlyColumns.HourStart(baseline.FirstHour), HourlyColumns.HourStart(target.FirstHour + hours));
+        var quarterRows = await connection.QueryAsync<(string SensorId, DateTime Quarter, double Pm25)>(new CommandDefinition("""
+            SELECT sensor_id, date_bin(@width, observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS quarter_start, avg(pm25_ugm3)::float8
+            FROM sensor_readings
+            WHERE observed_at > @from AND observed_at <= @to AND pm25_ugm3 IS NOT NULL
+            GROUP BY 1, 2
+            """, new { width = TimeSpan.FromHours(1) / Q, from, to }, cancellationToken: cancellationToken));
+        foreach (var (sensorId, quarter, pm25) in quarterRows)
+        {
+            if (index.TryGetValue(sensorId, out var s))
+            {
+                quarters[s * span * Q + (int)((quarter - from).Ticks / (TimeSpan.TicksPerHour / Q))] = pm25;
+            }
+        }
+
+        // The city's wind each hour: the vector mean over every station that measured it (as attribution reads it); NaN where none did.
+        var wind = new double[span];
+        Array.Fill(wind, double.NaN);
+        var winds = await connection.QueryAsync<(DateTime Hour, double East, double North)>(new CommandDefinition("""
+            SELECT date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
+                   avg(wind_speed_ms * sin(radians(wind_direction_deg))), avg(wind_speed_ms * cos(radians(wind_direction_deg)))
+            FROM sensor_readings
+            WHERE observed_at > @from AND observed_at <= @to AND wind_speed_ms IS NOT NULL AND wind_direction_deg IS NOT NULL
+            GROUP BY 1
+            """, new { from, to }, cancellationToken: cancellationToken));
+        foreach (var w in winds)
+        {
+            wind[(int)(HourlyColumns.HourOf(w.Hour) - baseline.FirstHour)] = (Math.Atan2(w.East, w.North) * 180 / Math.PI + 360) % 360;
+        }
+
+        return Detect(day, sensors, new HourlyPm25(baseline.FirstHour, span, values, quarters, wind, readings, flat), dailyLimits);
     }
 
     /// <summary>The day's hours and the baseline days before them, in the configured time zone.</summary>
@@ -168,9 +196,10 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         var hours = target.Hours;
         var offset = (int)(target.FirstHour - baseline.FirstHour);
         var span = offset + hours;
-        if (grid.FirstHour != baseline.FirstHour || grid.Hours != span || grid.Sensors != sensorList.Count)
+        if (grid.FirstHour != baseline.FirstHour || grid.Hours != span || grid.Sensors != sensorList.Count
+            || grid.Quarters.Length != grid.Values.Length * HourlyPm25.QuartersPerHour || grid.WindFromDeg.Length != span)
         {
-            throw new ArgumentOutOfRangeException(nameof(grid), $"The grid must cover the {options.BaselineDays} baseline days and the day itself ({span} hours from {HourlyColumns.HourStart(baseline.FirstHour):u}) for {sensorList.Count} sensors.");
+            throw new ArgumentOutOfRangeException(nameof(grid), $"The grid must cover the {options.BaselineDays} baseline days and the day itself ({span} hours from {HourlyColumns.HourStart(baseline.FirstHour):u}) for {sensorList.Count} sensors, with {HourlyPm25.QuartersPerHour} 15-minute means per hourly mean and the wind of each hour.");
         }
 
         var sensors = sensorList as List<AnomalySensor> ?? [.. sensorList];
@@ -189,46 +218,37 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
 
         anomalies.AddRange(Drifts(day, sensors, values, span, offset, baseline, target, fault));
 
-        var kinds = new List<string>?[n * hours];
-        var evidence = new string?[n * hours];
+        var rises = new UsualLevels(options).Find(sensors, grid, baseline, target, fault);
+        var cells = hours * HourlyPm25.QuartersPerHour;
+        var kinds = new List<string>?[n * cells];
+        var exceeded = new List<(int Sensor, int Hour)>();
         for (var s = 0; s < n; s++)
         {
-            var (median, mad, baselineHours) = Baseline(values.AsSpan(s * span, offset));
             for (var h = 0; h < hours; h++)
             {
                 var v = values[s * span + offset + h];
-                if (double.IsNaN(v) || fault[s * hours + h])
+                var over = !double.IsNaN(v) && !fault[s * hours + h] && v > options.HourlyLimitUgm3;
+                var rose = false;
+                for (var k = 0; k < HourlyPm25.QuartersPerHour; k++)
                 {
-                    continue;
+                    var c = s * cells + h * HourlyPm25.QuartersPerHour + k;
+                    if (rises[c] is not null)
+                    {
+                        kinds[c] = over ? [AnomalyKinds.Spike, AnomalyKinds.HourlyExceedance] : [AnomalyKinds.Spike];
+                        rose = true;
+                    }
                 }
 
-                var found = new List<string>();
-                if (v > options.HourlyLimitUgm3)
+                // An hour above the limit with no rise is the city's air, not an incident: it is reported per district, like a daily exceedance.
+                if (over && !rose)
                 {
-                    found.Add(AnomalyKinds.HourlyExceedance);
-                }
-
-                if (baselineHours >= MinBaselineHours && v - median >= options.SpikeMinExcessUgm3 && v > median + options.SpikeMads * MadToSigma * mad)
-                {
-                    found.Add(AnomalyKinds.Spike);
-                    evidence[s * hours + h] = string.Create(CultureInfo.InvariantCulture, $"{sensors[s].SensorId} spiked to {v:0} µg/m³ against its {options.BaselineDays}-day median of {median:0} (MAD {mad:0.0})");
-                }
-
-                var around = neighbours[s].Select(o => values[o * span + offset + h]).Where(x => !double.IsNaN(x)).Order().ToArray();
-                if (around.Length >= 2 && Median(around) is var m && v >= options.NeighbourFactor * m && v - m >= options.NeighbourMinExcessUgm3)
-                {
-                    found.Add(AnomalyKinds.AboveNeighbours);
-                    evidence[s * hours + h] ??= string.Create(CultureInfo.InvariantCulture, $"{sensors[s].SensorId} read {v:0} µg/m³ while its {around.Length} neighbours within {options.NeighbourRadiusKm:0.#} km had a median of {m:0}");
-                }
-
-                if (found.Count > 0)
-                {
-                    kinds[s * hours + h] = found;
+                    exceeded.Add((s, h));
                 }
             }
         }
 
-        anomalies.AddRange(Episodes(day, sensors, neighbours, hours, target, values, span, offset, kinds, evidence));
+        anomalies.AddRange(Episodes(day, sensors, neighbours, hours, target, grid, kinds, rises));
+        anomalies.AddRange(HourlyExceedances(day, sensors, exceeded, values, span, offset, target));
         // A sensor with a fault that day has a daily mean nobody should act on.
         var faulty = anomalies.Where(a => a.Category == Anomaly.SensorFault).SelectMany(a => a.SensorIds).ToHashSet(StringComparer.Ordinal);
         anomalies.AddRange(DailyExceedances(day, sensors.Where(x => !faulty.Contains(x.SensorId)).ToList(), dailyLimits, target));
@@ -363,48 +383,80 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         }
     }
 
-    IEnumerable<Anomaly> Episodes(DateOnly day, List<AnomalySensor> sensors, int[][] neighbours, int hours, LocalDays target, double[] values, int span, int offset, List<string>?[] kinds, string?[] evidence)
+    /// <summary>
+    /// Groups the rising 15-minute cells into episodes: the same sensor, or sensors within
+    /// <see cref="AnomalyOptions.NeighbourRadiusKm"/> of each other, with rises at most an hour apart. An episode runs from
+    /// its first rising quarter's start to its last one's end; its peak is its highest 15-minute mean.
+    /// </summary>
+    IEnumerable<Anomaly> Episodes(DateOnly day, List<AnomalySensor> sensors, int[][] neighbours, int hours, LocalDays target, HourlyPm25 grid, List<string>?[] kinds, UsualLevels.Rise?[] rises)
     {
-        // Union-find over anomalous (sensor, hour) cells: the same sensor in adjacent hours, or a neighbour in the same or an adjacent hour.
+        const int Q = HourlyPm25.QuartersPerHour;
+        var cells = hours * Q;
         var parent = Enumerable.Range(0, kinds.Length).ToArray();
         int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
         for (var s = 0; s < sensors.Count; s++)
         {
-            for (var h = 0; h < hours; h++)
+            for (var q = 0; q < cells; q++)
             {
-                if (kinds[s * hours + h] is null)
+                if (kinds[s * cells + q] is null)
                 {
                     continue;
                 }
 
                 foreach (var o in neighbours[s].Append(s))
                 {
-                    for (var dh = -1; dh <= 1; dh++)
+                    for (var dq = -Q; dq <= Q; dq++)
                     {
-                        if (h + dh >= 0 && h + dh < hours && (o != s || dh != 0) && kinds[o * hours + h + dh] is not null)
+                        if (q + dq >= 0 && q + dq < cells && (o != s || dq != 0) && kinds[o * cells + q + dq] is not null)
                         {
-                            parent[Find(s * hours + h)] = Find(o * hours + h + dh);
+                            parent[Find(s * cells + q)] = Find(o * cells + q + dq);
                         }
                     }
                 }
             }
         }
 
-        foreach (var cells in Enumerable.Range(0, kinds.Length).Where(c => kinds[c] is not null).GroupBy(Find))
+        var quarterTicks = TimeSpan.TicksPerHour / Q;
+        DateTime QuarterStart(int q) => HourlyColumns.HourStart(target.FirstHour).AddTicks(q * quarterTicks);
+        foreach (var group in Enumerable.Range(0, kinds.Length).Where(c => kinds[c] is not null).GroupBy(Find))
         {
-            var members = cells.Select(c => (Sensor: c / hours, Hour: c % hours)).ToList();
-            var peak = members.MaxBy(m => values[m.Sensor * span + offset + m.Hour]);
-            var peakValue = values[peak.Sensor * span + offset + peak.Hour];
+            var members = group.Select(c => (Sensor: c / cells, Quarter: c % cells, Rise: rises[c]!.Value)).ToList();
+            if (members.Count < options.MinRiseQuarters)
+            {
+                continue;
+            }
+
+            var peak = members.MaxBy(m => m.Rise.Value);
             var episodeSensors = members.Select(m => sensors[m.Sensor]).DistinctBy(x => x.SensorId).OrderBy(x => x.SensorId, StringComparer.Ordinal).ToList();
-            var (first, last) = (members.Min(m => m.Hour), members.Max(m => m.Hour) + 1);
-            var (start, end) = (HourlyColumns.HourStart(target.FirstHour + first), HourlyColumns.HourStart(target.FirstHour + last));
-            var allKinds = cells.SelectMany(c => kinds[c]!).Distinct().Order(StringComparer.Ordinal).ToArray();
-            var why = cells.Select(c => evidence[c]).FirstOrDefault(e => e is not null);
+            var (start, end) = (QuarterStart(members.Min(m => m.Quarter)), QuarterStart(members.Max(m => m.Quarter) + 1));
+            var allKinds = group.SelectMany(c => kinds[c]!).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var peakSensor = sensors[peak.Sensor];
+            var r = peak.Rise;
             var detail = string.Create(CultureInfo.InvariantCulture,
-                $"{episodeSensors.Count} sensor(s) in {Few(episodeSensors.Select(x => x.TownshipId).Distinct().ToList())} from {Local(start, target)} to {Local(end, target)}; peak {peakValue:0} µg/m³ at {sensors[peak.Sensor].SensorId} ({sensors[peak.Sensor].Name}) at {Local(HourlyColumns.HourStart(target.FirstHour + peak.Hour + 1), target)}; {string.Join(", ", allKinds)}.{(why is null ? "" : $" {why}.")}");
-            yield return new Anomaly(day, Anomaly.Pollution, allKinds, peakValue / options.HourlyLimitUgm3,
+                $"{episodeSensors.Count} sensor(s) in {Few(episodeSensors.Select(x => x.TownshipId).Distinct().ToList())} from {Local(start, target)} to {Local(end, target)}; peak {r.Value:0} µg/m³ (15-minute mean) at {peakSensor.SensorId} ({peakSensor.Name}) at {Local(QuarterStart(peak.Quarter + 1), target)}; {string.Join(", ", allKinds)}. {peakSensor.SensorId} rose to {r.Value:0} µg/m³ against its usual {r.Expected:0} µg/m³ {r.Basis} (noise ±{r.Noise:0.0} µg/m³).");
+            yield return new Anomaly(day, Anomaly.Pollution, allKinds, r.Value / options.HourlyLimitUgm3,
                 [.. episodeSensors.Select(x => x.SensorId)], [.. episodeSensors.Select(x => x.DistrictId).Distinct()], [.. episodeSensors.Select(x => x.TownshipId).Distinct()],
-                start, end, peakValue, sensors[peak.Sensor].SensorId, HourlyColumns.HourStart(target.FirstHour + peak.Hour), detail);
+                start, end, r.Value, peakSensor.SensorId, QuarterStart(peak.Quarter), detail);
+        }
+    }
+
+    /// <summary>
+    /// One row per district whose sensors had hourly means above the hourly limit without rising above their usual
+    /// level: the city's air that hour, not an incident to attribute, so like a daily exceedance it joins no episode.
+    /// </summary>
+    IEnumerable<Anomaly> HourlyExceedances(DateOnly day, List<AnomalySensor> sensors, List<(int Sensor, int Hour)> exceeded, double[] values, int span, int offset, LocalDays target)
+    {
+        foreach (var district in exceeded.GroupBy(x => sensors[x.Sensor].DistrictId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var worst = district.MaxBy(x => values[x.Sensor * span + offset + x.Hour]);
+            var peak = values[worst.Sensor * span + offset + worst.Hour];
+            var members = district.Select(x => sensors[x.Sensor]).DistinctBy(x => x.SensorId).OrderBy(x => x.SensorId, StringComparer.Ordinal).ToList();
+            var (start, end) = (HourlyColumns.HourStart(target.FirstHour + district.Min(x => x.Hour)), HourlyColumns.HourStart(target.FirstHour + district.Max(x => x.Hour) + 1));
+            var at = HourlyColumns.HourStart(target.FirstHour + worst.Hour);
+            yield return new Anomaly(day, Anomaly.Pollution, [AnomalyKinds.HourlyExceedance], peak / options.HourlyLimitUgm3,
+                [.. members.Select(x => x.SensorId)], [district.Key], [.. members.Select(x => x.TownshipId).Distinct()], start, end, peak, sensors[worst.Sensor].SensorId, at,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{members.Count} sensor(s) in {district.Key} had {district.Count()} hourly PM2.5 mean(s) above the hourly limit of {options.HourlyLimitUgm3:0} µg/m³ between {Local(start, target)} and {Local(end, target)} without rising above their usual level there: the district's air, not a local incident; the highest, {peak:0} µg/m³, at {sensors[worst.Sensor].SensorId} ({sensors[worst.Sensor].Name}) from {Local(at, target)}."));
         }
     }
 
@@ -413,33 +465,11 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
 
     int[][] Neighbours(List<AnomalySensor> sensors) => Neighbours(sensors, options.NeighbourRadiusKm);
 
-    static int[][] Neighbours(List<AnomalySensor> sensors, double radiusKm)
+    internal static int[][] Neighbours(List<AnomalySensor> sensors, double radiusKm)
     {
         var radius = radiusKm * 1000;
         return [.. sensors.Select((a, i) => sensors.Select((b, j) => (b, j))
             .Where(x => x.j != i && Geo.DistanceMetres(a.Latitude, a.Longitude, x.b.Latitude, x.b.Longitude) <= radius).Select(x => x.j).ToArray())];
-    }
-
-    static (double Median, double Mad, int Count) Baseline(ReadOnlySpan<double> hourly)
-    {
-        var valid = new List<double>(hourly.Length);
-        foreach (var v in hourly)
-        {
-            if (!double.IsNaN(v))
-            {
-                valid.Add(v);
-            }
-        }
-
-        if (valid.Count == 0)
-        {
-            return (double.NaN, double.NaN, 0);
-        }
-
-        valid.Sort();
-        var median = Median([.. valid]);
-        var deviations = valid.Select(v => Math.Abs(v - median)).Order().ToArray();
-        return (median, Median(deviations), valid.Count);
     }
 
     /// <summary>Spearman's rank correlation (no ties expected: days, and ratios of real numbers).</summary>

@@ -6,7 +6,6 @@ public static class AnomalyKinds
     public const string HourlyExceedance = "exceedance_hourly";
     public const string DailyExceedance = "exceedance_daily";
     public const string Spike = "spike";
-    public const string AboveNeighbours = "above_neighbours";
     public const string MissingData = "missing_data";
     public const string Flatline = "flatline";
     public const string Drift = "drift";

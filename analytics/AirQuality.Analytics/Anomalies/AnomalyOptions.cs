@@ -6,23 +6,45 @@ public sealed class AnomalyOptions
     /// <summary>An hourly PM2.5 mean above this is an hourly exceedance, µg/m³. Default 115 (HJ 633's line between lightly and moderately polluted for 24-hour PM2.5).</summary>
     public double HourlyLimitUgm3 { get; set; } = 115;
 
-    /// <summary>Days of the sensor's own valid hours that form its baseline (median and MAD) for spikes. Default 7.</summary>
+    /// <summary>
+    /// Days before the day whose readings each sensor's usual level and noise are learnt from (and drift judged over).
+    /// Default 7. Longer learns each hour, type of day and wind better, and adapts later to a new site beside a sensor.
+    /// </summary>
     public int BaselineDays { get; set; } = 7;
 
-    /// <summary>A spike stands this many scaled MADs above the baseline median. Default 5.</summary>
-    public double SpikeMads { get; set; } = 5;
+    /// <summary>
+    /// The concurrent reference level of a sensor is the median of the (at most 8 nearest) other sensors within this distance,
+    /// km (the city's median where fewer than 3 are). Default 3 km. It carries the weather and the daily cycle; too small a radius lets an
+    /// incident that reaches the neighbours too hide itself, too large one lets district differences into the noise.
+    /// </summary>
+    public double ReferenceRadiusKm { get; set; } = 3;
 
-    /// <summary>...and at least this far above it, µg/m³, so a very steady sensor is not flagged for small changes. Default 25.</summary>
-    public double SpikeMinExcessUgm3 { get; set; } = 25;
+    /// <summary>
+    /// History hours whose city wind blew from within this many degrees of the hour's wind count as the same wind for the
+    /// usual level. Default 45°. Where the hour's wind was not measured, the usual level is learnt without wind.
+    /// </summary>
+    public double WindToleranceDeg { get; set; } = 45;
 
-    /// <summary>Sensors within this distance are neighbours: for "far above its neighbours", and for grouping episodes. Default 2 km.</summary>
+    /// <summary>
+    /// 15-minute means a usual level needs; with fewer, it is learnt without the wind, then without the type of day (and
+    /// the sensor is not judged at that hour with none). Default 8 (two hours' worth).
+    /// </summary>
+    public int MinUsualQuarters { get; set; } = 8;
+
+    /// <summary>
+    /// A 15-minute mean rises when it stands this many robust standard deviations of the sensor's own noise (its residual
+    /// around its usual level, in logarithms) above its usual level. Default 4. Lower finds fainter incidents and more noise.
+    /// </summary>
+    public double RiseSigmas { get; set; } = 4;
+
+    /// <summary>...and at least this far above it, µg/m³, so a very steady sensor is not flagged for changes nobody would inspect. Default 5.</summary>
+    public double MinRiseUgm3 { get; set; } = 5;
+
+    /// <summary>Rising 15-minute means (over all its sensors) an episode needs; fewer are dropped as noise. Default 2.</summary>
+    public int MinRiseQuarters { get; set; } = 2;
+
+    /// <summary>Sensors within this distance whose rises are at most an hour apart belong to the same episode, km. Default 2 km.</summary>
     public double NeighbourRadiusKm { get; set; } = 2;
-
-    /// <summary>A sensor is far above its neighbours when its hour is this many times their median... Default 2.</summary>
-    public double NeighbourFactor { get; set; } = 2;
-
-    /// <summary>...and at least this much above it, µg/m³. Default 35.</summary>
-    public double NeighbourMinExcessUgm3 { get; set; } = 35;
 
     /// <summary>Consecutive hours without a reading that make a missing-data fault. Default 3.</summary>
     public int MissingHours { get; set; } = 3;
@@ -41,11 +63,13 @@ public sealed class AnomalyOptions
     {
         Check(HourlyLimitUgm3 is > 0 and <= 2000, nameof(HourlyLimitUgm3), HourlyLimitUgm3, "Anomalies:HourlyLimitUgm3 must be above 0 and at most 2,000 µg/m³.");
         Check(BaselineDays is >= 1 and <= 90, nameof(BaselineDays), BaselineDays, "Anomalies:BaselineDays must be between 1 and 90.");
-        Check(SpikeMads is > 0 and <= 100, nameof(SpikeMads), SpikeMads, "Anomalies:SpikeMads must be above 0 and at most 100.");
-        Check(SpikeMinExcessUgm3 is >= 0 and <= 2000, nameof(SpikeMinExcessUgm3), SpikeMinExcessUgm3, "Anomalies:SpikeMinExcessUgm3 must be between 0 and 2,000 µg/m³.");
+        Check(ReferenceRadiusKm is > 0 and <= 100, nameof(ReferenceRadiusKm), ReferenceRadiusKm, "Anomalies:ReferenceRadiusKm must be above 0 and at most 100 km.");
+        Check(WindToleranceDeg is > 0 and <= 180, nameof(WindToleranceDeg), WindToleranceDeg, "Anomalies:WindToleranceDeg must be above 0 and at most 180 degrees.");
+        Check(MinUsualQuarters is >= 2 and <= 10_000, nameof(MinUsualQuarters), MinUsualQuarters, "Anomalies:MinUsualQuarters must be between 2 and 10,000.");
+        Check(RiseSigmas is > 0 and <= 100, nameof(RiseSigmas), RiseSigmas, "Anomalies:RiseSigmas must be above 0 and at most 100.");
+        Check(MinRiseUgm3 is >= 0 and <= 2000, nameof(MinRiseUgm3), MinRiseUgm3, "Anomalies:MinRiseUgm3 must be between 0 and 2,000 µg/m³.");
+        Check(MinRiseQuarters is >= 1 and <= 96, nameof(MinRiseQuarters), MinRiseQuarters, "Anomalies:MinRiseQuarters must be between 1 and 96.");
         Check(NeighbourRadiusKm is > 0 and <= 50, nameof(NeighbourRadiusKm), NeighbourRadiusKm, "Anomalies:NeighbourRadiusKm must be above 0 and at most 50 km.");
-        Check(NeighbourFactor is >= 1 and <= 100, nameof(NeighbourFactor), NeighbourFactor, "Anomalies:NeighbourFactor must be between 1 and 100.");
-        Check(NeighbourMinExcessUgm3 is >= 0 and <= 2000, nameof(NeighbourMinExcessUgm3), NeighbourMinExcessUgm3, "Anomalies:NeighbourMinExcessUgm3 must be between 0 and 2,000 µg/m³.");
         Check(MissingHours is >= 1 and <= 24, nameof(MissingHours), MissingHours, "Anomalies:MissingHours must be between 1 and 24.");
         Check(FlatHours is >= 1 and <= 24, nameof(FlatHours), FlatHours, "Anomalies:FlatHours must be between 1 and 24.");
         Check(DriftRadiusKm is > 0 and <= 10, nameof(DriftRadiusKm), DriftRadiusKm, "Anomalies:DriftRadiusKm must be above 0 and at most 10 km.");

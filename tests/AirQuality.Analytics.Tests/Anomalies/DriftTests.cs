@@ -35,7 +35,9 @@ public sealed class DriftTests
 
         var readings = new int[Sensors.Length * target.Hours];
         Array.Fill(readings, 12);
-        return new HourlyPm25(baseline.FirstHour, span, values, readings, new bool[Sensors.Length * target.Hours]);
+        var quarters = values.SelectMany(v => Enumerable.Repeat(v, HourlyPm25.QuartersPerHour)).ToArray();
+        var wind = Enumerable.Repeat(double.NaN, span).ToArray();
+        return new HourlyPm25(baseline.FirstHour, span, values, quarters, wind, readings, new bool[Sensors.Length * target.Hours]);
     }
 
     [Fact]
@@ -59,6 +61,6 @@ public sealed class DriftTests
         Assert.DoesNotContain(found, a => a.Kinds.Contains(AnomalyKinds.Drift));
         var episode = Assert.Single(found, a => a.Category == Anomaly.Pollution);
         Assert.Equal(["A"], episode.SensorIds);
-        Assert.Contains(AnomalyKinds.AboveNeighbours, episode.Kinds);
+        Assert.Contains(AnomalyKinds.Spike, episode.Kinds);
     }
 }

@@ -27,6 +27,9 @@ public sealed class SimulatedCity : IContributionSink
     readonly NetworkCapabilities _network;
     readonly int _samplesPerHour;
 
+    /// <summary>15-minute PM2.5 means, [sensor × hours × 4 + quarter], µg/m³; NaN in a quarter no sample fell in.</summary>
+    readonly double[] _quarters;
+
     SimulatedCity(CityRegistry registry, AirQualityWorld world, long firstHour, int hours, int samplesPerHour, NetworkCapabilities network)
     {
         _network = network;
@@ -35,6 +38,7 @@ public sealed class SimulatedCity : IContributionSink
         _firstHour = firstHour;
         _samplesPerHour = samplesPerHour;
         Hours = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
+        _quarters = new double[registry.Sensors.Count * hours * HourlyPm25.QuartersPerHour];
     }
 
     public CityRegistry Registry { get; }
@@ -93,7 +97,7 @@ public sealed class SimulatedCity : IContributionSink
 
     static readonly Dictionary<int, double> Empty = [];
 
-    /// <summary>The detector's input for <paramref name="day"/>, cut from the simulated hours (every hour complete, no flat lines).</summary>
+    /// <summary>The detector's input for <paramref name="day"/>, cut from the simulated hours and quarters (every hour complete, no flat lines).</summary>
     public HourlyPm25 Grid(AnomalyDetector detector, DateOnly day)
     {
         var (target, baseline) = detector.Window(day);
@@ -105,15 +109,18 @@ public sealed class SimulatedCity : IContributionSink
         }
 
         var n = Hours.Sensors.Count;
+        const int Q = HourlyPm25.QuartersPerHour;
         var values = new double[n * span];
+        var quarters = new double[n * span * Q];
         for (var s = 0; s < n; s++)
         {
             Array.Copy(Hours.Pm25, s * Hours.Hours + offset, values, s * span, span);
+            Array.Copy(_quarters, (s * Hours.Hours + offset) * Q, quarters, s * span * Q, span * Q);
         }
 
         var readings = new int[n * target.Hours];
         Array.Fill(readings, _samplesPerHour);
-        return new HourlyPm25(baseline.FirstHour, span, values, readings, new bool[n * target.Hours]);
+        return new HourlyPm25(baseline.FirstHour, span, values, quarters, Hours.WindFromDeg[offset..(offset + span)], readings, new bool[n * target.Hours]);
     }
 
     void IContributionSink.Add(int sensor, int emitter, DateTimeOffset at, double ugm3)
@@ -154,6 +161,8 @@ public sealed class SimulatedCity : IContributionSink
         var pm25 = new double[n];
         var pm10 = new double[n];
         var (so2, so2Count, co, coCount) = (new double[n], new int[n], new double[n], new int[n]);
+        const int Q = HourlyPm25.QuartersPerHour;
+        var (quarter, quarterCount) = (new double[n * Q], new int[n * Q]);
         var monitored = World.MonitoredSources.Select(s => Hours.SourceIndex(s.SourceId)!.Value).ToArray();
         var particulate = new double[monitored.Length];
         var particulateCount = new int[monitored.Length];
@@ -167,14 +176,20 @@ public sealed class SimulatedCity : IContributionSink
             Array.Clear(coCount);
             Array.Clear(particulate);
             Array.Clear(particulateCount);
+            Array.Clear(quarter);
+            Array.Clear(quarterCount);
             var (east, north, speed, winds) = (0.0, 0.0, 0.0, 0);
             for (var k = 1; k <= _samplesPerHour; k++)
             {
                 var at = start + TimeSpan.FromHours(h) + step * k;
+                // The sample at the end of a quarter belongs to it, as a reading does to its hour.
+                var inQuarter = (int)Math.Ceiling((step * k).Ticks * (double)Q / TimeSpan.TicksPerHour) - 1;
                 for (var s = 0; s < n; s++)
                 {
                     var r = World.Reading(s, at);
                     pm25[s] += r.Pm25 ?? 0;
+                    quarter[s * Q + inQuarter] += r.Pm25 ?? 0;
+                    quarterCount[s * Q + inQuarter]++;
                     pm10[s] += r.Pm10 ?? 0;
                     if (r.So2 is { } sulphur)
                     {
@@ -210,6 +225,11 @@ public sealed class SimulatedCity : IContributionSink
             for (var s = 0; s < n; s++)
             {
                 Hours.Pm25[s * hours + h] = pm25[s] / _samplesPerHour;
+                for (var k = 0; k < Q; k++)
+                {
+                    _quarters[(s * hours + h) * Q + k] = quarterCount[s * Q + k] > 0 ? quarter[s * Q + k] / quarterCount[s * Q + k] : double.NaN;
+                }
+
                 // What the network does not measure stays missing (NaN), as CityHoursLoader leaves it.
                 Hours.Pm10[s * hours + h] = _network.Pm10 ? pm10[s] / _samplesPerHour : double.NaN;
                 Hours.So2[s * hours + h] = _network.Gases && so2Count[s] > 0 ? so2[s] / so2Count[s] : double.NaN;
