@@ -75,7 +75,8 @@ public sealed class CandidateFeaturesTests
         Assert.InRange(F("B", "telemetry_ratio_log"), -0.1, 0.1);
         Assert.True(F("A", "plume_share") > 0.99, "Only the upwind stack's plume reaches the sensors.");
         Assert.Equal(1, F("A", "inverse_plume_rank"));
-        Assert.True(F("A", "downwind_rose_share") > F("B", "downwind_rose_share"));
+        Assert.True(F("A", "downwind_rose_share") > 0.5);
+        Assert.True(double.IsNaN(F("B", "downwind_rose_share")), "No sensor lies downwind of B: not measured, not 0.");
         Assert.True(F("A", "telemetry_correlation") > 0.8);
         Assert.InRange(F("A", "coarse_excess_ratio"), 1.4, 1.6);
         Assert.Equal(0, F("A", "dust_site_log_dust_share"));
@@ -135,6 +136,38 @@ public sealed class CandidateFeaturesTests
         var smoke = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
         Assert.InRange(F(smoke, "A", "episode_so2_log"), Math.Log(0.1), Math.Log(0.3 + 0.1));
         Assert.InRange(F(smoke, "A", "episode_co_log"), Math.Log(10 + 1), Math.Log(14 + 1));
+    }
+
+    [Fact]
+    public void What_the_network_did_not_measure_is_missing_and_never_explains_a_flag()
+    {
+        var (city, episode) = Morning();
+        Array.Fill(city.Pm10, double.NaN);
+        Array.Fill(city.So2, double.NaN);
+        Array.Fill(city.Co, double.NaN);
+        Array.Fill(city.WindFromDeg, double.NaN);
+        Array.Fill(city.WindSpeedMs, double.NaN);
+        Array.Fill(city.Particulate, double.NaN, 1 * Hours, Hours); // stack B sent no telemetry
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        foreach (var feature in new[]
+        {
+            "wind_alignment", "wind_speed_ms", "travel_hours", "downwind_rose_share", "upwind_rose_share", "coarse_excess_ratio", "dust_site_log_dust_share",
+            "stack_log_fine_share", "episode_so2_log", "episode_co_log", "emits_so2_episode_so2", "no_so2_episode_so2", "so2_footprint_correlation",
+        })
+        {
+            Assert.True(double.IsNaN(F("A", feature)), $"{feature} is {F("A", feature)} with nothing measured to compute it from.");
+        }
+
+        Assert.All(new[] { "telemetry_ratio_log", "telemetry_z", "telemetry_correlation" }, f => Assert.True(double.IsNaN(F("B", f)), f));
+        Assert.InRange(F("A", "telemetry_ratio_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
+
+        // Contributions of what was not measured come named "(missing)": no sentence is written from them.
+        var said = Explanation.Write(city, Zone, episode, candidates[0], [("coarse_excess_ratio (missing)", 2.0), ("episode_so2_log (missing)", 2.0), ("telemetry_ratio_log", 1.0)]);
+        Assert.DoesNotContain("PM10", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("SO2", said, StringComparison.Ordinal);
+        Assert.Contains("permitted limit", said, StringComparison.Ordinal);
     }
 
     [Fact]
