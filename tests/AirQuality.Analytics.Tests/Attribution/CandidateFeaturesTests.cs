@@ -138,6 +138,8 @@ public sealed class CandidateFeaturesTests
         Assert.InRange(F(smoke, "A", "episode_co_log"), Math.Log(10 + 1), Math.Log(14 + 1));
     }
 
+    static readonly string[] TelemetryFeatures = ["telemetry_ratio_log", "telemetry_z", "telemetry_correlation"];
+
     [Fact]
     public void What_the_network_did_not_measure_is_missing_and_never_explains_a_flag()
     {
@@ -160,7 +162,7 @@ public sealed class CandidateFeaturesTests
             Assert.True(double.IsNaN(F("A", feature)), $"{feature} is {F("A", feature)} with nothing measured to compute it from.");
         }
 
-        Assert.All(new[] { "telemetry_ratio_log", "telemetry_z", "telemetry_correlation" }, f => Assert.True(double.IsNaN(F("B", f)), f));
+        Assert.All(TelemetryFeatures, f => Assert.True(double.IsNaN(F("B", f)), f));
         Assert.InRange(F("A", "telemetry_ratio_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
 
         // Contributions of what was not measured come named "(missing)": no sentence is written from them.
