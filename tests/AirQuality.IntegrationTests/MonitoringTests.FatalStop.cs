@@ -25,17 +25,8 @@ public sealed partial class MonitoringTests
             await connection.ExecuteAsync("ALTER TABLE sensor_readings ADD CONSTRAINT test_pm25_below_1000 CHECK (pm25_ugm3 < 1000)");
         }
 
-        var port = FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["AIRQ_DB"] = postgres.ConnectionString(harness.Database),
-            ["AIRQ_KAFKA_BOOTSTRAP"] = harness.Broker.BootstrapServers,
-            ["AIRQ_Ingest__MaxAge"] = "4000.00:00:00",
-        };
-        using var worker = AirqProcess.Start(environment, "ingest", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
-        var url = $"http://localhost:{port}";
-        await IngestHarness.Until(async () => worker.HasExited || await StatusAsync($"{url}/health/ready") == HttpStatusCode.OK, TimeSpan.FromMinutes(1));
-        Assert.False(worker.HasExited, worker.Output);
+        var (worker, url) = await StartReadyIngestWorkerAsync(harness);
+        using var _ = worker;
 
         using (var producer = new ProducerBuilder<string, byte[]>(KafkaClients.Producer(harness.Broker.BootstrapServers, new KafkaOptions())).Build())
         {

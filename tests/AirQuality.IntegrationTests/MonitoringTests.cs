@@ -16,10 +16,9 @@ public sealed partial class MonitoringTests(PostgresFixture postgres)
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    [Fact]
-    public async Task The_ingest_worker_reports_readiness_and_counters_that_match_the_database_then_stops_on_SIGTERM()
+    /// <summary>Starts <c>airq ingest</c> with a metrics port against the harness's database and broker, and waits until it is ready.</summary>
+    async Task<(AirqProcess Worker, string Url)> StartReadyIngestWorkerAsync(IngestHarness harness)
     {
-        await using var harness = await IngestHarness.StartAsync(postgres);
         var port = FreePort();
         var environment = new Dictionary<string, string>
         {
@@ -27,10 +26,19 @@ public sealed partial class MonitoringTests(PostgresFixture postgres)
             ["AIRQ_KAFKA_BOOTSTRAP"] = harness.Broker.BootstrapServers,
             ["AIRQ_Ingest__MaxAge"] = "4000.00:00:00",
         };
-        using var worker = AirqProcess.Start(environment, "ingest", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
+        var worker = AirqProcess.Start(environment, "ingest", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
         var url = $"http://localhost:{port}";
         await IngestHarness.Until(async () => worker.HasExited || await StatusAsync($"{url}/health/ready") == HttpStatusCode.OK, TimeSpan.FromMinutes(1));
         Assert.False(worker.HasExited, worker.Output);
+        return (worker, url);
+    }
+
+    [Fact]
+    public async Task The_ingest_worker_reports_readiness_and_counters_that_match_the_database_then_stops_on_SIGTERM()
+    {
+        await using var harness = await IngestHarness.StartAsync(postgres);
+        var (worker, url) = await StartReadyIngestWorkerAsync(harness);
+        using var _ = worker;
         Assert.Equal(HttpStatusCode.OK, await StatusAsync($"{url}/health/live"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"{url}/nothing"));
 
