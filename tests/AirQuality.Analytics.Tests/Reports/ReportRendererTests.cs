@@ -11,10 +11,10 @@ public sealed partial class ReportRendererTests(PostgresFixture postgres)
 {
     static readonly TimeZoneInfo Zone = new AggregationOptions().Zone;
 
-    static async Task<(TeamReport Report, RenderedReport Rendered)> RenderAsync(Npgsql.NpgsqlDataSource db, string team = "team-d1")
+    static async Task<(TeamReport Report, RenderedReport Rendered)> RenderAsync(Npgsql.NpgsqlDataSource db, string team = "team-d1", DateOnly? day = null)
     {
         var queries = new ReportQueries(db, Zone);
-        var report = await queries.LoadAsync((await queries.TeamsAsync(CancellationToken.None)).Single(t => t.TeamId == team), ReportCity.Day, CancellationToken.None);
+        var report = await queries.LoadAsync((await queries.TeamsAsync(CancellationToken.None)).Single(t => t.TeamId == team), day ?? ReportCity.Day, CancellationToken.None);
         return (report, ReportRenderer.Render(report));
     }
 

@@ -240,8 +240,14 @@ static class HtmlReportWriter
                 .Element("a", "color:#0f4c5c;", ReportFormat.Coordinates(s.Latitude, s.Longitude),
                     ("href", string.Create(CultureInfo.InvariantCulture, $"geo:{s.Latitude:0.00000},{s.Longitude:0.00000}")))
                 .Close("div")
-                .Element("div", "margin-top:2px;", $"Episodes: {string.Join("; ", s.Flags.Select(f => $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})"))}")
-                .Element("div", "margin-top:2px;", $"Why: {s.Explanation}")
+                .Element("div", "margin-top:2px;", s.Flags.Count == 1 ? "Episode:" : $"Episodes ({s.Flags.Count}):");
+            // One line per episode: a time span broken across lines is hard to read on a phone.
+            foreach (var f in s.Flags)
+            {
+                h.Element("div", "padding-left:12px;", $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})");
+            }
+
+            h.Element("div", "margin-top:2px;", $"Why: {s.Explanation}")
                 .Element("div", Muted + "margin-top:2px;", $"Source {s.SourceId} · district {s.DistrictId}")
                 .Element("div", Muted + "margin-top:4px;", s.Flags.Count == 1 ? "Record the inspection outcome:" : "Record the inspection outcome, one command per episode:");
             foreach (var f in s.Flags)

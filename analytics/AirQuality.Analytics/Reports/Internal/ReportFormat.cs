@@ -34,10 +34,10 @@ static class ReportFormat
         ? $"#{flag.AnomalyRank.ToString(C)} {Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)}"
         : $"{Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)} in {string.Join(", ", flag.EpisodeDistricts)}";
 
-    /// <summary>"4 episodes, 11 h (week before: 2 episodes, 5 h; up)".</summary>
+    /// <summary>"4 episodes, 11 h (week before: 2 episodes, 5 h; up)"; "(week before: none; new)" when it dominated nothing then.</summary>
     public static string Dominated(PersistentContributor c)
     {
-        var trend = c.EpisodeHours > c.PreviousEpisodeHours ? "up" : c.EpisodeHours < c.PreviousEpisodeHours ? "down" : "same";
+        var trend = c.PreviousEpisodes == 0 ? "new" : c.EpisodeHours > c.PreviousEpisodeHours ? "up" : c.EpisodeHours < c.PreviousEpisodeHours ? "down" : "same";
         return $"{Count(c.Episodes, "episode", "episodes")}, {c.EpisodeHours.ToString(C)} h (week before: " +
             (c.PreviousEpisodes == 0 ? "none" : $"{Count(c.PreviousEpisodes, "episode", "episodes")}, {c.PreviousEpisodeHours.ToString(C)} h") + $"; {trend})";
     }
