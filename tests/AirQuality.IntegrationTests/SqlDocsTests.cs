@@ -40,8 +40,9 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         var day = DateOnly.FromDateTime(Day.DateTime).AddDays(1);
         await new AnomalyDetector(db, new AnomalyOptions(), new AggregationOptions()).RunAsync(day, CancellationToken.None);
         var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
-        var (_, attributions) = await new AttributionRunner(db, model, new AnomalyOptions(), new AggregationOptions(), new AttributionOptions()).RunAsync(day, CancellationToken.None);
+        var (city, attributions) = await new AttributionRunner(db, model, new AnomalyOptions(), new AggregationOptions(), new AttributionOptions()).RunAsync(day, CancellationToken.None);
         Assert.Contains(attributions, a => a.Flags.Count > 0);
+        await AssertInspectionDecisionsAndContributorsAreStoredAsync(db, model, city, attributions);
 
         // As analysts run them: a login in the read-only role, so the grants are proven to cover the guide.
         var login = $"analyst_docs_{Guid.NewGuid():N}"[..24];
@@ -59,6 +60,46 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         }
 
         await AssertInspectionOutcomesAreKeptAndLearnedFromAsync(db, attributions.First(a => a.Flags.Count > 0));
+    }
+
+    /// <summary>
+    /// Each flag's to_inspect is its probability against the model's inspection threshold; each episode's dominant
+    /// contributor is, recomputed here from the candidates' plume shares, the one with the largest share when at least half.
+    /// </summary>
+    static async Task AssertInspectionDecisionsAndContributorsAreStoredAsync(NpgsqlDataSource db, AttributionModel model, CityHours city, IReadOnlyList<Attribution> attributions)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var flags = (await connection.QueryAsync<(long AnomalyId, short Rank, bool ToInspect)>("SELECT anomaly_id, rank, to_inspect FROM source_flags"))
+            .ToDictionary(f => (f.AnomalyId, (int)f.Rank), f => f.ToInspect);
+        Assert.Equal(attributions.Sum(a => a.Flags.Count), flags.Count);
+        foreach (var (a, f) in attributions.SelectMany(a => a.Flags.Select(f => (a, f))))
+        {
+            Assert.Equal(f.Probability >= model.InspectAtOrAbove, flags[(a.Episode.AnomalyId, f.Rank)]);
+        }
+
+        Assert.Contains(flags.Values, v => v);
+
+        var stored = (await connection.QueryAsync<(long AnomalyId, string SourceId, float Share, int Hours)>(
+            "SELECT anomaly_id, source_id, plume_share, episode_hours FROM episode_contributors")).ToDictionary(r => r.AnomalyId);
+        var plume = new PlumeEstimator(city, new AggregationOptions().Zone);
+        var expected = 0;
+        foreach (var a in attributions)
+        {
+            var top = CandidateFeatures.Compute(city, plume, a.Episode, new AttributionOptions()).MaxBy(c => c.Facts.PlumeShare);
+            if (top is null || top.Facts.PlumeShare < 0.5)
+            {
+                Assert.False(stored.ContainsKey(a.Episode.AnomalyId), $"episode {a.Episode.AnomalyId} has no source with half the plume, yet a contributor row");
+                continue;
+            }
+
+            expected++;
+            var row = stored[a.Episode.AnomalyId];
+            Assert.Equal((city.Sources[top.Source].SourceId, a.Episode.EndHour - a.Episode.StartHour), (row.SourceId, row.Hours));
+            Assert.Equal(top.Facts.PlumeShare, row.Share, 5);
+        }
+
+        Assert.Equal(expected, stored.Count);
+        Assert.True(expected > 0, "no episode had a dominant contributor; the persistent_contributors query has nothing to show");
     }
 
     static async Task AssertInspectionOutcomesAreKeptAndLearnedFromAsync(NpgsqlDataSource db, Attribution attribution)

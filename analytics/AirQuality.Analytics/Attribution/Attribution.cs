@@ -6,10 +6,19 @@ namespace AirQuality.Analytics.Attribution;
 /// </summary>
 public sealed record Attribution(AttributionEpisode Episode, string Verdict, string Summary, int Candidates, double RegisteredSourceProbability, IReadOnlyList<SourceFlag> Flags)
 {
+    /// <summary>
+    /// The source the plume model on reported emissions puts at least half of the modelled contribution on, whatever
+    /// the verdict (an everyday emission that dominates is a permit matter, not an incident); null when none does.
+    /// </summary>
+    public PlumeContributor? Contributor { get; init; }
+
     public const string RegisteredSource = "registered_source";
     public const string UnregisteredEmitter = "unregistered_emitter";
     public const string NoCandidates = "no_candidates";
 }
 
-/// <summary>A source flagged for inspection: rank from 1, calibrated probability, the explanation and the features scored.</summary>
-public sealed record SourceFlag(int Rank, int Source, string SourceId, double Probability, string Explanation, IReadOnlyDictionary<string, double> Features);
+/// <summary>
+/// A flagged source: rank from 1, calibrated probability, whether that reaches the model's inspection threshold
+/// (<see cref="IAttributionModel.InspectAtOrAbove"/>: listed to inspect, else only "also near"), the explanation and the features scored.
+/// </summary>
+public sealed record SourceFlag(int Rank, int Source, string SourceId, double Probability, bool ToInspect, string Explanation, IReadOnlyDictionary<string, double> Features);

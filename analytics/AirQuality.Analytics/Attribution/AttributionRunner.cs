@@ -8,7 +8,7 @@ namespace AirQuality.Analytics.Attribution;
 
 /// <summary>
 /// <c>airq attribute --date DAY</c>: attributes the day's stored pollution episodes and replaces that day's rows in
-/// <c>episode_attributions</c> and <c>source_flags</c>, in one transaction.
+/// <c>episode_attributions</c>, <c>source_flags</c> and <c>episode_contributors</c>, in one transaction.
 /// </summary>
 public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionModel model, AnomalyOptions anomalies, AggregationOptions aggregation, AttributionOptions options)
 {
@@ -27,7 +27,7 @@ public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionM
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_flags WHERE day = @day; DELETE FROM episode_attributions WHERE day = @day;",
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_flags WHERE day = @day; DELETE FROM episode_contributors WHERE day = @day; DELETE FROM episode_attributions WHERE day = @day;",
             new { day }, transaction, cancellationToken: cancellationToken));
         foreach (var a in results)
         {
@@ -38,13 +38,22 @@ public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionM
             foreach (var f in a.Flags)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, explanation, features, model_version)
-                    VALUES (@AnomalyId, @Day, @Rank, @SourceId, @Probability, @Explanation, @Features::jsonb, @Version)
+                    INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, to_inspect, explanation, features, model_version)
+                    VALUES (@AnomalyId, @Day, @Rank, @SourceId, @Probability, @ToInspect, @Explanation, @Features::jsonb, @Version)
                     """, new
                 {
-                    a.Episode.AnomalyId, Day = day, Rank = (short)f.Rank, f.SourceId, Probability = (float)f.Probability, f.Explanation,
+                    a.Episode.AnomalyId, Day = day, Rank = (short)f.Rank, f.SourceId, Probability = (float)f.Probability, f.ToInspect, f.Explanation,
                     Features = JsonSerializer.Serialize(f.Features), model.Version,
                 }, transaction, cancellationToken: cancellationToken));
+            }
+
+            if (a.Contributor is { } c)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO episode_contributors (anomaly_id, day, source_id, plume_share, plume_ugm3, episode_hours)
+                    VALUES (@AnomalyId, @Day, @SourceId, @Share, @Ugm3, @EpisodeHours)
+                    """, new { a.Episode.AnomalyId, Day = day, c.SourceId, Share = (float)c.PlumeShare, Ugm3 = (float)c.PlumeUgm3, c.EpisodeHours },
+                    transaction, cancellationToken: cancellationToken));
             }
         }
 

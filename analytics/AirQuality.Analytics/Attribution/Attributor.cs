@@ -21,6 +21,7 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
                 $"No registered source within {options.SearchRadiusKm:0.#} km; likely an unregistered emitter near {where}."), 0, 0, []);
         }
 
+        var contributor = Contributor(city, episode, candidates);
         var probabilities = candidates.Select(c => model.Probability(c.Features)).ToArray();
         var registered = model.RegisteredSourceProbability(candidates, probabilities, options.MaxFlags);
         var picked = FlagSelection.Pick(probabilities, registered, model.AbstainBelow, options.MaxFlags);
@@ -29,16 +30,25 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
             var best = Array.IndexOf(probabilities, probabilities.Max());
             return new Attribution(episode, Attribution.UnregisteredEmitter, string.Create(CultureInfo.InvariantCulture,
                 $"No registered source explains it well: {registered:0%} that one is behind it, below the {model.AbstainBelow:0%} needed to flag (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}); likely an unregistered emitter near {where}."),
-                candidates.Count, registered, []);
+                candidates.Count, registered, []) { Contributor = contributor };
         }
 
         var flags = picked.Select((i, rank) => new SourceFlag(
-            rank + 1, candidates[i].Source, city.Sources[candidates[i].Source].SourceId, probabilities[i],
+            rank + 1, candidates[i].Source, city.Sources[candidates[i].Source].SourceId, probabilities[i], probabilities[i] >= model.InspectAtOrAbove,
             Explanation.Write(city, plume.Zone, episode, candidates[i], model.Contributions(candidates[i].Features)),
             CandidateFeatures.Names.Select((n, k) => (n, k)).ToDictionary(f => f.n, f => Math.Round(candidates[i].Features[f.k], 4), StringComparer.Ordinal))).ToList();
         var top = flags[0];
         return new Attribution(episode, Attribution.RegisteredSource, string.Create(CultureInfo.InvariantCulture,
             $"Most likely {top.SourceId} ({city.Sources[top.Source].Name}) at {top.Probability:0%}; {registered:0%} that a flagged source is behind it; {flags.Count} source(s) flagged of {candidates.Count} within {options.SearchRadiusKm:0.#} km."),
-            candidates.Count, registered, flags);
+            candidates.Count, registered, flags) { Contributor = contributor };
+    }
+
+    /// <summary>The candidate with the largest plume share on reported emissions, when that share is at least <see cref="PlumeContributor.MinShare"/>.</summary>
+    static PlumeContributor? Contributor(CityHours city, AttributionEpisode episode, IReadOnlyList<Candidate> candidates)
+    {
+        var top = candidates.MaxBy(c => c.Facts.PlumeShare);
+        return top is not null && top.Facts.PlumeShare >= PlumeContributor.MinShare
+            ? new PlumeContributor(top.Source, city.Sources[top.Source].SourceId, top.Facts.PlumeShare, top.Facts.PlumeUgm3, episode.EndHour - episode.StartHour)
+            : null;
     }
 }

@@ -59,6 +59,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
         var ranks = pollution.ToDictionary(a => a.AnomalyId, a => a.Rank);
 
         var attribution = await AttributionAsync(connection, ids, day, ranks, cancellationToken);
+        var contributors = WeeklyContributors.IsDue(day) ? await ContributorsAsync(connection, ids, day, cancellationToken) : null;
 
         var local = new LocalDays(day, day, zone);
         var (from, to) = (HourlyColumns.HourStart(local.FirstHour), HourlyColumns.HourStart(local.FirstHour + local.Hours));
@@ -71,7 +72,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
             """, new { ids, from, to }, cancellationToken: cancellationToken))).ToDictionary(r => r.SensorId, r => r.Readings, StringComparer.Ordinal);
         var health = Health(districts, sensors.Values.Where(s => readings.ContainsKey(s.Id)).Select(s => (s.Id, s.Name, s.DistrictId, s.TownshipId, s.IntervalS, readings[s.Id])).ToList(),
             rows.Where(r => r.Category == "sensor_fault").ToList(), local.Hours, from, to, townships);
-        return new TeamReport(team, day, zone, districts, pollution, faults, attribution, health);
+        return new TeamReport(team, day, zone, districts, pollution, faults, attribution, health, contributors);
     }
 
     async Task<IReadOnlyList<DistrictHeadline>> HeadlinesAsync(NpgsqlConnection connection, string[] ids, DateOnly day, CancellationToken cancellationToken)
@@ -111,13 +112,17 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
             return new AttributionSection(false, [], []);
         }
 
+        // A source is on the list of the team that can go and inspect it: by the source's district, for every episode
+        // of the day it was flagged for, wherever the episode's sensors were (a plume crosses district lines).
         var flags = await connection.QueryAsync<FlagRow>(new CommandDefinition("""
-            SELECT f.flag_id, f.anomaly_id, f.rank::int AS rank, f.source_id, p.name, p.category, p.address, p.latitude, p.longitude,
-                   f.probability::float8 AS probability, f.explanation
+            SELECT f.flag_id, f.anomaly_id, f.rank::int AS rank, f.source_id, p.name, p.category, p.district_id, p.address, p.latitude, p.longitude,
+                   f.probability::float8 AS probability, f.to_inspect, f.explanation, a.started_at, a.ended_at,
+                   ARRAY(SELECT coalesce(d.name || coalesce(' ' || d.name_local, ''), x.id)
+                         FROM unnest(a.district_ids) WITH ORDINALITY AS x(id, n) LEFT JOIN districts d ON d.district_id = x.id ORDER BY x.n) AS episode_districts
             FROM source_flags f
             JOIN anomalies a ON a.anomaly_id = f.anomaly_id
             JOIN pollution_sources p ON p.source_id = f.source_id
-            WHERE a.day = @day AND a.district_ids && @ids
+            WHERE a.day = @day AND p.district_id = ANY(@ids)
             ORDER BY f.probability DESC, a.severity DESC, f.rank, f.flag_id
             """, new { day, ids }, cancellationToken: cancellationToken));
         var verdicts = await connection.QueryAsync<(long AnomalyId, string Verdict, string Summary)>(new CommandDefinition("""
@@ -127,9 +132,23 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
             ORDER BY a.severity DESC, e.anomaly_id
             """, new { day, ids }, cancellationToken: cancellationToken));
         return new AttributionSection(true,
-            [.. flags.Select(f => new ReportSourceFlag(f.FlagId, f.AnomalyId, ranks.GetValueOrDefault(f.AnomalyId), f.Rank, f.SourceId, f.Name, f.Category, f.Address,
-                f.Latitude, f.Longitude, f.Probability, f.Explanation))],
+            [.. flags.Select(f => new ReportSourceFlag(f.FlagId, f.AnomalyId, ranks.GetValueOrDefault(f.AnomalyId), f.Rank, f.SourceId, f.Name, f.Category, f.DistrictId,
+                f.Address, f.Latitude, f.Longitude, f.Probability, f.ToInspect, f.Explanation, f.StartedAt, f.EndedAt, f.EpisodeDistricts))],
             [.. verdicts.Select(v => new EpisodeVerdict(v.AnomalyId, ranks.GetValueOrDefault(v.AnomalyId), v.Verdict, v.Summary))]);
+    }
+
+    /// <summary>The team's sources (by the source's district) in <c>persistent_contributors</c> for the ISO week that contains <paramref name="day"/>.</summary>
+    static async Task<WeeklyContributors> ContributorsAsync(NpgsqlConnection connection, string[] ids, DateOnly day, CancellationToken cancellationToken)
+    {
+        var weekStart = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+        var rows = await connection.QueryAsync<PersistentContributor>(new CommandDefinition("""
+            SELECT c.source_id AS sourceid, p.name, p.category, c.district_id AS districtid, p.address, c.episodes, c.episode_hours AS episodehours,
+                   c.mean_plume_share::float8 AS meanplumeshare, c.previous_episodes AS previousepisodes, c.previous_episode_hours AS previousepisodehours
+            FROM persistent_contributors c JOIN pollution_sources p USING (source_id)
+            WHERE c.week_start = @weekStart AND c.district_id = ANY(@ids)
+            ORDER BY c.episode_hours DESC, c.episodes DESC, c.source_id
+            """, new { weekStart, ids }, cancellationToken: cancellationToken));
+        return new WeeklyContributors(weekStart, [.. rows]);
     }
 
     static ReportAnomaly ToAnomaly(AnomalyRow r, int rank, Dictionary<string, string> sensorNames, Dictionary<string, NamedPlace> townships) =>
@@ -204,10 +223,15 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
         public string SourceId { get; set; } = "";
         public string Name { get; set; } = "";
         public string Category { get; set; } = "";
+        public string DistrictId { get; set; } = "";
         public string Address { get; set; } = "";
         public double Latitude { get; set; }
         public double Longitude { get; set; }
         public double Probability { get; set; }
+        public bool ToInspect { get; set; }
         public string Explanation { get; set; } = "";
+        public DateTime StartedAt { get; set; }
+        public DateTime EndedAt { get; set; }
+        public string[] EpisodeDistricts { get; set; } = [];
     }
 }

@@ -26,7 +26,7 @@ public static class ReportRenderer
     public static string Subject(TeamReport report)
     {
         var places = report.Districts.Count is > 0 and <= 3 ? string.Join(", ", report.Districts.Select(d => d.DisplayName)) : report.Team.Name;
-        var sources = report.Attribution.HasRun ? ReportFormat.Count(report.Attribution.Flags.Count, "source to inspect", "sources to inspect") : "attribution not run";
+        var sources = report.Attribution.HasRun ? ReportFormat.Count(report.Attribution.ToInspect.Count, "source to inspect", "sources to inspect") : "attribution not run";
         var subject = string.Create(CultureInfo.InvariantCulture,
             $"Air quality {report.Day:yyyy-MM-dd}, {places}: {ReportFormat.Count(report.Anomalies.Count, "anomaly", "anomalies")}, {sources}");
         return string.Concat(subject.Select(ch => char.IsControl(ch) ? ' ' : ch));

@@ -10,6 +10,11 @@ namespace AirQuality.Analytics.Tests.Reports;
 /// D3, team-d2 covers Yubei), four days of readings and the same day last year, aggregated, with the day above the
 /// 24-hour limit in D1; the day's anomalies and, optionally, attribution rows inserted directly.
 /// </summary>
+/// <remarks>
+/// The flags (inspection threshold <see cref="InspectAtOrAbove"/>): P1 (Shapingba steel) in D1's episodes #1, #3 and #4,
+/// to inspect, at most 72%; P2 (Shapingba construction) in #1 and #3, below the threshold; P3 (a Yubei plant) in #1, to
+/// inspect, whose place is on the Yubei team's list.
+/// </remarks>
 static class ReportCity
 {
     public static readonly DateOnly Day = new(2026, 6, 30);
@@ -17,7 +22,10 @@ static class ReportCity
     public static readonly string[] TeamD1Recipients = ["shapingba.enforcement@airq.example.org", "duty.officer.with.a.remarkably.long.mailbox.name.for.night.shifts@shapingba.airq.example.org"];
 
     /// <summary>Ids of the rows inserted, for assertions.</summary>
-    public sealed record Rows(long PlumeId, long NeighbourId, long OtherTeamId, long FaultId, long? TopFlagId, long? SecondFlagId);
+    public sealed record Rows(long PlumeId, long NeighbourId, long OtherTeamId, long FaultId, long? TopFlagId, long? SecondFlagId, long EveningId, long NightId);
+
+    /// <summary>The inspection threshold the flags' <c>to_inspect</c> was decided with.</summary>
+    public const double InspectAtOrAbove = 0.3;
 
     public static async Task<Rows> CreateAsync(
         NpgsqlDataSource db, bool attribution = true, string sensorName = "Shapingba school micro 1", string townshipName = "Tianxingqiao",
@@ -47,25 +55,36 @@ static class ReportCity
         var neighbour = await AnomalyAsync(connection, "pollution", ["above_neighbours"], 0.8, ["S1"], "D1", "T1", 15, 16, 92, "S1",
             "S1 read 92 µg/m³ while its 2 neighbours within 2 km had a median of 40.");
         var other = await AnomalyAsync(connection, "pollution", ["exceedance_hourly"], 3.0, ["S3"], "D2", "T2", 4, 9, 345, "S3", "Yubei's own episode.");
+        var evening = await AnomalyAsync(connection, "pollution", ["exceedance_hourly"], 0.7, ["S1", "S2"], "D1", "T1", 18, 20, 130, "S1",
+            "2 sensor(s) in T1 from 18:00 to 20:00; peak 130 µg/m³ at S1.");
+        var night = await AnomalyAsync(connection, "pollution", ["spike"], 0.6, ["S2"], "D1", "T1", 21, 23, 118, "S2",
+            "S2 spiked to 118 µg/m³ against its 7-day median of 41.");
         var fault = await AnomalyAsync(connection, "sensor_fault", ["flatline"], 5 / 24.0, ["S2"], "D1", "T1", 3, 8, null, null,
             "S2 sent the same PM2.5 value all hour, every hour from 03:00 to 08:00 (5 hours).");
         if (!attribution)
         {
-            return new Rows(plume, neighbour, other, fault, null, null);
+            return new Rows(plume, neighbour, other, fault, null, null, evening, night);
         }
 
         await connection.ExecuteAsync("""
             INSERT INTO pollution_sources (source_id, name, category, district_id, township_id, address, latitude, longitude, stack_height_m, has_telemetry, estimated_pm25_emission_g_s)
             VALUES ('P1', @sourceName, 'steel', 'D1', 'T1', '18 Shuangbei Road, Tianxingqiao, Shapingba District, Chongqing', 29.57123, 106.44871, 80, true, 4.2),
-                   ('P2', 'Line 27 Tianxingqiao station construction site', 'construction', 'D1', 'T1', '沙坪坝区天星桥正街 (Tianxingqiao Main Street) site gate 3', 29.56790, 106.45210, NULL, false, 0.8);
+                   ('P2', 'Line 27 Tianxingqiao station construction site', 'construction', 'D1', 'T1', '沙坪坝区天星桥正街 (Tianxingqiao Main Street) site gate 3', 29.56790, 106.45210, NULL, false, 0.8),
+                   ('P3', 'Yubei Huixing cement grinding station', 'cement', 'D2', 'T2', '7 Huixing Road, Yubei District, Chongqing', 29.60210, 106.47120, 35, true, 2.1);
             INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, model_version)
             VALUES (@plume, @day, 'registered_source', 4, 'P1 most likely, P2 possible.', 'test-1'),
                    (@neighbour, @day, 'unregistered_emitter', 3, 'Likely an unregistered emitter within 500 m of S1 (no registered source explains the hour).', 'test-1'),
-                   (@other, @day, 'no_candidates', 0, 'No registered source near S3.', 'test-1');
-            """, new { sourceName, plume, neighbour, other, day = Day });
+                   (@other, @day, 'no_candidates', 0, 'No registered source near S3.', 'test-1'),
+                   (@evening, @day, 'registered_source', 3, 'P1 most likely.', 'test-1'),
+                   (@night, @day, 'registered_source', 2, 'P1 most likely.', 'test-1');
+            """, new { sourceName, plume, neighbour, other, evening, night, day = Day });
         var top = await FlagAsync(connection, plume, 1, "P1", 0.72, "1.2 km upwind, wind 3 m/s towards the sensors, particulate at 3.4x its permitted limit from 02:00");
-        var second = await FlagAsync(connection, plume, 2, "P2", 0.18, "0.6 km north-west, dust work started 09:30");
-        return new Rows(plume, neighbour, other, fault, top, second);
+        await FlagAsync(connection, plume, 2, "P3", 0.41, "4.5 km north-east, wind 5 m/s towards the sensors, particulate at 1.8x its usual level from 08:00");
+        var second = await FlagAsync(connection, plume, 3, "P2", 0.18, "0.6 km north-west, dust work started 09:30");
+        await FlagAsync(connection, evening, 1, "P1", 0.64, "1.2 km upwind, particulate at 2.1x its permitted limit from 17:00");
+        await FlagAsync(connection, evening, 2, "P2", 0.12, "0.6 km north-west, no dust work after 18:00");
+        await FlagAsync(connection, night, 1, "P1", 0.46, "1.2 km upwind, wind 1 m/s");
+        return new Rows(plume, neighbour, other, fault, top, second, evening, night);
     }
 
     /// <summary>Every sensor at its own interval, without gaps, PM2.5 within 10% of its district's level.</summary>
@@ -95,8 +114,8 @@ static class ReportCity
 
     static Task<long> FlagAsync(NpgsqlConnection connection, long anomaly, int rank, string source, double probability, string explanation) =>
         connection.ExecuteScalarAsync<long>("""
-            INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, explanation, features, model_version)
-            VALUES (@anomaly, @day, @rank, @source, @probability, @explanation, '{}'::jsonb, 'test-1')
+            INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, to_inspect, explanation, features, model_version)
+            VALUES (@anomaly, @day, @rank, @source, @probability, @toInspect, @explanation, '{}'::jsonb, 'test-1')
             RETURNING flag_id
-            """, new { anomaly, day = Day, rank = (short)rank, source, probability = (float)probability, explanation });
+            """, new { anomaly, day = Day, rank = (short)rank, source, probability = (float)probability, toInspect = probability >= InspectAtOrAbove, explanation });
 }

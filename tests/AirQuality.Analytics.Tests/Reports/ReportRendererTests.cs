@@ -7,14 +7,14 @@ using Xunit;
 namespace AirQuality.Analytics.Tests.Reports;
 
 [Collection(PostgresTests.Name)]
-public sealed class ReportRendererTests(PostgresFixture postgres)
+public sealed partial class ReportRendererTests(PostgresFixture postgres)
 {
     static readonly TimeZoneInfo Zone = new AggregationOptions().Zone;
 
-    static async Task<(TeamReport Report, RenderedReport Rendered)> RenderAsync(Npgsql.NpgsqlDataSource db, string team = "team-d1")
+    static async Task<(TeamReport Report, RenderedReport Rendered)> RenderAsync(Npgsql.NpgsqlDataSource db, string team = "team-d1", DateOnly? day = null)
     {
         var queries = new ReportQueries(db, Zone);
-        var report = await queries.LoadAsync((await queries.TeamsAsync(CancellationToken.None)).Single(t => t.TeamId == team), ReportCity.Day, CancellationToken.None);
+        var report = await queries.LoadAsync((await queries.TeamsAsync(CancellationToken.None)).Single(t => t.TeamId == team), day ?? ReportCity.Day, CancellationToken.None);
         return (report, ReportRenderer.Render(report));
     }
 
@@ -39,13 +39,15 @@ public sealed class ReportRendererTests(PostgresFixture postgres)
         Assert.Equal(ReportQueries.ChartDays, d1.RecentDays.Count);
         Assert.False(report.Districts[0].Aggregated && report.Districts[0].Pm25Valid);
 
-        Assert.Equal([(rows.PlumeId, 1), (rows.NeighbourId, 2)], report.Anomalies.Select(a => (a.AnomalyId, a.Rank)));
+        Assert.Equal([(rows.PlumeId, 1), (rows.NeighbourId, 2), (rows.EveningId, 3), (rows.NightId, 4)], report.Anomalies.Select(a => (a.AnomalyId, a.Rank)));
         Assert.Equal(["Tianxingqiao 天星桥街道"], report.Anomalies[0].Townships.Select(t => t.DisplayName));
         Assert.Equal([rows.FaultId], report.Faults.Select(a => a.AnomalyId));
 
         Assert.True(report.Attribution.HasRun);
-        Assert.Equal([rows.TopFlagId!.Value, rows.SecondFlagId!.Value], report.Attribution.Flags.Select(f => f.FlagId));
-        Assert.All(report.Attribution.Flags, f => Assert.Equal(1, f.AnomalyRank));
+        Assert.Equal(["P1", "P1", "P1", "P2", "P2"], report.Attribution.Flags.Select(f => f.SourceId));
+        Assert.Equal(rows.TopFlagId!.Value, report.Attribution.Flags[0].FlagId);
+        Assert.Equal(["P1"], report.Attribution.ToInspect.Select(s => s.SourceId));
+        Assert.Equal(["P2"], report.Attribution.AlsoNear.Select(s => s.SourceId));
         var unregistered = Assert.Single(report.Attribution.WithoutRegisteredSource);
         Assert.Equal((rows.NeighbourId, 2, EpisodeVerdict.UnregisteredEmitter), (unregistered.AnomalyId, unregistered.AnomalyRank, unregistered.Verdict));
 
@@ -72,7 +74,7 @@ public sealed class ReportRendererTests(PostgresFixture postgres)
         Assert.Contains(WebUtility.HtmlEncode(command), rendered.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("Yubei", rendered.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("345", rendered.Text, StringComparison.Ordinal);
-        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 2 anomalies, 2 sources to inspect", rendered.Subject);
+        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 4 anomalies, 1 source to inspect", rendered.Subject);
     }
 
     [Fact]
@@ -89,10 +91,10 @@ public sealed class ReportRendererTests(PostgresFixture postgres)
         Assert.True(anomalies.Content.Span.StartsWith(Encoding.UTF8.GetPreamble()));
         var anomalyLines = Encoding.UTF8.GetString(anomalies.Content.Span[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("rank,anomaly_id,category,", anomalyLines[0], StringComparison.Ordinal);
-        Assert.Equal(4, anomalyLines.Length); // header, two episodes, one fault
+        Assert.Equal(6, anomalyLines.Length); // header, four episodes, one fault
         Assert.StartsWith($"1,{rows.PlumeId},pollution,exceedance_hourly;spike,1.74,2026-06-30T10:00:00+08:00,2026-06-30T13:00:00+08:00,3,200,S2,S1;S2,", anomalyLines[1], StringComparison.Ordinal);
         Assert.Contains("Tianxingqiao 天星桥街道", anomalyLines[1], StringComparison.Ordinal);
-        Assert.StartsWith($",{rows.FaultId},sensor_fault,flatline,", anomalyLines[3], StringComparison.Ordinal);
+        Assert.StartsWith($",{rows.FaultId},sensor_fault,flatline,", anomalyLines[5], StringComparison.Ordinal);
 
         var flagText = Encoding.UTF8.GetString(flags.Content.Span[3..]);
         Assert.Contains($"1,{rows.TopFlagId},{rows.PlumeId},1,1,P1,\"'=HYPERLINK(\"\"http://x\"\"), \"\"Steel\"\" works\",steel,", flagText, StringComparison.Ordinal);
@@ -111,7 +113,7 @@ public sealed class ReportRendererTests(PostgresFixture postgres)
         Assert.False(report.Attribution.HasRun);
         Assert.Contains("Source attribution has not run for this day.", rendered.Text, StringComparison.Ordinal);
         Assert.Contains("Source attribution has not run for this day.", rendered.Html, StringComparison.Ordinal);
-        Assert.EndsWith("2 anomalies, attribution not run", rendered.Subject, StringComparison.Ordinal);
+        Assert.EndsWith("4 anomalies, attribution not run", rendered.Subject, StringComparison.Ordinal);
     }
 
     [Fact]

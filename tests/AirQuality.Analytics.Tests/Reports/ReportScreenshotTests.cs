@@ -1,5 +1,6 @@
 using AirQuality.Analytics.Reports;
 using AirQuality.Tests.Support;
+using Dapper;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -11,6 +12,8 @@ public sealed class ReportScreenshotTests(PostgresFixture postgres, ITestOutputH
 {
     const int PhoneWidth = 390;
     const int PhoneHeight = 844;
+    const int DesktopWidth = 1280;
+    const int DesktopHeight = 900;
 
     /// <summary>.airq/test-results/report-screenshots in the repository the tests were built from, where make test keeps its results.</summary>
     static string ScreenshotFolder()
@@ -26,13 +29,64 @@ public sealed class ReportScreenshotTests(PostgresFixture postgres, ITestOutputH
         return folder;
     }
 
-    static async Task<string> RenderToFileAsync(Npgsql.NpgsqlDataSource db, string name)
+    static async Task<string> RenderToFileAsync(Npgsql.NpgsqlDataSource db, string name, DateOnly? day = null)
     {
         var queries = new ReportQueries(db, new AggregationOptions().Zone);
         var team = (await queries.TeamsAsync(CancellationToken.None)).Single(t => t.TeamId == "team-d1");
         var path = Path.Combine(Path.GetTempPath(), $"airq-report-{name}-{Guid.NewGuid():N}.html");
-        await File.WriteAllTextAsync(path, ReportRenderer.Render(await queries.LoadAsync(team, ReportCity.Day, CancellationToken.None)).Html);
+        await File.WriteAllTextAsync(path, ReportRenderer.Render(await queries.LoadAsync(team, day ?? ReportCity.Day, CancellationToken.None)).Html);
         return path;
+    }
+
+    /// <summary>Writes a full-page screenshot at the browser's current width to the screenshot folder.</summary>
+    static async Task<string> PhotographAsync(HeadlessChromium chromium, int width, string file)
+    {
+        var height = (int)(await chromium.EvaluateAsync("document.documentElement.scrollHeight"))!;
+        await chromium.ResizeAsync(width, height, scale: 1);
+        var path = Path.Combine(ScreenshotFolder(), file);
+        await File.WriteAllBytesAsync(path, await chromium.ScreenshotAsync());
+        return path;
+    }
+
+    [ChromiumFact]
+    public async Task Also_near_is_collapsed_until_opened_and_the_report_is_photographed_on_a_desktop_and_on_a_monday()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var rows = await ReportCity.CreateAsync(db);
+        var html = await RenderToFileAsync(db, "desktop");
+        await using var chromium = await HeadlessChromium.StartAsync(DesktopWidth, DesktopHeight, scale: 1);
+
+        await chromium.NavigateAsync(new Uri(html));
+
+        const string alsoNear = "Line 27 Tianxingqiao station construction site";
+        var visible = $"(() => {{ const e = Array.from(document.querySelectorAll('details div')).find(d => d.textContent.startsWith('{alsoNear}')); return !!e && e.checkVisibility({{ contentVisibilityAuto: true }}) && e.getClientRects().length > 0; }})()";
+        Assert.False((bool)(await chromium.EvaluateAsync("document.querySelector('details').open"))!);
+        Assert.False((bool)(await chromium.EvaluateAsync(visible))!, "the 'also near' list is open before anyone opens it");
+        Assert.True((double)(await chromium.EvaluateAsync("document.querySelector('table table').getBoundingClientRect().width"))! <= 600.5);
+        output.WriteLine($"Screenshot: {await PhotographAsync(chromium, DesktopWidth, "report-desktop-full.png")}");
+        await chromium.EvaluateAsync("document.querySelector('details summary').click()");
+        Assert.True((bool)(await chromium.EvaluateAsync(visible))!, "the 'also near' list does not open");
+        output.WriteLine($"Screenshot: {await PhotographAsync(chromium, DesktopWidth, "report-desktop-also-near-open.png")}");
+        File.Delete(html);
+
+        // Sunday's report (sent on Monday) carries the weekly permit-review section.
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                UPDATE anomalies SET day = '2026-06-28' WHERE anomaly_id = ANY(@ids);
+                INSERT INTO episode_contributors (anomaly_id, day, source_id, plume_share, plume_ugm3, episode_hours)
+                VALUES (@plume, '2026-06-28', 'P1', 0.8, 150, 3), (@evening, '2026-06-28', 'P1', 0.7, 90, 2), (@night, '2026-06-28', 'P2', 0.6, 40, 2);
+                """, new { ids = new[] { rows.PlumeId, rows.EveningId, rows.NightId }, plume = rows.PlumeId, evening = rows.EveningId, night = rows.NightId });
+        }
+
+        var monday = await RenderToFileAsync(db, "monday", new DateOnly(2026, 6, 28));
+        await chromium.ResizeAsync(PhoneWidth, PhoneHeight, scale: 1);
+        await chromium.NavigateAsync(new Uri(monday));
+        var text = (string)(await chromium.EvaluateAsync("document.body.innerText"))!;
+        Assert.Contains("Persistent contributors this week (permit review)", text, StringComparison.Ordinal);
+        Assert.True((int)(await chromium.EvaluateAsync("document.documentElement.scrollWidth"))! <= PhoneWidth);
+        output.WriteLine($"Screenshot: {await PhotographAsync(chromium, PhoneWidth, "report-monday-phone-full.png")}");
+        File.Delete(monday);
     }
 
     [ChromiumFact]

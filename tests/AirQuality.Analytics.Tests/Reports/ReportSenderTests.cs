@@ -58,7 +58,7 @@ public sealed class ReportSenderTests(PostgresFixture postgres)
         Assert.Equal(ReportCity.TeamD1Recipients, mail.To);
         Assert.Equal("reports@airq.example.org", mail.MailFrom);
         Assert.Equal("空气质量 AirQuality <reports@airq.example.org>", mail.From);
-        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 2 anomalies, 2 sources to inspect", mail.Subject);
+        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 4 anomalies, 1 source to inspect", mail.Subject);
         // Sent as 7-bit headers: the Chinese names travel as UTF-8 encoded words.
         Assert.True(mail.HeadersAscii);
         Assert.Contains("=?utf-8?", mail.RawHeaders["Subject"], StringComparison.OrdinalIgnoreCase);
@@ -87,7 +87,7 @@ public sealed class ReportSenderTests(PostgresFixture postgres)
         Assert.Contains("Chongqing Special Steel No. 2 sinter plant", flags.Text, StringComparison.Ordinal);
 
         var yubei = Assert.Single(messages, m => m.RcptTos.SequenceEqual(["yubei@airq.example.org"]));
-        Assert.Equal("Air quality 2026-06-30, Yubei 渝北区: 1 anomaly, 0 sources to inspect", yubei.Subject);
+        Assert.Equal("Air quality 2026-06-30, Yubei 渝北区: 1 anomaly, 1 source to inspect", yubei.Subject);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class ReportSenderTests(PostgresFixture postgres)
         Assert.True(mail.SmtpUtf8, "MAIL FROM did not ask for SMTPUTF8.");
         Assert.Equal(["shapingba.enforcement@airq.example.org", "执法一队@example.org"], mail.RcptTos);
         Assert.Equal(["shapingba.enforcement@airq.example.org", "执法一队@example.org"], mail.To);
-        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 2 anomalies, attribution not run", mail.Subject);
+        Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 4 anomalies, attribution not run", mail.Subject);
         Assert.Contains("执法一队@example.org", mail.RawHeaders["To"], StringComparison.Ordinal);
     }
 

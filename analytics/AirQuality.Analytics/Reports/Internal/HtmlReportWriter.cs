@@ -49,6 +49,7 @@ static class HtmlReportWriter
 
         Anomalies(h, report);
         Sources(h, report);
+        Contributors(h, report);
         Health(h, report);
         Footer(h, report);
 
@@ -60,7 +61,7 @@ static class HtmlReportWriter
 
     static void Header(HtmlBuilder h, TeamReport report)
     {
-        var sources = report.Attribution.Flags.Count;
+        var sources = report.Attribution.ToInspect.Count;
         var attention = report.Health.Offline.Count + report.Health.Faults.Select(f => f.Sensor.Id).Distinct().Count();
         Row(h, "background-color:#0f4c5c;color:#ffffff;padding:14px 16px;" + Wrap)
             .Element("div", "font-size:12px;letter-spacing:0.04em;text-transform:uppercase;color:#cde7ec;", "AirQuality daily report")
@@ -204,7 +205,8 @@ static class HtmlReportWriter
     static void Sources(HtmlBuilder h, TeamReport report)
     {
         var attribution = report.Attribution;
-        SectionTitle(h, "Sources to inspect", attribution.HasRun ? "Registered sources most likely behind the episodes, most probable first." : null);
+        SectionTitle(h, "Sources to inspect", attribution.HasRun
+            ? "Registered sources in your districts most likely behind the day's episodes (wherever their sensors were), each once, most probable first." : null);
         if (!attribution.HasRun)
         {
             Row(h, Cell).Element("p", "margin:0;font-weight:bold;", "Source attribution has not run for this day.")
@@ -213,34 +215,71 @@ static class HtmlReportWriter
             return;
         }
 
-        if (attribution.Flags.Count == 0)
+        if (attribution.ToInspect.Count == 0)
         {
-            Row(h, Cell).Text("Attribution ran; no registered source was flagged for your districts' episodes.").Close("td").Close("tr");
+            Row(h, Cell).Text(attribution.AlsoNear.Count == 0
+                ? "Attribution ran; no source in your districts was flagged for the day's episodes."
+                : "Attribution ran; no source in your districts reached the inspection threshold.").Close("td").Close("tr");
         }
 
-        foreach (var (f, i) in attribution.Flags.Select((f, i) => (f, i + 1)))
+        foreach (var (s, i) in attribution.ToInspect.Select((s, i) => (s, i + 1)))
         {
-            var percent = (int)Math.Round(f.Probability * 100);
+            var percent = (int)Math.Round(s.Probability * 100);
             var width = Math.Max(percent, 1).ToString(CultureInfo.InvariantCulture) + "%";
             Row(h, "padding:8px 16px;" + Wrap)
                 .Open("div", "border-left:4px solid #0f4c5c;padding:2px 0 2px 10px;")
-                .Element("div", "font-weight:bold;font-size:16px;", $"{i}. {f.Name}")
-                .Element("div", "", $"{ReportFormat.Category(f.Category)} · probability {ReportFormat.Percent(f.Probability)}")
+                .Element("div", "font-weight:bold;font-size:16px;", $"{i}. {s.Name}")
+                .Element("div", "", $"{ReportFormat.Category(s.Category)} · probability {ReportFormat.Percent(s.Probability)}")
                 .Open("table", "width:100%;border-collapse:collapse;margin:3px 0;", ("role", "presentation"), ("width", "100%")).Open("tr")
                 .Open("td", "background-color:#e5e7eb;padding:0;")
                 .Open("table", $"width:{width};border-collapse:collapse;", ("role", "presentation"), ("width", width)).Open("tr")
                 .Element("td", "background-color:#0f4c5c;height:8px;font-size:1px;line-height:1px;", "\u00a0")
                 .Close("tr").Close("table").Close("td").Close("tr").Close("table")
-                .Element("div", "", $"Address: {f.Address}")
+                .Element("div", "", $"Address: {s.Address}")
                 .Open("div", "").Text("Coordinates: ")
-                .Element("a", "color:#0f4c5c;", ReportFormat.Coordinates(f.Latitude, f.Longitude),
-                    ("href", string.Create(CultureInfo.InvariantCulture, $"geo:{f.Latitude:0.00000},{f.Longitude:0.00000}")))
+                .Element("a", "color:#0f4c5c;", ReportFormat.Coordinates(s.Latitude, s.Longitude),
+                    ("href", string.Create(CultureInfo.InvariantCulture, $"geo:{s.Latitude:0.00000},{s.Longitude:0.00000}")))
                 .Close("div")
-                .Element("div", "margin-top:2px;", $"Why: {f.Explanation}")
-                .Element("div", Muted + "margin-top:2px;", $"Source {f.SourceId} · flag {f.FlagId} · {(f.AnomalyRank > 0 ? $"anomaly #{f.AnomalyRank}" : $"anomaly id {f.AnomalyId}")}, candidate {f.Rank} for it")
-                .Element("div", Muted + "margin-top:4px;", "Record the inspection outcome:")
-                .Element("div", $"font-family:{Mono};font-size:12px;background-color:#f3f4f6;padding:6px 8px;margin-top:2px;" + Wrap, f.OutcomeCommand)
-                .Close("div").Close("td").Close("tr");
+                .Element("div", "margin-top:2px;", s.Flags.Count == 1 ? "Episode:" : $"Episodes ({s.Flags.Count}):");
+            // One line per episode: a time span broken across lines is hard to read on a phone.
+            foreach (var f in s.Flags)
+            {
+                h.Element("div", "padding-left:12px;", $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})");
+            }
+
+            h.Element("div", "margin-top:2px;", $"Why: {s.Explanation}")
+                .Element("div", Muted + "margin-top:2px;", $"Source {s.SourceId} · district {s.DistrictId}")
+                .Element("div", Muted + "margin-top:4px;", s.Flags.Count == 1 ? "Record the inspection outcome:" : "Record the inspection outcome, one command per episode:");
+            foreach (var f in s.Flags)
+            {
+                h.Open("div", $"font-family:{Mono};font-size:12px;background-color:#f3f4f6;padding:6px 8px;margin-top:2px;" + Wrap);
+                if (s.Flags.Count > 1)
+                {
+                    h.Element("span", "color:#4b5563;", $"{(f.AnomalyRank > 0 ? $"#{f.AnomalyRank}" : ReportFormat.LocalTime(f.EpisodeStart, report.Day, report.Zone))}: ");
+                }
+
+                h.Text(f.OutcomeCommand).Close("div");
+            }
+
+            h.Close("div").Close("td").Close("tr");
+        }
+
+        if (attribution.AlsoNear.Count > 0)
+        {
+            // Collapsed: these fell below the model's inspection threshold, so they are context, not work.
+            Row(h, "padding:8px 16px;" + Wrap)
+                .Open("details", "")
+                .Element("summary", "cursor:pointer;font-weight:bold;color:#374151;",
+                    $"Also near (below the inspection threshold): {ReportFormat.Count(attribution.AlsoNear.Count, "source", "sources")}");
+            foreach (var s in attribution.AlsoNear)
+            {
+                h.Open("div", "margin-top:6px;padding-left:14px;")
+                    .Element("div", "", $"{s.Name} · {ReportFormat.Category(s.Category)} · {ReportFormat.Percent(s.Probability)}")
+                    .Element("div", Muted, $"Episodes: {string.Join("; ", s.Flags.Select(f => ReportFormat.Episode(f, report.Day, report.Zone)))} · {s.Address} · source {s.SourceId}")
+                    .Close("div");
+            }
+
+            h.Close("details").Close("td").Close("tr");
         }
 
         if (attribution.WithoutRegisteredSource.Count > 0)
@@ -253,6 +292,31 @@ static class HtmlReportWriter
             }
 
             h.Close("td").Close("tr");
+        }
+    }
+
+    static void Contributors(HtmlBuilder h, TeamReport report)
+    {
+        if (report.Contributors is not { } weekly)
+        {
+            return;
+        }
+
+        SectionTitle(h, "Persistent contributors this week (permit review)",
+            $"{ReportFormat.ShortDay(weekly.WeekStart)} to {ReportFormat.ShortDay(weekly.WeekEnd)}: sources in your districts whose reported, everyday emission made up at least half of the modelled pollution of an episode. Not inspections: a matter for their permits.");
+        if (weekly.Sources.Count == 0)
+        {
+            Row(h, Cell).Text("No source in your districts dominated an episode this week.").Close("td").Close("tr");
+            return;
+        }
+
+        foreach (var c in weekly.Sources)
+        {
+            Row(h, "padding:6px 16px;" + Wrap)
+                .Element("div", "font-weight:bold;", c.Name)
+                .Element("div", "", $"Dominated {ReportFormat.Dominated(c)}")
+                .Element("div", Muted, $"{ReportFormat.Category(c.Category)} · mean share {ReportFormat.Percent(c.MeanPlumeShare)} · {c.Address} · source {c.SourceId}")
+                .Close("td").Close("tr");
         }
     }
 

@@ -26,6 +26,22 @@ static class ReportFormat
     public static string Span(DateTime start, DateTime end, DateOnly day, TimeZoneInfo zone) =>
         $"{LocalTime(start, day, zone)}–{LocalTime(end, day, zone)} ({Hours(end - start)})";
 
+    /// <summary>
+    /// A flagged episode as a source's entry names it: "#1 10:00–13:00 (3 h)" by its rank in the same report, or, for
+    /// an episode in another team's districts, "10:00–13:00 (3 h) in Yubei 渝北区".
+    /// </summary>
+    public static string Episode(ReportSourceFlag flag, DateOnly day, TimeZoneInfo zone) => flag.AnomalyRank > 0
+        ? $"#{flag.AnomalyRank.ToString(C)} {Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)}"
+        : $"{Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)} in {string.Join(", ", flag.EpisodeDistricts)}";
+
+    /// <summary>"4 episodes, 11 h (week before: 2 episodes, 5 h; up)"; "(week before: none; new)" when it dominated nothing then.</summary>
+    public static string Dominated(PersistentContributor c)
+    {
+        var trend = c.PreviousEpisodes == 0 ? "new" : c.EpisodeHours > c.PreviousEpisodeHours ? "up" : c.EpisodeHours < c.PreviousEpisodeHours ? "down" : "same";
+        return $"{Count(c.Episodes, "episode", "episodes")}, {c.EpisodeHours.ToString(C)} h (week before: " +
+            (c.PreviousEpisodes == 0 ? "none" : $"{Count(c.PreviousEpisodes, "episode", "episodes")}, {c.PreviousEpisodeHours.ToString(C)} h") + $"; {trend})";
+    }
+
     public static string Hours(TimeSpan duration) => duration.TotalHours == Math.Floor(duration.TotalHours)
         ? string.Create(C, $"{duration.TotalHours:0} h")
         : string.Create(C, $"{duration.TotalHours:0.0} h");

@@ -14,7 +14,7 @@ static class TextReportWriter
         t.AppendLine("AIRQUALITY DAILY REPORT")
             .AppendLine(report.Team.Name)
             .AppendLine(ReportFormat.Day(report.Day))
-            .AppendLine($"{ReportFormat.Count(report.Anomalies.Count, "pollution anomaly", "pollution anomalies")} · {ReportFormat.Count(report.Attribution.Flags.Count, "source to inspect", "sources to inspect")} · {ReportFormat.Count(attention, "sensor needs attention", "sensors need attention")}");
+            .AppendLine($"{ReportFormat.Count(report.Anomalies.Count, "pollution anomaly", "pollution anomalies")} · {ReportFormat.Count(report.Attribution.ToInspect.Count, "source to inspect", "sources to inspect")} · {ReportFormat.Count(attention, "sensor needs attention", "sensors need attention")}");
 
         foreach (var d in report.Districts)
         {
@@ -85,20 +85,36 @@ static class TextReportWriter
             t.AppendLine("Source attribution has not run for this day.")
                 .AppendLine("No source can be flagged until it does; the anomalies above are all there is to act on.");
         }
-        else if (attribution.Flags.Count == 0)
+        else if (attribution.ToInspect.Count == 0)
         {
-            t.AppendLine("Attribution ran; no registered source was flagged for your districts' episodes.");
+            t.AppendLine(attribution.AlsoNear.Count == 0
+                ? "Attribution ran; no source in your districts was flagged for the day's episodes."
+                : "Attribution ran; no source in your districts reached the inspection threshold.");
         }
 
-        foreach (var (f, i) in attribution.Flags.Select((f, i) => (f, i + 1)))
+        foreach (var (s, i) in attribution.ToInspect.Select((s, i) => (s, i + 1)))
         {
-            t.AppendLine($"{i}. {f.Name}")
-                .AppendLine($"   {ReportFormat.Category(f.Category)} · probability {ReportFormat.Percent(f.Probability)}")
-                .AppendLine($"   Address: {f.Address}")
-                .AppendLine($"   Coordinates: {ReportFormat.Coordinates(f.Latitude, f.Longitude)}")
-                .AppendLine($"   Why: {f.Explanation}")
-                .AppendLine($"   Source {f.SourceId} · flag {f.FlagId} · {(f.AnomalyRank > 0 ? $"anomaly #{f.AnomalyRank}" : $"anomaly id {f.AnomalyId}")}, candidate {f.Rank} for it")
-                .AppendLine($"   Record the inspection outcome: {f.OutcomeCommand}");
+            t.AppendLine($"{i}. {s.Name}")
+                .AppendLine($"   {ReportFormat.Category(s.Category)} · probability {ReportFormat.Percent(s.Probability)}")
+                .AppendLine($"   Address: {s.Address}")
+                .AppendLine($"   Coordinates: {ReportFormat.Coordinates(s.Latitude, s.Longitude)}")
+                .AppendLine($"   Episodes: {string.Join("; ", s.Flags.Select(f => $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})"))}")
+                .AppendLine($"   Why: {s.Explanation}")
+                .AppendLine($"   Source {s.SourceId} · district {s.DistrictId}")
+                .AppendLine(s.Flags.Count == 1 ? "   Record the inspection outcome:" : "   Record the inspection outcome, one command per episode:");
+            foreach (var f in s.Flags)
+            {
+                t.AppendLine($"     {(s.Flags.Count > 1 ? (f.AnomalyRank > 0 ? $"#{f.AnomalyRank}: " : $"{ReportFormat.LocalTime(f.EpisodeStart, report.Day, report.Zone)}: ") : "")}{f.OutcomeCommand}");
+            }
+        }
+
+        if (attribution.AlsoNear.Count > 0)
+        {
+            t.AppendLine($"Also near (below the inspection threshold): {ReportFormat.Count(attribution.AlsoNear.Count, "source", "sources")}");
+            foreach (var s in attribution.AlsoNear)
+            {
+                t.AppendLine($"   - {s.Name} · {ReportFormat.Category(s.Category)} · {ReportFormat.Percent(s.Probability)} · {string.Join("; ", s.Flags.Select(f => ReportFormat.Episode(f, report.Day, report.Zone)))}");
+            }
         }
 
         if (attribution.WithoutRegisteredSource.Count > 0)
@@ -108,6 +124,22 @@ static class TextReportWriter
             {
                 var label = v.Verdict == EpisodeVerdict.UnregisteredEmitter ? "likely an unregistered emitter" : "no registered source nearby";
                 t.AppendLine($"   {(v.AnomalyRank > 0 ? $"Anomaly #{v.AnomalyRank}" : $"Anomaly id {v.AnomalyId}")} ({label}): {v.Summary}");
+            }
+        }
+
+        if (report.Contributors is { } weekly)
+        {
+            Title(t, "Persistent contributors this week (permit review)");
+            t.AppendLine($"{ReportFormat.ShortDay(weekly.WeekStart)} to {ReportFormat.ShortDay(weekly.WeekEnd)}: sources in your districts whose reported, everyday emission made up at least half of the modelled pollution of an episode. Not inspections: a matter for their permits.");
+            if (weekly.Sources.Count == 0)
+            {
+                t.AppendLine("No source in your districts dominated an episode this week.");
+            }
+
+            foreach (var x in weekly.Sources)
+            {
+                t.AppendLine($"- {x.Name}: dominated {ReportFormat.Dominated(x)}")
+                    .AppendLine($"   {ReportFormat.Category(x.Category)} · mean share {ReportFormat.Percent(x.MeanPlumeShare)} · {x.Address} · source {x.SourceId}");
             }
         }
 
