@@ -19,6 +19,7 @@ public sealed record Attribution(AttributionEpisode Episode, string Verdict, str
 
 /// <summary>
 /// A flagged source: rank from 1, calibrated probability, whether that reaches the model's inspection threshold
-/// (<see cref="IAttributionModel.InspectAtOrAbove"/>: listed to inspect, else only "also near"), the explanation and the features scored.
+/// (<see cref="IAttributionModel.InspectAtOrAbove"/>: listed to inspect, else only "also near"), the explanation and the features scored
+/// (null for what the network did not measure, as <c>source_flags.features</c> stores it).
 /// </summary>
-public sealed record SourceFlag(int Rank, int Source, string SourceId, double Probability, bool ToInspect, string Explanation, IReadOnlyDictionary<string, double> Features);
+public sealed record SourceFlag(int Rank, int Source, string SourceId, double Probability, bool ToInspect, string Explanation, IReadOnlyDictionary<string, double?> Features);

@@ -36,7 +36,7 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
         var flags = picked.Select((i, rank) => new SourceFlag(
             rank + 1, candidates[i].Source, city.Sources[candidates[i].Source].SourceId, probabilities[i], probabilities[i] >= model.InspectAtOrAbove,
             Explanation.Write(city, plume.Zone, episode, candidates[i], model.Contributions(candidates[i].Features)),
-            CandidateFeatures.Names.Select((n, k) => (n, k)).ToDictionary(f => f.n, f => Math.Round(candidates[i].Features[f.k], 4), StringComparer.Ordinal))).ToList();
+            CandidateFeatures.Names.Select((n, k) => (n, k)).ToDictionary(f => f.n, f => double.IsNaN(candidates[i].Features[f.k]) ? (double?)null : Math.Round(candidates[i].Features[f.k], 4), StringComparer.Ordinal))).ToList();
         var top = flags[0];
         return new Attribution(episode, Attribution.RegisteredSource, string.Create(CultureInfo.InvariantCulture,
             $"Most likely {top.SourceId} ({city.Sources[top.Source].Name}) at {top.Probability:0%}; {registered:0%} that a flagged source is behind it; {flags.Count} source(s) flagged of {candidates.Count} within {options.SearchRadiusKm:0.#} km."),

@@ -170,6 +170,12 @@ public sealed class CandidateFeaturesTests
         Assert.DoesNotContain("PM10", said, StringComparison.Ordinal);
         Assert.DoesNotContain("SO2", said, StringComparison.Ordinal);
         Assert.Contains("permitted limit", said, StringComparison.Ordinal);
+
+        // A flag stores what was not measured as null (source_flags.features is jsonb, which has no NaN).
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var flags = new Attributor(model, new AttributionOptions()).Attribute(city, new PlumeEstimator(city, Zone), episode).Flags;
+        Assert.All(flags, f => Assert.Null(f.Features["coarse_excess_ratio"]));
+        Assert.All(flags, f => Assert.Contains("\"coarse_excess_ratio\":null", System.Text.Json.JsonSerializer.Serialize(f.Features), StringComparison.Ordinal));
     }
 
     [Fact]
