@@ -11,9 +11,12 @@ public sealed record WorldSpec(int Seed, DateOnly FirstDay, int Days, WorldPhysi
     /// <summary>The held-out kinds: (a) as trained, (b) PM2.5 and weather only, (c) changed physics.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["a", "b", "c"];
 
-    /// <summary>Training worlds: seeds 1, 2, ... starting in odd months of 2025, standard physics, each with a network masked at random.</summary>
+    /// <summary>
+    /// Training worlds: seeds 1, 2, ... starting in odd months of 2025, each with physics drawn from its seed (half of
+    /// them standard, <see cref="WorldPhysics.Drawn"/>) and a network masked at random (<see cref="NetworkCapabilities.Masked"/>).
+    /// </summary>
     public static IReadOnlyList<WorldSpec> Training(int count, int days) =>
-        [.. Enumerable.Range(0, count).Select(i => new WorldSpec(1 + i, new DateOnly(2025, 1 + 2 * (i % 6), 3 + i / 6), days, WorldPhysics.Standard, NetworkCapabilities.Masked(1 + i)))];
+        [.. Enumerable.Range(0, count).Select(i => new WorldSpec(1 + i, new DateOnly(2025, 1 + 2 * (i % 6), 3 + i / 6), days, WorldPhysics.Drawn(1 + i), NetworkCapabilities.Masked(1 + i)))];
 
     /// <summary>
     /// Held-out worlds of one kind: other seeds (1001, 1002, ...) and other months (even months of 2025); (a) standard
