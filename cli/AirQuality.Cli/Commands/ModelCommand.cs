@@ -161,7 +161,14 @@ static class ModelCommand
             Console.WriteLine(string.Create(c, $"{name}: model {get(mine):0.000}, best baseline ({best.Method}) {get(best):0.000}, upper bound {get(bound):0.000}; the model closes {closed:0%} of the gap."));
         }
 
-        Console.WriteLine(string.Create(c, $"Model flags a registered source for {mine.WrongOnUnregistered} of unregistered-emitter episodes, {mine.FlaggedEveryday} of a source's everyday emission, and {mine.FlaggedBackground} of episodes no emitter explains."));
+        Rate Listed(string cause)
+        {
+            var of = episodes.Where(e => e.Cause == cause).ToList();
+            return new Rate(of.Count(e => ModelEvaluation.Pick(model0, e, maxFlags).Any(i => model0.Scores(e)[i] >= model.InspectAtOrAbove)), of.Count);
+        }
+
+        Console.WriteLine(string.Create(c, $"Model flags a registered source for {mine.WrongOnUnregistered} of unregistered-emitter episodes, {mine.FlaggedEveryday} of a source's everyday emission, and {mine.FlaggedBackground} of episodes no emitter explains;"));
+        Console.WriteLine(string.Create(c, $"  of these it lists one to inspect for {Listed(LabelledEpisode.Unregistered)}, {Listed(LabelledEpisode.Everyday)} and {Listed(LabelledEpisode.Background)}, against {Listed(LabelledEpisode.Incident)} of incident episodes."));
         Console.WriteLine();
         Console.WriteLine("Abstention threshold on the probability that a registered source is behind an episode, against what it costs (the model's own is marked):");
         foreach (var t in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, model.AbstainBelow }.Distinct().Order())
