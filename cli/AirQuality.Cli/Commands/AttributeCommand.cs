@@ -35,13 +35,17 @@ static class AttributeCommand
     public static void Print(DateOnly day, IReadOnlyList<Attribution> results, IAttributionModel model, Func<Attribution, string?>? truth = null, int limit = int.MaxValue)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine($"Attribution for {day:yyyy-MM-dd} with model {model.Version}: {results.Count} episode(s), {results.Count(r => r.Verdict == Attribution.RegisteredSource)} with sources flagged.");
-        foreach (var (r, i) in results.Take(limit).Select((r, i) => (r, i + 1)))
+        var toInspect = results.SelectMany(r => r.Flags.Where(f => f.ToInspect).Select(f => f.SourceId)).Distinct(StringComparer.Ordinal).Count();
+        Console.WriteLine(string.Create(c,
+            $"Attribution for {day:yyyy-MM-dd} with model {model.Version}: {results.Count} episode(s); {results.Count(r => r.Flags.Any(f => f.ToInspect))} with a source to inspect ({toInspect} source(s), from {model.InspectAtOrAbove:0%}), {results.Count(r => r.Flags.Count > 0 && !r.Flags.Any(f => f.ToInspect))} with sources only \"also near\", {results.Count(r => r.Flags.Count == 0)} with none flagged."));
+        // Episodes with a source to inspect first: they are what the teams act on.
+        var ordered = results.OrderByDescending(r => r.Flags.Any(f => f.ToInspect)).ToList();
+        foreach (var (r, i) in ordered.Take(limit).Select((r, i) => (r, i + 1)))
         {
             Console.WriteLine(string.Create(c, $"  {i,2}. episode {r.Episode.AnomalyId}: {r.Summary}"));
             foreach (var f in r.Flags)
             {
-                Console.WriteLine(string.Create(c, $"      #{f.Rank} {f.SourceId} p={f.Probability:0.00}: {f.Explanation}"));
+                Console.WriteLine(string.Create(c, $"      #{f.Rank} {f.SourceId} p={f.Probability:0.00} {(f.ToInspect ? "[to inspect]" : "[also near]")}: {f.Explanation}"));
             }
 
             if (truth?.Invoke(r) is { } actual)

@@ -36,7 +36,7 @@ static class DemoTruth
     {
         bool IncidentThen(string sourceId, AttributionEpisode e) => incidents.Any(i => i.SourceId == sourceId
             && i.Start < HourStart(city, e.EndHour) && i.End > HourStart(city, e.StartHour) - options.Lead);
-        var listed = attributions.SelectMany(a => a.Flags.Where(f => f.Probability >= model.InspectAtOrAbove).Select(f => (a.Episode, f.SourceId)))
+        var listed = attributions.SelectMany(a => a.Flags.Where(f => f.ToInspect).Select(f => (a.Episode, f.SourceId)))
             .GroupBy(x => x.SourceId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Any(x => IncidentThen(x.SourceId, x.Episode)), StringComparer.Ordinal);
         var (dayStart, dayEnd) = (Local(day, zone), Local(day.AddDays(1), zone));
