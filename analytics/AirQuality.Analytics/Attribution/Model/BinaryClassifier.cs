@@ -32,6 +32,7 @@ public sealed class BinaryClassifier
     readonly MLContext _ml = new(seed: Seed);
     readonly ITransformer _model;
     readonly PredictionEngine<Row, Output> _engine;
+    readonly PredictionEngine<Row, ScoreOnly> _scorer;
     readonly string[] _inputNames;
     readonly Lock _lock = new();
 
@@ -43,6 +44,9 @@ public sealed class BinaryClassifier
         (Slope, Offset) = (slope, offset);
         _inputNames = trainer == LightGbm ? [.. features] : [.. features, .. features.Select(f => $"{f} (missing)")];
         _engine = _ml.Model.CreatePredictionEngine<Row, Output>(model, inputSchemaDefinition: Schema(features.Count));
+        // Scoring alone skips the contributions, which cost more than the score itself (a walk of every tree per feature).
+        var scorer = model is TransformerChain<ITransformer> chain ? new TransformerChain<ITransformer>([.. chain.SkipLast(1)]) : model;
+        _scorer = _ml.Model.CreatePredictionEngine<Row, ScoreOnly>(scorer, inputSchemaDefinition: Schema(features.Count));
     }
 
     public string Trainer { get; }
@@ -56,7 +60,14 @@ public sealed class BinaryClassifier
     public double Offset { get; }
 
     /// <summary>Calibrated probability of the positive class.</summary>
-    public double Probability(ReadOnlySpan<double> features) => Calibrate(Predict(features).Score);
+    public double Probability(ReadOnlySpan<double> features)
+    {
+        var row = ToRow(features);
+        lock (_lock)
+        {
+            return Calibrate(_scorer.Predict(row).Score);
+        }
+    }
 
     /// <summary>
     /// Each feature's push on the raw score for this prediction, largest first. What was not measured pushes as
@@ -78,6 +89,15 @@ public sealed class BinaryClassifier
 
     Output Predict(ReadOnlySpan<double> features)
     {
+        var row = ToRow(features);
+        lock (_lock)
+        {
+            return _engine.Predict(row);
+        }
+    }
+
+    Row ToRow(ReadOnlySpan<double> features)
+    {
         if (features.Length != Features.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(features), features.Length, $"The model expects {Features.Count} features.");
@@ -89,10 +109,7 @@ public sealed class BinaryClassifier
             row.Features[i] = (float)features[i];
         }
 
-        lock (_lock)
-        {
-            return _engine.Predict(row);
-        }
+        return row;
     }
 
     /// <summary>
@@ -239,6 +256,11 @@ public sealed class BinaryClassifier
     {
         public bool Label { get; set; }
 
+        public float Score { get; set; }
+    }
+
+    sealed class ScoreOnly
+    {
         public float Score { get; set; }
     }
 
