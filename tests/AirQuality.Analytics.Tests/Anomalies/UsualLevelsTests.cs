@@ -10,7 +10,8 @@ namespace AirQuality.Analytics.Tests.Anomalies;
 public sealed class UsualLevelsTests
 {
     static readonly DateOnly Day = new(2025, 6, 30);
-    static readonly AnomalyDetector Detector = new(new AnomalyOptions().Validate(), new AggregationOptions());
+    // A week of baseline, as the days of the scenarios below are numbered.
+    static readonly AnomalyDetector Detector = new(new AnomalyOptions { BaselineDays = 7 }.Validate(), new AggregationOptions());
     const int Q = HourlyPm25.QuartersPerHour;
 
     static readonly AnomalySensor[] Sensors = [.. Enumerable.Range(0, 6).Select(i => new AnomalySensor($"S{i}", $"Sensor {i}", "D1", "T1", 29.5 + 0.05 * i, 106.5))];
