@@ -74,6 +74,24 @@ public sealed class UsualLevelsTests
     }
 
     [Fact]
+    public void A_plume_the_sensor_had_before_with_this_wind_at_another_hour_is_routine_and_several_times_it_is_an_episode()
+    {
+        // The wind from the east on two baseline weekdays (days 1 and 3) and on the day, from the west otherwise. With
+        // the east wind the site beside S1 laid its everyday plume, 40 µg/m³, on it in the small hours (00:00 to 03:00);
+        // on the day the same wind lays it on S1 from 10:00 to 12:00, an hour at which S1 had never been raised.
+        static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
+        HourlyPm25 Plume(double today) => Grid(_ => 0.05, (s, day, hour, _) => s != 1 ? 0
+            : day is 1 or 3 && hour < 3 ? 40
+            : day == 7 && hour is >= 10 and < 12 ? today : 0, Wind);
+
+        Assert.Empty(Episodes(Plume(40)));
+
+        // Three times the plume is more than the site ever brought S1 with that wind.
+        var episode = Assert.Single(Episodes(Plume(120)));
+        Assert.Equal(["S1"], episode.SensorIds);
+    }
+
+    [Fact]
     public void Without_wind_the_usual_level_is_learnt_by_hour_and_type_of_day()
     {
         // The same site raises S1 every weekday morning; no wind was measured at all.
