@@ -384,14 +384,18 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
     }
 
     /// <summary>
-    /// Groups the rising 15-minute cells into episodes: the same sensor, or sensors within
-    /// <see cref="AnomalyOptions.NeighbourRadiusKm"/> of each other, with rises at most an hour apart. An episode runs from
-    /// its first rising quarter's start to its last one's end; its peak is its highest 15-minute mean.
+    /// Groups the rising 15-minute cells into episodes: the same sensor's rises at most an hour apart, and sensors within
+    /// <see cref="AnomalyOptions.NeighbourRadiusKm"/> of each other whose rises are at most
+    /// <see cref="AnomalyOptions.NeighbourLinkGap"/> apart. An episode runs from its first rising quarter's start to its
+    /// last one's end; its peak is its highest 15-minute mean.
     /// </summary>
     IEnumerable<Anomaly> Episodes(DateOnly day, List<AnomalySensor> sensors, int[][] neighbours, int hours, LocalDays target, HourlyPm25 grid, List<string>?[] kinds, UsualLevels.Rise?[] rises)
     {
         const int Q = HourlyPm25.QuartersPerHour;
         var cells = hours * Q;
+        // Neighbours join only when they rose together: chained over an hour at a time, an everyday plume next door and an
+        // incident a kilometre on would share one episode in which neither is most of the excess.
+        var neighbourGap = (int)(options.NeighbourLinkGap.Ticks / (TimeSpan.TicksPerHour / Q));
         var parent = Enumerable.Range(0, kinds.Length).ToArray();
         int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
         for (var s = 0; s < sensors.Count; s++)
@@ -405,7 +409,8 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
 
                 foreach (var o in neighbours[s].Append(s))
                 {
-                    for (var dq = -Q; dq <= Q; dq++)
+                    var gap = o == s ? Q : neighbourGap;
+                    for (var dq = -gap; dq <= gap; dq++)
                     {
                         if (q + dq >= 0 && q + dq < cells && (o != s || dq != 0) && kinds[o * cells + q + dq] is not null)
                         {

@@ -47,7 +47,10 @@ sealed class UsualLevels(AnomalyOptions options)
         var offset = (int)(target.FirstHour - baseline.FirstHour);
         var hours = target.Hours;
         var quarters = span * Q;
-        var values = grid.Quarters;
+        var raw = grid.Quarters;
+        // Judged on running means (an hour by default): a plume that the wind's minute-to-minute swing lays across a
+        // sensor for one 15-minute mean now and then is everyday; an incident keeps adding for hours.
+        var values = RunningMeans(raw, n, quarters, options.RiseWindow, fault, offset, hours);
         var reference = Reference(sensors, values, quarters);
 
         // What each hour was: its local clock hour, its type of day, its wind, and which local day it is.
@@ -121,6 +124,7 @@ sealed class UsualLevels(AnomalyOptions options)
                 }
 
                 var noise = Math.Max(u.Spread, sigma);
+                var routine = RoutineHigh(s, offset, grid.WindFromDeg[offset + h], grid.WindFromDeg, values, reference, quarters);
                 for (var k = 0; k < Q; k++)
                 {
                     var q = s * quarters + (offset + h) * Q + k;
@@ -130,11 +134,14 @@ sealed class UsualLevels(AnomalyOptions options)
                         continue;
                     }
 
+                    // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
+                    // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
+                    // in a plume does not make its quiet first quarter part of it.
                     var expected = Math.Max(r, FloorUgm3) * Math.Exp(u.Usual);
                     var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
-                    if (rise >= options.RiseSigmas * noise && v - expected >= options.MinRiseUgm3)
+                    if (rise >= options.RiseSigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine)
                     {
-                        rises[(s * hours + h) * Q + k] = new Rise(v, expected, expected * (Math.Exp(noise) - 1),
+                        rises[(s * hours + h) * Q + k] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1),
                             $"{u.Basis} over {u.Days} day{(u.Days == 1 ? "" : "s")}");
                     }
                 }
@@ -142,6 +149,88 @@ sealed class UsualLevels(AnomalyOptions options)
         }
 
         return rises;
+    }
+
+    /// <summary>
+    /// Each sensor's mean over <paramref name="window"/> around each quarter (from one quarter before it), over the
+    /// quarters that have a reading and are not in a fault hour of the day; NaN where the quarter itself has none.
+    /// </summary>
+    static double[] RunningMeans(double[] raw, int n, int quarters, TimeSpan window, bool[] fault, int offset, int hours)
+    {
+        var width = (int)(window.Ticks / (TimeSpan.TicksPerHour / Q));
+        if (width <= 1)
+        {
+            return raw;
+        }
+
+        var (before, after) = ((width - 1) / 2, width / 2);
+        var means = new double[raw.Length];
+        for (var s = 0; s < n; s++)
+        {
+            var row = s * quarters;
+            for (var q = 0; q < quarters; q++)
+            {
+                if (double.IsNaN(raw[row + q]))
+                {
+                    means[row + q] = double.NaN;
+                    continue;
+                }
+
+                var (sum, count) = (0.0, 0);
+                for (var x = Math.Max(0, q - before); x <= Math.Min(quarters - 1, q + after); x++)
+                {
+                    // A stuck sensor's value next door says nothing about this quarter.
+                    var h = x / Q - offset;
+                    if (!double.IsNaN(raw[row + x]) && (h < 0 || h >= hours || !fault[s * hours + h]))
+                    {
+                        sum += raw[row + x];
+                        count++;
+                    }
+                }
+
+                means[row + q] = sum / count;
+            }
+        }
+
+        return means;
+    }
+
+    /// <summary>
+    /// The highest log ratio to its reference the sensor reached in its history while the city's wind blew from within
+    /// <see cref="AnomalyOptions.RoutineWindDeg"/> of <paramref name="wind"/>, at any hour; minus infinity when the wind
+    /// was not measured or never blew from there.
+    /// </summary>
+    /// <remarks>
+    /// A site's everyday plume reaches a sensor only when the wind lines them up, so at a given hour it is rare and the
+    /// usual level there does not carry it; but with that wind it has been seen before. An incident adds several times
+    /// what the site usually does, above anything the sensor read with that wind.
+    /// </remarks>
+    double RoutineHigh(int s, int historyHours, double wind, double[] winds, double[] values, double[] reference, int quarters)
+    {
+        var highest = double.NegativeInfinity;
+        if (double.IsNaN(wind))
+        {
+            return highest;
+        }
+
+        for (var h = 0; h < historyHours; h++)
+        {
+            if (double.IsNaN(winds[h]) || AngleBetween(wind, winds[h]) > options.RoutineWindDeg)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < Q; k++)
+            {
+                var q = s * quarters + h * Q + k;
+                if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
+                {
+                    highest = Math.Max(highest, Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3)));
+                }
+            }
+        }
+
+        return highest;
     }
 
     /// <summary>Each sensor-quarter's concurrent reference level, µg/m³: the median of the other sensors near it, or of the city.</summary>

@@ -8,7 +8,7 @@ using Xunit;
 namespace AirQuality.Analytics.Tests.Anomalies;
 
 [Collection(PostgresTests.Name)]
-public sealed class AnomalyDetectorTests(PostgresFixture postgres)
+public sealed partial class AnomalyDetectorTests(PostgresFixture postgres)
 {
     static readonly TimeSpan Cst = TimeSpan.FromHours(8);
     static readonly DateOnly Day = new(2025, 6, 30);

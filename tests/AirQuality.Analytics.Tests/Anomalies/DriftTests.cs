@@ -7,7 +7,8 @@ namespace AirQuality.Analytics.Tests.Anomalies;
 public sealed class DriftTests
 {
     static readonly DateOnly Day = new(2025, 6, 30);
-    static readonly AnomalyDetector Detector = new(new AnomalyOptions().Validate(), new AggregationOptions());
+    // A week of baseline, as the days of the scenarios below are numbered.
+    static readonly AnomalyDetector Detector = new(new AnomalyOptions { BaselineDays = 7 }.Validate(), new AggregationOptions());
 
     static readonly AnomalySensor[] Sensors =
     [

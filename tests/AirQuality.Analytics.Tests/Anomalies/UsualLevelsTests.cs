@@ -10,7 +10,8 @@ namespace AirQuality.Analytics.Tests.Anomalies;
 public sealed class UsualLevelsTests
 {
     static readonly DateOnly Day = new(2025, 6, 30);
-    static readonly AnomalyDetector Detector = new(new AnomalyOptions().Validate(), new AggregationOptions());
+    // A week of baseline, as the days of the scenarios below are numbered.
+    static readonly AnomalyDetector Detector = new(new AnomalyOptions { BaselineDays = 7 }.Validate(), new AggregationOptions());
     const int Q = HourlyPm25.QuartersPerHour;
 
     static readonly AnomalySensor[] Sensors = [.. Enumerable.Range(0, 6).Select(i => new AnomalySensor($"S{i}", $"Sensor {i}", "D1", "T1", 29.5 + 0.05 * i, 106.5))];
@@ -70,6 +71,24 @@ public sealed class UsualLevelsTests
         var episode = Assert.Single(Episodes(otherWind));
         Assert.Equal(["S1"], episode.SensorIds);
         Assert.Contains("with the wind from the W", episode.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plume_the_sensor_had_before_with_this_wind_at_another_hour_is_routine_and_several_times_it_is_an_episode()
+    {
+        // The wind from the east on two baseline weekdays (days 1 and 3) and on the day, from the west otherwise. With
+        // the east wind the site beside S1 laid its everyday plume, 40 µg/m³, on it in the small hours (00:00 to 03:00);
+        // on the day the same wind lays it on S1 from 10:00 to 12:00, an hour at which S1 had never been raised.
+        static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
+        HourlyPm25 Plume(double today) => Grid(_ => 0.05, (s, day, hour, _) => s != 1 ? 0
+            : day is 1 or 3 && hour < 3 ? 40
+            : day == 7 && hour is >= 10 and < 12 ? today : 0, Wind);
+
+        Assert.Empty(Episodes(Plume(40)));
+
+        // Three times the plume is more than the site ever brought S1 with that wind.
+        var episode = Assert.Single(Episodes(Plume(120)));
+        Assert.Equal(["S1"], episode.SensorIds);
     }
 
     [Fact]
