@@ -21,7 +21,7 @@ static class ModelCommand
     static Command Train()
     {
         var worlds = new Option<int>("--worlds") { Description = "Simulated training worlds (seeds 1, 2, ...).", DefaultValueFactory = _ => 24 };
-        var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
+        var days = new Option<int>("--days") { Description = "Days scored per world (Anomalies:BaselineDays of baseline, 14 by default, are simulated before them).", DefaultValueFactory = _ => 7 };
         var output = new Option<string?>("--out") { Description = "Where to write the model. Default: Attribution:ModelPath (infra/models/attribution-model.json)." };
         var outcomes = new Option<bool>("--outcomes") { Description = "Also learn from enforcement_outcomes in the database." };
         var cache = CacheOption();
@@ -61,7 +61,7 @@ static class ModelCommand
     static Command Evaluate()
     {
         var worlds = new Option<int>("--worlds") { Description = "Held-out worlds (seeds 1001, 1002, ...; other months).", DefaultValueFactory = _ => 8 };
-        var days = new Option<int>("--days") { Description = "Days scored per world (7 baseline days are simulated before them).", DefaultValueFactory = _ => 7 };
+        var days = new Option<int>("--days") { Description = "Days scored per world (Anomalies:BaselineDays of baseline, 14 by default, are simulated before them).", DefaultValueFactory = _ => 7 };
         var modelPath = new Option<string?>("--model") { Description = "The model file. Default: Attribution:ModelPath." };
         var candidatesCsv = new Option<string?>("--candidates") { Description = "Also write every scored candidate (features, probability, truth) to this CSV file." };
         var cache = CacheOption();
