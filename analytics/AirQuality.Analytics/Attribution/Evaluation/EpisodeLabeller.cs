@@ -101,8 +101,11 @@ public sealed class EpisodeLabeller(AnomalyDetector detector, AttributionOptions
         {
             var emitter = incident.SourceId is { } id ? city.SourceIndex(id)!.Value : city.Sources.Count + IndexOf(sim.Truth.Unregistered, incident);
             var (first, last) = ((int)(HourOf(incident.Start) - city.FirstHour), (int)(HourOf(incident.End) - city.FirstHour));
-            var found = episodes.Where((e, k) => e.Episode.StartHour <= last && e.Episode.EndHour > first && raisedBy[k].Contains(emitter)).Any();
-            scored.Add(new ScoredIncident(sim.Name, incident, LocalDay(incident.Start, zone), LocalDay(incident.End.AddTicks(-1), zone), sim.PeakRaise(incident), found));
+            // An incident that raised no sensor cannot have become an episode, even where another incident of the same
+            // source, under way in the same hours, did.
+            var raise = sim.PeakRaise(incident);
+            var found = raise > 0 && episodes.Where((e, k) => e.Episode.StartHour <= last && e.Episode.EndHour > first && raisedBy[k].Contains(emitter)).Any();
+            scored.Add(new ScoredIncident(sim.Name, incident, LocalDay(incident.Start, zone), LocalDay(incident.End.AddTicks(-1), zone), raise, found));
         }
 
         return scored;
