@@ -100,10 +100,17 @@ public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions opti
         }
         catch (Exception e)
         {
-            // One team's unexpected failure (a database error, a bug) must not stop the other teams' reports.
+            // One team's unexpected failure (a bug, a passing database error) must not stop the other teams' reports.
             var error = $"{e.GetType().Name}: {e.Message}";
             await ReleaseAsync(label, team.TeamId, day, messageId, attempt, error);
             progress($"{label}: NOT SENT, failed: {error}");
+            if (e is NpgsqlException { IsTransient: false })
+            {
+                // A database error that will not pass (a missing table, a refused privilege) fails every team alike: stop,
+                // so that a worker exits non-zero and its supervisor restarts it, rather than reporting every team failed each day.
+                throw;
+            }
+
             return new DeliveryResult(team.TeamId, day, DeliveryOutcome.Failed, messageId, attempt, error);
         }
     }

@@ -44,4 +44,29 @@ public sealed class ReportWorkerTests(PostgresFixture postgres)
             summaries);
         Assert.Equal(2, sink.Messages().Count);
     }
+
+    [Fact]
+    public async Task A_worker_stops_on_a_database_error_that_will_not_pass_instead_of_failing_every_team_each_day()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db, attribution: false);
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await using var rename = new Npgsql.NpgsqlCommand("ALTER TABLE report_deliveries RENAME TO report_deliveries_gone", connection);
+            await rename.ExecuteNonQueryAsync();
+        }
+
+        await using var sink = await SmtpSink.StartAsync();
+        var options = new ReportOptions(smtpHost: "127.0.0.1", smtpPort: sink.Port, startTls: false);
+        var time = new FixedTime(ReportCity.DayStart.AddDays(1).AddHours(7).AddMinutes(31));
+        var lines = new List<string>();
+        var worker = new ReportWorker(db, options, new SmtpMailSender(options, null), time, lines.Add);
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => worker.RunAsync(limit.Token));
+        Assert.Equal("42P01", error.SqlState);
+        Assert.False(limit.IsCancellationRequested, "The worker waited instead of stopping.");
+        Assert.DoesNotContain(lines, l => l.StartsWith("Reports for", StringComparison.Ordinal));
+        Assert.Empty(sink.Messages());
+    }
 }
