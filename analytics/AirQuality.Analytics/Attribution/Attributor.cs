@@ -29,7 +29,7 @@ public sealed class Attributor(IAttributionModel model, AttributionOptions optio
         {
             var best = Array.IndexOf(probabilities, probabilities.Max());
             return new Attribution(episode, Attribution.UnregisteredEmitter, string.Create(CultureInfo.InvariantCulture,
-                $"No registered source explains it well: {registered:0%} that one is behind it, below the {model.AbstainBelow:0%} needed to flag (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}); likely an unregistered emitter near {where}."),
+                $"No registered source's incident explains it well: {registered:0%} that one is behind it, below the {model.AbstainBelow:0%} needed to flag (best: {city.Sources[candidates[best].Source].SourceId} at {probabilities[best]:0%}); sources' everyday emission, an unregistered emitter near {where}, or the weather."),
                 candidates.Count, registered, []) { Contributor = contributor };
         }
 

@@ -287,7 +287,7 @@ static class HtmlReportWriter
             Row(h, "padding:8px 16px;" + Wrap).Element("div", "font-weight:bold;", "Episodes no registered source explains");
             foreach (var v in attribution.WithoutRegisteredSource)
             {
-                var label = v.Verdict == EpisodeVerdict.UnregisteredEmitter ? "likely an unregistered emitter" : "no registered source nearby";
+                var label = v.Verdict == EpisodeVerdict.UnregisteredEmitter ? "no registered source's incident" : "no registered source nearby";
                 h.Element("div", "margin-top:4px;", $"{(v.AnomalyRank > 0 ? $"Anomaly #{v.AnomalyRank}" : $"Anomaly id {v.AnomalyId}")} ({label}): {v.Summary}");
             }
 

@@ -122,7 +122,7 @@ static class TextReportWriter
             t.AppendLine("Episodes no registered source explains:");
             foreach (var v in attribution.WithoutRegisteredSource)
             {
-                var label = v.Verdict == EpisodeVerdict.UnregisteredEmitter ? "likely an unregistered emitter" : "no registered source nearby";
+                var label = v.Verdict == EpisodeVerdict.UnregisteredEmitter ? "no registered source's incident" : "no registered source nearby";
                 t.AppendLine($"   {(v.AnomalyRank > 0 ? $"Anomaly #{v.AnomalyRank}" : $"Anomaly id {v.AnomalyId}")} ({label}): {v.Summary}");
             }
         }
