@@ -164,19 +164,12 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
             }
         }
 
-        // The city's wind each hour: the vector mean over every station that measured it (as attribution reads it); NaN where none did.
+        // The city's wind each hour, as attribution reads it; NaN where no station measured it.
         var wind = new double[span];
         Array.Fill(wind, double.NaN);
-        var winds = await connection.QueryAsync<(DateTime Hour, double East, double North)>(new CommandDefinition("""
-            SELECT date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
-                   avg(wind_speed_ms * sin(radians(wind_direction_deg))), avg(wind_speed_ms * cos(radians(wind_direction_deg)))
-            FROM sensor_readings
-            WHERE observed_at > @from AND observed_at <= @to AND wind_speed_ms IS NOT NULL AND wind_direction_deg IS NOT NULL
-            GROUP BY 1
-            """, new { from, to }, cancellationToken: cancellationToken));
-        foreach (var w in winds)
+        foreach (var w in await CityWind.LoadAsync(connection, from, to, cancellationToken))
         {
-            wind[(int)(HourlyColumns.HourOf(w.Hour) - baseline.FirstHour)] = (Math.Atan2(w.East, w.North) * 180 / Math.PI + 360) % 360;
+            wind[(int)(w.Hour - baseline.FirstHour)] = w.FromDeg;
         }
 
         return Detect(day, sensors, new HourlyPm25(baseline.FirstHour, span, values, quarters, wind, readings, flat), dailyLimits);

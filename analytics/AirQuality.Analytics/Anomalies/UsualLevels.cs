@@ -67,11 +67,11 @@ sealed class UsualLevels(AnomalyOptions options)
 
         // Each target hour's candidate histories, most specific first; the same for every sensor, so built once.
         var cells = new (int[] Hours, string Basis)[hours][];
+        var anyHour = Enumerable.Range(0, offset).ToArray();
         for (var h = 0; h < hours; h++)
         {
             var at = offset + h;
             var wind = grid.WindFromDeg[at];
-            var anyHour = Enumerable.Range(0, offset).ToArray();
             var sameHour = anyHour.Where(x => clock[x] == clock[at]).ToArray();
             var sameDay = sameHour.Where(x => weekend[x] == weekend[at]).ToArray();
             bool SameWind(int x) => !double.IsNaN(wind) && !double.IsNaN(grid.WindFromDeg[x]) && AngleBetween(wind, grid.WindFromDeg[x]) <= options.WindToleranceDeg;

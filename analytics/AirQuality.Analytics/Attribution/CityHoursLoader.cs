@@ -31,19 +31,11 @@ public static class CityHoursLoader
             }
         }
 
-        // The city's wind each hour: the vector mean over every station that measured it.
-        var winds = await connection.QueryAsync<(DateTime Hour, double East, double North, double Speed)>(new CommandDefinition("""
-            SELECT date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
-                   avg(wind_speed_ms * sin(radians(wind_direction_deg))), avg(wind_speed_ms * cos(radians(wind_direction_deg))), avg(wind_speed_ms)
-            FROM sensor_readings
-            WHERE observed_at > @from AND observed_at <= @to AND wind_speed_ms IS NOT NULL AND wind_direction_deg IS NOT NULL
-            GROUP BY 1
-            """, new { from, to }, cancellationToken: cancellationToken));
-        foreach (var w in winds)
+        foreach (var w in await CityWind.LoadAsync(connection, from, to, cancellationToken))
         {
-            var h = (int)(HourlyColumns.HourOf(w.Hour) - firstHour);
-            city.WindSpeedMs[h] = w.Speed;
-            city.WindFromDeg[h] = (Math.Atan2(w.East, w.North) * 180 / Math.PI + 360) % 360;
+            var h = (int)(w.Hour - firstHour);
+            city.WindSpeedMs[h] = w.SpeedMs;
+            city.WindFromDeg[h] = w.FromDeg;
         }
 
         // Only records of a plant at work count as emission evidence: during maintenance, start-up or a stop the flue

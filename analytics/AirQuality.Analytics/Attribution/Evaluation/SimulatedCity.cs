@@ -239,7 +239,7 @@ public sealed class SimulatedCity : IContributionSink
             if (winds > 0)
             {
                 Hours.WindSpeedMs[h] = speed / winds;
-                Hours.WindFromDeg[h] = (Math.Atan2(east, north) * 180 / Math.PI + 360) % 360;
+                Hours.WindFromDeg[h] = CityWind.FromDegrees(east, north);
             }
 
             for (var m = 0; m < monitored.Length; m++)
