@@ -52,4 +52,4 @@ compose-check:
 	  echo "docker-compose.yml: accepted missing passwords"; exit 1; else echo "docker-compose.yml: refuses to start without the passwords"; fi
 
 clean:
-	@rm -rf .airq/build .airq/test-results; find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	@rm -rf .airq/test-results; find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

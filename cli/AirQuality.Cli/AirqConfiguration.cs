@@ -1,11 +1,11 @@
 using System.Net;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
 using AirQuality.Cli.Monitoring;
-using AirQuality.Analytics.Reports;
-using AirQuality.Analytics.Attribution;
+using AirQuality.Reports;
+using AirQuality.Attribution;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;

@@ -1,7 +1,8 @@
 using AirQuality.Contracts;
+using AirQuality.Development;
 using AirQuality.Ingest.Kafka;
-using AirQuality.Storage;
 using AirQuality.Storage.Registry;
+using AirQuality.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using AirQuality.Development;
 using AirQuality.Storage;
 using AirQuality.Tests.Support;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AirQuality.Aggregation;
 using AirQuality.Contracts;
 using AirQuality.Storage;
 using AirQuality.Tests.Support;
@@ -79,9 +80,9 @@ public sealed partial class DatabaseRolesTests(PostgresFixture postgres)
         await using (var ingest = Database.CreateDataSource(ingestDb))
         await using (var connection = await ingest.OpenConnectionAsync())
         {
-            var (stored, _) = await new TimeSeriesWriter(new AirQuality.Analytics.HourlyRollup()).WriteAsync(connection, [farAhead], [], CancellationToken.None);
+            var (stored, _) = await new TimeSeriesWriter(new HourlyRollup()).WriteAsync(connection, [farAhead], [], CancellationToken.None);
             Assert.Equal(1, stored.Stored);
-            await AirQuality.Analytics.HourlyStore.FoldAsync(connection, CancellationToken.None);
+            await HourlyStore.FoldAsync(connection, CancellationToken.None);
             Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT pm25_readings FROM sensor_hourly WHERE hour_start = '2031-04-30 23:00+00'"));
             await AssertRefusedAsync(connection, "DELETE FROM sensor_readings");
             await AssertRefusedAsync(connection, "INSERT INTO sensors (sensor_id) VALUES ('X')");

@@ -1,9 +1,10 @@
 using System.Text;
 using AirQuality.Contracts;
-using AirQuality.Ingest;
-using AirQuality.Ingest.Fuzzing;
+using AirQuality.Development;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Ingest.Validation;
+using AirQuality.Ingest;
+using AirQuality.Simulation.Fuzzing;
 using AirQuality.Tests.Support;
 using Confluent.Kafka;
 using Dapper;

@@ -1,10 +1,11 @@
-using AirQuality.Analytics;
 using System.Diagnostics;
+using AirQuality.Aggregation;
 using AirQuality.Contracts;
-using AirQuality.Ingest;
+using AirQuality.Development;
 using AirQuality.Ingest.Kafka;
-using AirQuality.Ingest.Simulation;
 using AirQuality.Ingest.Validation;
+using AirQuality.Ingest;
+using AirQuality.Simulation;
 using AirQuality.Storage.Registry;
 using AirQuality.Tests.Support;
 using Dapper;

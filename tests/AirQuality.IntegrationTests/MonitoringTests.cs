@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AirQuality.Cli.Monitoring;
-using AirQuality.Ingest.Simulation;
+using AirQuality.Simulation;
 using AirQuality.Tests.Support;
 using Dapper;
 using Xunit;

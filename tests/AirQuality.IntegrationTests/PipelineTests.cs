@@ -1,9 +1,9 @@
 using System.Text;
-using AirQuality.Analytics;
+using AirQuality.Aggregation;
 using AirQuality.Contracts;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Kafka;
-using AirQuality.Ingest.Simulation;
+using AirQuality.Simulation;
 using AirQuality.Ingest.Validation;
 using AirQuality.Tests.Support;
 using Confluent.Kafka;

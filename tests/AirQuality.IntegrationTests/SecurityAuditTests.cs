@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using AirQuality.Aggregation;
 using AirQuality.Tests.Support;
 using Xunit;
 

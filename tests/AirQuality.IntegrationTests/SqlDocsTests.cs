@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Analytics.Attribution.Model;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
 using Dapper;
 using AirQuality.Contracts;
-using AirQuality.Ingest.Simulation;
+using AirQuality.Simulation;
 using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 using AirQuality.Tests.Support;
@@ -66,7 +66,7 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
     /// Each flag's to_inspect is its probability against the model's inspection threshold; each episode's dominant
     /// contributor is, recomputed here from the candidates' plume shares, the one with the largest share when at least half.
     /// </summary>
-    static async Task AssertInspectionDecisionsAndContributorsAreStoredAsync(NpgsqlDataSource db, AttributionModel model, CityHours city, IReadOnlyList<Attribution> attributions)
+    static async Task AssertInspectionDecisionsAndContributorsAreStoredAsync(NpgsqlDataSource db, AttributionModel model, CityHours city, IReadOnlyList<EpisodeAttribution> attributions)
     {
         await using var connection = await db.OpenConnectionAsync();
         var flags = (await connection.QueryAsync<(long AnomalyId, short Rank, bool ToInspect)>("SELECT anomaly_id, rank, to_inspect FROM source_flags"))
@@ -102,7 +102,7 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         Assert.True(expected > 0, "no episode had a dominant contributor; the persistent_contributors query has nothing to show");
     }
 
-    static async Task AssertInspectionOutcomesAreKeptAndLearnedFromAsync(NpgsqlDataSource db, Attribution attribution)
+    static async Task AssertInspectionOutcomesAreKeptAndLearnedFromAsync(NpgsqlDataSource db, EpisodeAttribution attribution)
     {
         await using var connection = await db.OpenConnectionAsync();
         var flagId = await connection.ExecuteScalarAsync<long>("SELECT flag_id FROM source_flags WHERE anomaly_id = @id AND rank = 1", new { id = attribution.Episode.AnomalyId });

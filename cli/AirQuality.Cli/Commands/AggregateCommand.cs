@@ -1,8 +1,8 @@
 using System.CommandLine;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Analytics.Attribution.Model;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
 using AirQuality.Cli.Monitoring;
 using Microsoft.Extensions.Logging;
 

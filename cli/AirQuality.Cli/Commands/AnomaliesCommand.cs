@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
 
 namespace AirQuality.Cli.Commands;
 

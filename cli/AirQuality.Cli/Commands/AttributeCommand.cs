@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Analytics.Attribution.Model;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
 
 namespace AirQuality.Cli.Commands;
 
@@ -32,7 +32,7 @@ static class AttributeCommand
         return command;
     }
 
-    public static void Print(DateOnly day, IReadOnlyList<Attribution> results, IAttributionModel model, Func<Attribution, string?>? truth = null, int limit = int.MaxValue)
+    public static void Print(DateOnly day, IReadOnlyList<EpisodeAttribution> results, IAttributionModel model, Func<EpisodeAttribution, string?>? truth = null, int limit = int.MaxValue)
     {
         var c = CultureInfo.InvariantCulture;
         var toInspect = results.SelectMany(r => r.Flags.Where(f => f.ToInspect).Select(f => f.SourceId)).Distinct(StringComparer.Ordinal).Count();

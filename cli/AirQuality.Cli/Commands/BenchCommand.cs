@@ -1,9 +1,8 @@
 using System.CommandLine;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Benchmarks;
+using AirQuality.Aggregation;
+using AirQuality.Benchmarks;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
-using AirQuality.Ingest.Benchmarks;
 using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 using Npgsql;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.Contracts;
+using AirQuality.Development;
 using AirQuality.Ingest.Kafka;
 
 namespace AirQuality.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AirQuality.Development;
 using AirQuality.Storage;
 using Npgsql;
 

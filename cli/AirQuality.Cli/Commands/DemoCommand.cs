@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using AirQuality.Analytics;
-using AirQuality.Analytics.Anomalies;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Analytics.Attribution.Model;
-using AirQuality.Analytics.Reports;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
+using AirQuality.Reports;
 using AirQuality.Ingest;
-using AirQuality.Ingest.Simulation;
-using AirQuality.Ingest.Simulation.Truth;
+using AirQuality.Simulation;
+using AirQuality.Simulation.Truth;
 using AirQuality.Storage.Registry;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Ingest.Simulation.Truth;
+using AirQuality.Attribution;
+using AirQuality.Simulation.Truth;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;
@@ -8,7 +8,7 @@ namespace AirQuality.Cli.Commands;
 /// <summary>For the demo: the simulated incidents near an episode, in words, to set beside what attribution flagged.</summary>
 static class DemoTruth
 {
-    public static string Describe(Attribution attribution, CityHours city, IReadOnlyList<Incident> incidents, AttributionOptions options, TimeZoneInfo zone)
+    public static string Describe(EpisodeAttribution attribution, CityHours city, IReadOnlyList<Incident> incidents, AttributionOptions options, TimeZoneInfo zone)
     {
         var e = attribution.Episode;
         var peak = city.Sensors[e.PeakSensor];
@@ -31,7 +31,7 @@ static class DemoTruth
     /// model's threshold; how many had an incident in the window of an episode they were flagged for, and how many of
     /// the registered sources' incidents under way that day reached the list.
     /// </summary>
-    public static string InspectionYield(IReadOnlyList<Attribution> attributions, CityHours city, IReadOnlyList<Incident> incidents, IAttributionModel model,
+    public static string InspectionYield(IReadOnlyList<EpisodeAttribution> attributions, CityHours city, IReadOnlyList<Incident> incidents, IAttributionModel model,
         AttributionOptions options, DateOnly day, TimeZoneInfo zone)
     {
         bool IncidentThen(string sourceId, AttributionEpisode e) => incidents.Any(i => i.SourceId == sourceId

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using AirQuality.Ingest;
-using AirQuality.Ingest.Fuzzing;
+using AirQuality.Simulation.Fuzzing;
 using AirQuality.Ingest.Validation;
 
 namespace AirQuality.Cli.Commands;

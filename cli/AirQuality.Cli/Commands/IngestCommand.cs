@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AirQuality.Analytics;
+using AirQuality.Aggregation;
 using AirQuality.Cli.Monitoring;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using AirQuality.Analytics.Attribution;
-using AirQuality.Analytics.Attribution.Model;
-using AirQuality.Analytics.Attribution.Evaluation;
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
+using AirQuality.Attribution.Training;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AirQuality.Analytics.Attribution;
+using AirQuality.Attribution;
 
 namespace AirQuality.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AirQuality.Ingest.Simulation;
+using AirQuality.Simulation;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using AirQuality.Analytics.Reports;
+using AirQuality.Reports;
 
 namespace AirQuality.Cli.Commands;
 

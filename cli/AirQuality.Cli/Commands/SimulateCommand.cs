@@ -1,6 +1,6 @@
 using System.CommandLine;
-using AirQuality.Ingest.Simulation;
-using AirQuality.Ingest.Simulation.Truth;
+using AirQuality.Simulation;
+using AirQuality.Simulation.Truth;
 
 namespace AirQuality.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AirQuality.Ingest.Simulation;
+using AirQuality.Simulation;
 
 namespace AirQuality.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using AirQuality.Analytics;
+using AirQuality.Aggregation;
 using Dapper;
 
 namespace AirQuality.Cli.Commands;

@@ -1,6 +1,7 @@
 using AirQuality.Contracts;
-using AirQuality.Ingest.Fuzzing;
 using AirQuality.Ingest.Validation;
+using AirQuality.Simulation.Fuzzing;
+using AirQuality.Tests.Support;
 using Xunit;
 
 namespace AirQuality.Ingest.Tests.Validation;

@@ -1,7 +1,8 @@
 using System.Text;
 using AirQuality.Contracts;
-using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;
+using AirQuality.Ingest;
+using AirQuality.Tests.Support;
 using Xunit;
 
 namespace AirQuality.Ingest.Tests.Validation;

@@ -1,0 +1,109 @@
+using AirQuality.Aggregation.Columns;
+using Npgsql;
+
+namespace AirQuality.Aggregation.Daily;
+
+/// <summary>
+/// Hourly sums and counts for every sensor of a <see cref="SensorNetwork"/> over some <see cref="LocalDays"/>, as dense
+/// columns: cell <c>sensor * Hours + hour</c> of each pollutant's array, zero where nothing was stored.
+/// </summary>
+public sealed class HourlyGrid
+{
+    public HourlyGrid(SensorNetwork network, LocalDays days)
+    {
+        Network = network;
+        Days = days;
+        var cells = checked(network.SensorIds.Length * days.Hours);
+        Sums = new double[Pollutants.Count][];
+        Counts = new int[Pollutants.Count][];
+        for (var p = 0; p < Pollutants.Count; p++)
+        {
+            Sums[p] = new double[cells];
+            Counts[p] = new int[cells];
+        }
+    }
+
+    public SensorNetwork Network { get; }
+
+    public LocalDays Days { get; }
+
+    public int Hours => Days.Hours;
+
+    public double[][] Sums { get; }
+
+    public int[][] Counts { get; }
+
+    /// <summary>Rows read for sensors that are not in the registry (left out of every figure).</summary>
+    public long UnregisteredRows { get; private set; }
+
+    /// <summary>Rows read from the database.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Adds hourly partials (from the database or straight from a reduction) to the cells they belong to.</summary>
+    public void Add(HourlyColumns hourly)
+    {
+        var map = hourly.SensorIds.Select(Network.SensorIndex).ToArray();
+        for (var i = 0; i < hourly.Length; i++)
+        {
+            if (Cell(map[hourly.Sensor[i]], hourly.Hour[i]) is var cell and >= 0)
+            {
+                for (var p = 0; p < Pollutants.Count; p++)
+                {
+                    Sums[p][cell] += hourly.Sums[p][i];
+                    Counts[p][cell] += hourly.Counts[p][i];
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads <c>sensor_hourly</c> for the grid's hours (binary results, straight into the arrays).</summary>
+    public async Task LoadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT sensor_id, hour_start, {HourlyStore.SumColumns} FROM sensor_hourly WHERE hour_start >= $1 AND hour_start < $2";
+#pragma warning disable CA2100 // Column names are constants; the hours are parameters.
+        await using var command = new NpgsqlCommand(sql, connection)
+        {
+            Parameters =
+            {
+                new() { Value = HourlyColumns.HourStart(Days.FirstHour) },
+                new() { Value = HourlyColumns.HourStart(Days.FirstHour + Hours) },
+            },
+        };
+#pragma warning restore CA2100
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        string? lastId = null;
+        var sensor = -1;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (id != lastId)
+            {
+                lastId = id;
+                sensor = Network.SensorIndex(id);
+            }
+
+            if (Cell(sensor, HourlyColumns.HourOf(reader.GetFieldValue<DateTime>(1))) is var cell and >= 0)
+            {
+                for (var p = 0; p < Pollutants.Count; p++)
+                {
+                    Sums[p][cell] += reader.GetDouble(2 + 2 * p);
+                    Counts[p][cell] += reader.GetInt32(3 + 2 * p);
+                }
+            }
+        }
+    }
+
+    /// <summary>The cell of a sensor's hour, or -1 (counted) for an unregistered sensor or an hour outside the grid.</summary>
+    int Cell(int sensor, long hour)
+    {
+        RowsRead++;
+        if (sensor < 0)
+        {
+            UnregisteredRows++;
+            return -1;
+        }
+
+        var h = hour - Days.FirstHour;
+        return h >= 0 && h < Hours ? sensor * Hours + (int)h : -1;
+    }
+}

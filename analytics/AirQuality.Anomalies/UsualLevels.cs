@@ -1,0 +1,358 @@
+using AirQuality.Aggregation.Daily;
+using AirQuality.Storage.Registry;
+
+namespace AirQuality.Anomalies;
+
+/// <summary>
+/// Finds the day's 15-minute means that rose above each sensor's usual level: what the sensor reads, relative to the
+/// concurrent level around it, at that hour of the day, on that type of day, with that wind, learnt from its own history.
+/// </summary>
+/// <remarks>
+/// Everything is relative: the sensor's 15-minute mean over the concurrent reference (the median of the other sensors
+/// within <see cref="AnomalyOptions.ReferenceRadiusKm"/>, or of the whole city where too few are near), in logarithms. The
+/// reference carries the weather and the city's daily cycle, which move every sensor together; the usual ratio at that
+/// hour carries what is always there, such as a site beside the sensor that raises it every working day when the wind
+/// blows from it. What is left is the incident, and the noise its threshold is measured against.
+/// </remarks>
+sealed class UsualLevels(AnomalyOptions options)
+{
+    const int Q = HourlyPm25.QuartersPerHour;
+
+    /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
+    const double MadToSigma = 1.4826;
+
+    /// <summary>Sensors within the reference radius needed for a local reference; with fewer, the city's median is used.</summary>
+    const int MinReferenceSensors = 3;
+
+    /// <summary>At most this many of the nearest sensors within the reference radius make the reference.</summary>
+    const int MaxReferenceSensors = 8;
+
+    /// <summary>Levels below this are taken as this before logarithms, µg/m³: a clean-air reading of 0 is not infinitely below 1.</summary>
+    const double FloorUgm3 = 1;
+
+    /// <summary>
+    /// A 15-minute mean that rose above its usual level: <see cref="Value"/>, <see cref="Expected"/> and <see cref="Noise"/>
+    /// (one robust standard deviation there) in µg/m³, and a phrase saying which history the usual level came from.
+    /// </summary>
+    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis);
+
+    /// <summary>
+    /// Rises of the day, [sensor × day quarters + quarter], null where the quarter did not rise (or is a fault, or
+    /// the sensor has too little history to judge).
+    /// </summary>
+    public Rise?[] Find(List<AnomalySensor> sensors, HourlyPm25 grid, LocalDays baseline, LocalDays target, bool[] fault)
+    {
+        var n = sensors.Count;
+        var span = grid.Hours;
+        var offset = (int)(target.FirstHour - baseline.FirstHour);
+        var hours = target.Hours;
+        var quarters = span * Q;
+        var raw = grid.Quarters;
+        // Judged on running means (an hour by default): a plume that the wind's minute-to-minute swing lays across a
+        // sensor for one 15-minute mean now and then is everyday; an incident keeps adding for hours.
+        var values = RunningMeans(raw, n, quarters, options.RiseWindow, fault, offset, hours);
+        var reference = Reference(sensors, values, quarters);
+
+        // What each hour was: its local clock hour, its type of day, its wind, and which local day it is.
+        var clock = new int[span];
+        var weekend = new bool[span];
+        var dayIndex = new int[span];
+        for (var h = 0; h < span; h++)
+        {
+            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddHours(grid.FirstHour + h), target.TimeZone);
+            clock[h] = local.Hour;
+            weekend[h] = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+            dayIndex[h] = DateOnly.FromDateTime(local).DayNumber;
+        }
+
+        // Each target hour's candidate histories, most specific first; the same for every sensor, so built once.
+        var cells = new (int[] Hours, string Basis)[hours][];
+        var anyHour = Enumerable.Range(0, offset).ToArray();
+        for (var h = 0; h < hours; h++)
+        {
+            var at = offset + h;
+            var wind = grid.WindFromDeg[at];
+            var sameHour = anyHour.Where(x => clock[x] == clock[at]).ToArray();
+            var sameDay = sameHour.Where(x => weekend[x] == weekend[at]).ToArray();
+            bool SameWind(int x) => !double.IsNaN(wind) && !double.IsNaN(grid.WindFromDeg[x]) && AngleBetween(wind, grid.WindFromDeg[x]) <= options.WindToleranceDeg;
+            var dayType = weekend[at] ? "on weekends" : "on weekdays";
+            var from = double.IsNaN(wind) ? "" : $" with the wind from the {Compass(wind)}";
+            cells[h] = double.IsNaN(wind)
+                ? [(sameDay, $"at this hour {dayType}"), (sameHour, "at this hour"), (anyHour, "at any hour")]
+                : [(sameDay.Where(SameWind).ToArray(), $"at this hour {dayType}{from}"), (sameDay, $"at this hour {dayType}"),
+                    (sameHour.Where(SameWind).ToArray(), $"at this hour{from}"), (sameHour, "at this hour"), (anyHour, "at any hour")];
+        }
+
+        // The typical (clock hour, type of day) histories, for each sensor's overall noise.
+        var typical = Enumerable.Range(0, offset).GroupBy(x => clock[x] * 2 + (weekend[x] ? 1 : 0)).Select(g => g.ToArray()).ToArray();
+
+        var rises = new Rise?[n * hours * Q];
+        var sample = new List<double>(offset * Q);
+        var days = new HashSet<int>();
+        var residuals = new List<double>(offset * Q);
+        for (var s = 0; s < n; s++)
+        {
+            var sigma = OverallNoise(s, values, reference, quarters, typical, dayIndex, sample, residuals);
+            if (double.IsNaN(sigma))
+            {
+                continue;
+            }
+
+            for (var h = 0; h < hours; h++)
+            {
+                if (fault[s * hours + h])
+                {
+                    continue;
+                }
+
+                (double Usual, double Spread, string Basis, int Days)? usual = null;
+                foreach (var (history, basis) in cells[h])
+                {
+                    Gather(s, history, values, reference, quarters, dayIndex, sample, days);
+                    if (sample.Count >= options.MinUsualQuarters)
+                    {
+                        sample.Sort();
+                        var median = Median(sample);
+                        usual = (median, Mad(sample, median, residuals) * MadToSigma, basis, days.Count);
+                        break;
+                    }
+                }
+
+                if (usual is not { } u)
+                {
+                    continue;
+                }
+
+                var noise = Math.Max(u.Spread, sigma);
+                var routine = RoutineHigh(s, offset, grid.WindFromDeg[offset + h], grid.WindFromDeg, values, reference, quarters);
+                for (var k = 0; k < Q; k++)
+                {
+                    var q = s * quarters + (offset + h) * Q + k;
+                    var (v, r) = (values[q], reference[q]);
+                    if (double.IsNaN(v) || double.IsNaN(r))
+                    {
+                        continue;
+                    }
+
+                    // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
+                    // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
+                    // in a plume does not make its quiet first quarter part of it.
+                    var expected = Math.Max(r, FloorUgm3) * Math.Exp(u.Usual);
+                    var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
+                    if (rise >= options.RiseSigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine)
+                    {
+                        rises[(s * hours + h) * Q + k] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1),
+                            $"{u.Basis} over {u.Days} day{(u.Days == 1 ? "" : "s")}");
+                    }
+                }
+            }
+        }
+
+        return rises;
+    }
+
+    /// <summary>
+    /// Each sensor's mean over <paramref name="window"/> around each quarter (from one quarter before it), over the
+    /// quarters that have a reading and are not in a fault hour of the day; NaN where the quarter itself has none.
+    /// </summary>
+    static double[] RunningMeans(double[] raw, int n, int quarters, TimeSpan window, bool[] fault, int offset, int hours)
+    {
+        var width = (int)(window.Ticks / (TimeSpan.TicksPerHour / Q));
+        if (width <= 1)
+        {
+            return raw;
+        }
+
+        var (before, after) = ((width - 1) / 2, width / 2);
+        var means = new double[raw.Length];
+        for (var s = 0; s < n; s++)
+        {
+            var row = s * quarters;
+            for (var q = 0; q < quarters; q++)
+            {
+                if (double.IsNaN(raw[row + q]))
+                {
+                    means[row + q] = double.NaN;
+                    continue;
+                }
+
+                var (sum, count) = (0.0, 0);
+                for (var x = Math.Max(0, q - before); x <= Math.Min(quarters - 1, q + after); x++)
+                {
+                    // A stuck sensor's value next door says nothing about this quarter.
+                    var h = x / Q - offset;
+                    if (!double.IsNaN(raw[row + x]) && (h < 0 || h >= hours || !fault[s * hours + h]))
+                    {
+                        sum += raw[row + x];
+                        count++;
+                    }
+                }
+
+                means[row + q] = sum / count;
+            }
+        }
+
+        return means;
+    }
+
+    /// <summary>
+    /// The highest log ratio to its reference the sensor reached in its history while the city's wind blew from within
+    /// <see cref="AnomalyOptions.RoutineWindDeg"/> of <paramref name="wind"/>, at any hour; minus infinity when the wind
+    /// was not measured or never blew from there.
+    /// </summary>
+    /// <remarks>
+    /// A site's everyday plume reaches a sensor only when the wind lines them up, so at a given hour it is rare and the
+    /// usual level there does not carry it; but with that wind it has been seen before. An incident adds several times
+    /// what the site usually does, above anything the sensor read with that wind.
+    /// </remarks>
+    double RoutineHigh(int s, int historyHours, double wind, double[] winds, double[] values, double[] reference, int quarters)
+    {
+        var highest = double.NegativeInfinity;
+        if (double.IsNaN(wind))
+        {
+            return highest;
+        }
+
+        for (var h = 0; h < historyHours; h++)
+        {
+            if (double.IsNaN(winds[h]) || AngleBetween(wind, winds[h]) > options.RoutineWindDeg)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < Q; k++)
+            {
+                var q = s * quarters + h * Q + k;
+                if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
+                {
+                    highest = Math.Max(highest, Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3)));
+                }
+            }
+        }
+
+        return highest;
+    }
+
+    /// <summary>Each sensor-quarter's concurrent reference level, µg/m³: the median of the other sensors near it, or of the city.</summary>
+    double[] Reference(List<AnomalySensor> sensors, double[] values, int quarters)
+    {
+        var n = sensors.Count;
+        // The nearest few within the radius: enough for a robust median, and the cost stays small in a dense centre.
+        var near = AnomalyDetector.Neighbours(sensors, options.ReferenceRadiusKm)
+            .Select((others, s) => others.OrderBy(o => Geo.DistanceMetres(sensors[s].Latitude, sensors[s].Longitude, sensors[o].Latitude, sensors[o].Longitude)).Take(MaxReferenceSensors).ToArray()).ToArray();
+        var city = new double[quarters];
+        var buffer = new double[n];
+        for (var q = 0; q < quarters; q++)
+        {
+            var count = 0;
+            for (var s = 0; s < n; s++)
+            {
+                if (!double.IsNaN(values[s * quarters + q]))
+                {
+                    buffer[count++] = values[s * quarters + q];
+                }
+            }
+
+            city[q] = count == 0 ? double.NaN : MedianInPlace(buffer.AsSpan(0, count));
+        }
+
+        var reference = new double[n * quarters];
+        for (var s = 0; s < n; s++)
+        {
+            var others = near[s];
+            for (var q = 0; q < quarters; q++)
+            {
+                var count = 0;
+                foreach (var o in others)
+                {
+                    if (!double.IsNaN(values[o * quarters + q]))
+                    {
+                        buffer[count++] = values[o * quarters + q];
+                    }
+                }
+
+                reference[s * quarters + q] = count >= MinReferenceSensors ? MedianInPlace(buffer.AsSpan(0, count)) : city[q];
+            }
+        }
+
+        return reference;
+    }
+
+    /// <summary>
+    /// One robust standard deviation of the sensor's log ratio to its reference around its usual at each clock hour
+    /// and type of day, over its whole history; NaN when it has no history.
+    /// </summary>
+    double OverallNoise(int s, double[] values, double[] reference, int quarters, int[][] typical, int[] dayIndex, List<double> sample, List<double> residuals)
+    {
+        var all = new List<double>();
+        var days = new HashSet<int>();
+        foreach (var history in typical)
+        {
+            Gather(s, history, values, reference, quarters, dayIndex, sample, days);
+            if (sample.Count < 2)
+            {
+                continue;
+            }
+
+            sample.Sort();
+            var median = Median(sample);
+            all.AddRange(sample.Select(x => x - median));
+        }
+
+        if (all.Count < options.MinUsualQuarters)
+        {
+            return double.NaN;
+        }
+
+        return Mad(all, 0, residuals) * MadToSigma;
+    }
+
+    /// <summary>The sensor's log ratios to its reference in the history hours, and the days they came from.</summary>
+    static void Gather(int s, int[] history, double[] values, double[] reference, int quarters, int[] dayIndex, List<double> sample, HashSet<int> days)
+    {
+        sample.Clear();
+        days.Clear();
+        foreach (var h in history)
+        {
+            for (var k = 0; k < Q; k++)
+            {
+                var q = s * quarters + h * Q + k;
+                if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
+                {
+                    sample.Add(Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3)));
+                    days.Add(dayIndex[h]);
+                }
+            }
+        }
+    }
+
+    static double Mad(List<double> sample, double median, List<double> scratch)
+    {
+        scratch.Clear();
+        foreach (var x in sample)
+        {
+            scratch.Add(Math.Abs(x - median));
+        }
+
+        scratch.Sort();
+        return Median(scratch);
+    }
+
+    static double Median(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+
+    static double MedianInPlace(Span<double> values)
+    {
+        values.Sort();
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+    }
+
+    static double AngleBetween(double a, double b)
+    {
+        var d = Math.Abs(a - b) % 360;
+        return d > 180 ? 360 - d : d;
+    }
+
+    static string Compass(double degrees) =>
+        new[] { "N", "NE", "E", "SE", "S", "SW", "W", "NW" }[(int)Math.Round(degrees / 45) % 8];
+}

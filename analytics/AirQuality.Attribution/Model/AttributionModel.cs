@@ -1,0 +1,87 @@
+using System.Text.Json;
+
+namespace AirQuality.Attribution.Model;
+
+/// <summary>
+/// The trained attribution model: a Microsoft.ML classifier scores each candidate source of an episode (the
+/// probability that its abnormal emission raised the episode), another, on the episode's evidence
+/// (<see cref="EpisodeEvidence"/>), how likely it is that a registered source's incident among the best few is behind
+/// it at all, which decides whether to flag or abstain.
+/// </summary>
+/// <remarks>Lifecycle: fit (<c>ModelTrainer</c>), evaluate (<c>ModelEvaluation</c>), <see cref="Save"/>, <see cref="Load"/>.</remarks>
+public sealed class AttributionModel(ModelFile file, BinaryClassifier candidate, BinaryClassifier episode) : IAttributionModel
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public ModelFile File { get; } = file;
+
+    public string Version => File.Version;
+
+    public IReadOnlyList<string> Features => candidate.Features;
+
+    public double AbstainBelow => File.AbstainBelow;
+
+    public double InspectAtOrAbove => File.InspectAtOrAbove;
+
+    /// <summary>The same model with other thresholds and training metrics recorded.</summary>
+    public AttributionModel With(double abstainBelow, double inspectAtOrAbove, IReadOnlyDictionary<string, double> metrics) =>
+        new(File with { AbstainBelow = abstainBelow, InspectAtOrAbove = inspectAtOrAbove, TrainingMetrics = metrics }, candidate, episode);
+
+    public double Probability(ReadOnlySpan<double> features) => candidate.Probability(features);
+
+    public double RegisteredSourceProbability(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int maxFlags) =>
+        candidates.Count == 0 ? 0 : episode.Probability(EpisodeEvidence.Compute(candidates, probabilities, maxFlags));
+
+    public IReadOnlyList<(string Feature, double LogOdds)> Contributions(ReadOnlySpan<double> features) => candidate.Contributions(features);
+
+    /// <summary>Writes the sidecar to <paramref name="path"/> and each classifier's ML.NET model beside it, replacing what was there.</summary>
+    public void Save(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        candidate.Save(Path.Combine(folder, File.Candidate.File));
+        episode.Save(Path.Combine(folder, File.Episode.File));
+        var temporary = path + ".tmp";
+        System.IO.File.WriteAllText(temporary, JsonSerializer.Serialize(File, Json) + "\n");
+        System.IO.File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The names a model saved at <paramref name="path"/> gives its classifiers' files.</summary>
+    public static (string Candidate, string Episode) FileNames(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        return ($"{stem}.candidate.zip", $"{stem}.episode.zip");
+    }
+
+    public static AttributionModel Load(string path)
+    {
+        if (!System.IO.File.Exists(path))
+        {
+            throw new InvalidOperationException($"No attribution model at {path}: train one with ./airq model train (or set Attribution:ModelPath).");
+        }
+
+        var text = System.IO.File.ReadAllText(path);
+        var format = JsonDocument.Parse(text).RootElement.TryGetProperty(nameof(ModelFile.Format), out var f) ? f.GetString() : null;
+        if (format != ModelFile.CurrentFormat)
+        {
+            throw new InvalidOperationException($"{path} is a \"{format}\" model; this version reads \"{ModelFile.CurrentFormat}\". Retrain with ./airq model train.");
+        }
+
+        var file = JsonSerializer.Deserialize<ModelFile>(text) ?? throw new InvalidOperationException($"{path} is empty.");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        BinaryClassifier Classifier(ClassifierFile c, IReadOnlyList<string> names)
+        {
+            if (!c.Features.SequenceEqual(names))
+            {
+                throw new InvalidOperationException($"{path} was trained on other features ({string.Join(", ", c.Features)}). Retrain with ./airq model train.");
+            }
+
+            var zip = Path.Combine(folder, c.File);
+            return System.IO.File.Exists(zip)
+                ? BinaryClassifier.Load(zip, c.Trainer, names, c.Slope, c.Offset)
+                : throw new InvalidOperationException($"{path} names the model file {c.File}, which is not beside it. Retrain with ./airq model train.");
+        }
+
+        return new AttributionModel(file, Classifier(file.Candidate, CandidateFeatures.Names), Classifier(file.Episode, EpisodeEvidence.Names));
+    }
+}

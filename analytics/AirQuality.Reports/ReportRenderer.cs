@@ -1,0 +1,34 @@
+using System.Globalization;
+using AirQuality.Reports.Internal;
+
+namespace AirQuality.Reports;
+
+/// <summary>Turns a <see cref="TeamReport"/> into the e-mail: subject, HTML and plain-text alternatives, and the CSV attachments.</summary>
+public static class ReportRenderer
+{
+    /// <summary>File name of the attached anomalies, sensor faults included.</summary>
+    public const string AnomaliesCsv = "anomalies.csv";
+
+    /// <summary>File name of the attached source flags.</summary>
+    public const string SourceFlagsCsv = "source-flags.csv";
+
+    public static RenderedReport Render(TeamReport report)
+    {
+        var subject = Subject(report);
+        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject), TextReportWriter.Write(report),
+            [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)]);
+    }
+
+    /// <summary>
+    /// "Air quality 2026-11-30, Shapingba 沙坪坝区: 2 anomalies, 3 sources to inspect". Control characters (a line break
+    /// in a registry name) become spaces: a subject is one header line.
+    /// </summary>
+    public static string Subject(TeamReport report)
+    {
+        var places = report.Districts.Count is > 0 and <= 3 ? string.Join(", ", report.Districts.Select(d => d.DisplayName)) : report.Team.Name;
+        var sources = report.Attribution.HasRun ? ReportFormat.Count(report.Attribution.ToInspect.Count, "source to inspect", "sources to inspect") : "attribution not run";
+        var subject = string.Create(CultureInfo.InvariantCulture,
+            $"Air quality {report.Day:yyyy-MM-dd}, {places}: {ReportFormat.Count(report.Anomalies.Count, "anomaly", "anomalies")}, {sources}");
+        return string.Concat(subject.Select(ch => char.IsControl(ch) ? ' ' : ch));
+    }
+}

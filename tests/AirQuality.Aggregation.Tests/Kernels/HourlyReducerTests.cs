@@ -1,0 +1,56 @@
+using AirQuality.Aggregation;
+using AirQuality.Aggregation.Columns;
+using AirQuality.Aggregation.Kernels;
+using Xunit;
+
+namespace AirQuality.Aggregation.Tests.Kernels;
+
+public sealed class HourlyReducerTests
+{
+    [Fact]
+    public void Simd_sums_skip_absent_values_and_equal_a_plain_loop()
+    {
+        var random = new Random(42);
+        for (var length = 0; length < 70; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(_ => random.NextDouble() < 0.2 ? float.NaN : (float)(random.NextDouble() * 500)).ToArray();
+            var (sum, count) = HourlyReducer.SumAndCount(values);
+            var present = values.Where(v => !float.IsNaN(v)).ToArray();
+            Assert.Equal(present.Length, count);
+            Assert.Equal(present.Sum(v => (double)v), sum, 1e-9);
+        }
+    }
+
+    [Fact]
+    public void A_reading_stamped_on_the_hour_belongs_to_the_hour_it_ends()
+    {
+        var columns = new ReadingColumns(["A", "B"], 5);
+        var ten = ReadingColumns.ToMicros(new DateTimeOffset(2026, 6, 30, 10, 0, 0, TimeSpan.Zero));
+        columns.Add(0, ten - 60_000_000, [1, 2, float.NaN, float.NaN, float.NaN, float.NaN]); // 09:59
+        columns.Add(0, ten, [3, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN]);      // 10:00 ends 09:00-10:00
+        columns.Add(0, ten + 1, [5, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN]);  // one microsecond later: the next hour
+        columns.Add(1, ten, [7, float.NaN, float.NaN, float.NaN, float.NaN, 0.5f]);
+
+        var hourly = HourlyReducer.Reduce(columns);
+
+        Assert.Equal(3, hourly.Length);
+        var nine = HourlyColumns.HourOf(new DateTime(2026, 6, 30, 9, 0, 0, DateTimeKind.Utc));
+        Assert.Equal([0, 0, 1], hourly.Sensor[..3]);
+        Assert.Equal([nine, nine + 1, nine], hourly.Hour[..3]);
+        Assert.Equal([4.0, 5, 7], hourly.Sums[(int)Pollutant.Pm25][..3]);
+        Assert.Equal([2, 1, 1], hourly.Counts[(int)Pollutant.Pm25][..3]);
+        Assert.Equal([1, 0, 0], hourly.Counts[(int)Pollutant.Pm10][..3]);
+        Assert.Equal([0, 0, 1], hourly.Counts[(int)Pollutant.Co][..3]);
+    }
+
+    [Fact]
+    public void Readings_out_of_order_are_refused_rather_than_split_into_two_partials_of_one_hour()
+    {
+        var columns = new ReadingColumns(["A"], 2);
+        columns.Add(0, 7_200_000_000, [1, 0, 0, 0, 0, 0]);
+        columns.Add(0, 3_600_000_000, [1, 0, 0, 0, 0, 0]);
+
+        var e = Assert.Throws<ArgumentException>(() => HourlyReducer.Reduce(columns));
+        Assert.Contains("row 1 is out of order", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,114 @@
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
+using Xunit;
+
+namespace AirQuality.Anomalies.Tests;
+
+/// <summary>
+/// Each sensor's usual level (by hour, type of day and wind) and its own noise, on 15-minute means in memory: six
+/// sensors kilometres apart, each judged against the city's median, over a week and a day (a Monday).
+/// </summary>
+public sealed class UsualLevelsTests
+{
+    static readonly DateOnly Day = new(2025, 6, 30);
+    // A week of baseline, as the days of the scenarios below are numbered.
+    static readonly AnomalyDetector Detector = new(new AnomalyOptions { BaselineDays = 7 }.Validate(), new AggregationOptions());
+    const int Q = HourlyPm25.QuartersPerHour;
+
+    static readonly AnomalySensor[] Sensors = [.. Enumerable.Range(0, 6).Select(i => new AnomalySensor($"S{i}", $"Sensor {i}", "D1", "T1", 29.5 + 0.05 * i, 106.5))];
+
+    /// <summary>
+    /// The city's air (a daily cycle that wanders from day to day) at every sensor with multiplicative noise of
+    /// <paramref name="noise"/>(sensor), plus <paramref name="extra"/>(sensor, day 0–7, local hour, quarter); the wind from
+    /// <paramref name="wind"/>(day, local hour), degrees or NaN.
+    /// </summary>
+    static HourlyPm25 Grid(Func<int, double> noise, Func<int, int, int, int, double> extra, Func<int, int, double> wind)
+    {
+        var (target, baseline) = Detector.Window(Day);
+        var span = (int)(target.FirstHour - baseline.FirstHour) + target.Hours;
+        var random = new Random(11);
+        var n = Sensors.Length;
+        var quarters = new double[n * span * Q];
+        var winds = new double[span];
+        for (var h = 0; h < span; h++)
+        {
+            // Hour 0 is local midnight of the first baseline day (China Standard Time has no daylight saving).
+            var (day, hour) = (h / 24, h % 24);
+            winds[h] = wind(day, hour);
+            for (var k = 0; k < Q; k++)
+            {
+                var air = (35 + 5 * day % 3) * (1 + 0.3 * Math.Sin((hour + k / 4.0) * Math.PI / 12));
+                for (var s = 0; s < n; s++)
+                {
+                    quarters[(s * span + h) * Q + k] = air * Math.Exp(noise(s) * Normal(random)) + extra(s, day, hour, k);
+                }
+            }
+        }
+
+        var values = Enumerable.Range(0, n * span).Select(c => quarters.Skip(c * Q).Take(Q).Average()).ToArray();
+        var readings = new int[n * target.Hours];
+        Array.Fill(readings, 12);
+        return new HourlyPm25(baseline.FirstHour, span, values, quarters, winds, readings, new bool[n * target.Hours]);
+    }
+
+    static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    static IReadOnlyList<Anomaly> Episodes(HourlyPm25 grid) =>
+        [.. Detector.Detect(Day, Sensors, grid, new Dictionary<string, (double, double)>()).Where(a => a.Category == Anomaly.Pollution)];
+
+    [Fact]
+    public void A_site_that_raises_a_sensor_only_with_the_wind_from_it_is_usual_with_that_wind_and_an_episode_with_another()
+    {
+        // The wind from the east on two of the five baseline weekdays (days 0 and 2) and on the day, from the west
+        // otherwise; the site east of S1 adds 40 µg/m³ from 09:00 to 12:00 whenever the wind is from the east. By hour
+        // and type of day alone S1 is usually not raised then, so only the wind makes this its usual.
+        static double Wind(int day, int hour) => day is 0 or 2 or 7 ? 90 : 270;
+        var siteAlways = Grid(_ => 0.05, (s, day, hour, _) => s == 1 && hour is >= 9 and < 12 && Wind(day, hour) == 90 ? 40 : 0, Wind);
+        Assert.Empty(Episodes(siteAlways));
+
+        // The same site on the day with the wind from the west, which it never did before: not its usual.
+        var otherWind = Grid(_ => 0.05, (s, day, hour, _) => s == 1 && hour is >= 9 and < 12 && (Wind(day, hour) == 90 || day == 7) ? 40 : 0,
+            (day, hour) => day == 7 ? 270 : Wind(day, hour));
+        var episode = Assert.Single(Episodes(otherWind));
+        Assert.Equal(["S1"], episode.SensorIds);
+        Assert.Contains("with the wind from the W", episode.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plume_the_sensor_had_before_with_this_wind_at_another_hour_is_routine_and_several_times_it_is_an_episode()
+    {
+        // The wind from the east on two baseline weekdays (days 1 and 3) and on the day, from the west otherwise. With
+        // the east wind the site beside S1 laid its everyday plume, 40 µg/m³, on it in the small hours (00:00 to 03:00);
+        // on the day the same wind lays it on S1 from 10:00 to 12:00, an hour at which S1 had never been raised.
+        static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
+        HourlyPm25 Plume(double today) => Grid(_ => 0.05, (s, day, hour, _) => s != 1 ? 0
+            : day is 1 or 3 && hour < 3 ? 40
+            : day == 7 && hour is >= 10 and < 12 ? today : 0, Wind);
+
+        Assert.Empty(Episodes(Plume(40)));
+
+        // Three times the plume is more than the site ever brought S1 with that wind.
+        var episode = Assert.Single(Episodes(Plume(120)));
+        Assert.Equal(["S1"], episode.SensorIds);
+    }
+
+    [Fact]
+    public void Without_wind_the_usual_level_is_learnt_by_hour_and_type_of_day()
+    {
+        // The same site raises S1 every weekday morning; no wind was measured at all.
+        var grid = Grid(_ => 0.05, (s, day, hour, _) => s == 1 && hour is >= 9 and < 12 && day is not (5 or 6) ? 40 : 0, (_, _) => double.NaN);
+
+        Assert.Empty(Episodes(grid));
+    }
+
+    [Fact]
+    public void The_threshold_follows_each_sensors_own_noise()
+    {
+        // S1 is steady (3 % noise), S4 noisy (30 %); both gain 20 µg/m³ from 14:00 to 15:00 on the day.
+        var grid = Grid(s => s == 4 ? 0.3 : 0.03, (s, day, hour, _) => s is 1 or 4 && day == 7 && hour == 14 ? 20 : 0, (_, _) => double.NaN);
+
+        var episode = Assert.Single(Episodes(grid));
+        Assert.Equal(["S1"], episode.SensorIds);
+        Assert.Matches(@"noise ±\d\.\d µg/m³", episode.Detail);
+    }
+}

@@ -1,0 +1,210 @@
+using AirQuality.Attribution;
+using AirQuality.Attribution.Model;
+using AirQuality.Storage.Registry;
+using AirQuality.Tests.Support;
+using Xunit;
+
+namespace AirQuality.Attribution.Tests;
+
+/// <summary>
+/// A made-up morning: a north wind, a stack 2 km north of a sensor whose telemetry jumps to five times its usual
+/// particulate, another stack 2 km south with steady telemetry, and the sensors south of the first one rising, with
+/// three µg/m³ of SO2 for each µg/m³ of PM2.5, as flue gas brings.
+/// </summary>
+public sealed class CandidateFeaturesTests
+{
+    static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    const double Lat = 29.55;
+    const double Lon = 106.55;
+    const int Hours = 8 * 24;
+    const int Start = 7 * 24 + 2; // 02:00 local on the last day
+    const int End = Start + 4;
+
+    static (CityHours City, AttributionEpisode Episode) Morning()
+    {
+        static (double, double) At(double northKm, double eastKm) => Geo.Move(Lat, Lon, Math.Sqrt(northKm * northKm + eastKm * eastKm) * 1000, Math.Atan2(eastKm, northKm));
+        var sensors = new List<Sensor>();
+        foreach (var (id, north, east) in new[] { ("X", 0.0, 0.0), ("Y", -1.0, 0.05), ("Z", 3.5, 0.1), ("W", 0.2, 2.5), ("V", -0.5, -2.5) })
+        {
+            var (lat, lon) = At(north, east);
+            sensors.Add(new Sensor(id, $"Sensor {id}", "D1", "T1", lat, lon, RegistryCodes.MicroSensor, 300));
+        }
+
+        var (aLat, aLon) = At(2, 0);
+        var (bLat, bLon) = At(-2, 0);
+        var sources = new List<PollutionSource>
+        {
+            new("A", "Stack A", "steel", "D1", "T1", "1 North Road", aLat, aLon, 60, true, 20, 100, null, 3),
+            new("B", "Stack B", "power", "D1", "T1", "1 South Road", bLat, bLon, 60, true, 20, 60, null, 3),
+        };
+        var firstHour = (new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)).UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
+        var city = new CityHours(sensors, sources, firstHour, Hours);
+        var random = new Random(5);
+        var gasNoise = new Random(6);
+        for (var h = 0; h < Hours; h++)
+        {
+            city.WindFromDeg[h] = 0; // from the north, blowing south
+            city.WindSpeedMs[h] = 2.5;
+            for (var s = 0; s < sensors.Count; s++)
+            {
+                var rise = h is >= Start and < End && sensors[s].SensorId is "X" or "Y" ? 80 : 0;
+                city.Pm25[s * Hours + h] = 30 + 4 * random.NextDouble() + rise;
+                city.Pm10[s * Hours + h] = city.Pm25[s * Hours + h] * 1.5;
+                city.So2[s * Hours + h] = 8 + 2 * gasNoise.NextDouble() + 3 * rise;
+                city.Co[s * Hours + h] = 0.7 + 0.05 * gasNoise.NextDouble() + 0.002 * rise;
+            }
+
+            city.Particulate[0 * Hours + h] = 9 * (h is >= Start - 1 and < End ? 5 : 1) * (0.95 + 0.1 * random.NextDouble());
+            city.Particulate[1 * Hours + h] = 9 * (0.95 + 0.1 * random.NextDouble());
+        }
+
+        return (city, new AttributionEpisode(0, new DateOnly(2026, 6, 8), [0, 1], Start, End, 0, Start + 1));
+    }
+
+    [Fact]
+    public void The_upwind_stack_whose_telemetry_jumped_stands_out_from_the_downwind_one()
+    {
+        var (city, episode) = Morning();
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        Assert.Equal(2, candidates.Count);
+        Assert.True(F("A", "wind_alignment") > 0.95);
+        Assert.True(F("B", "wind_alignment") < -0.95);
+        Assert.InRange(F("A", "telemetry_ratio_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
+        Assert.InRange(F("B", "telemetry_ratio_log"), -0.1, 0.1);
+        Assert.True(F("A", "plume_share") > 0.99, "Only the upwind stack's plume reaches the sensors.");
+        Assert.Equal(1, F("A", "inverse_plume_rank"));
+        Assert.True(F("A", "downwind_rose_share") > 0.5);
+        Assert.True(double.IsNaN(F("B", "downwind_rose_share")), "No sensor lies downwind of B: not measured, not 0.");
+        Assert.True(F("A", "telemetry_correlation") > 0.8);
+        Assert.InRange(F("A", "coarse_excess_ratio"), 1.4, 1.6);
+        Assert.Equal(0, F("A", "dust_site_log_dust_share"));
+        Assert.InRange(F("A", "stack_log_fine_share"), Math.Log(0.85), Math.Log(0.95));
+    }
+
+    [Fact]
+    public void Coarse_dust_on_top_of_the_rise_shows_in_the_coarse_excess_ratio()
+    {
+        var (city, episode) = Morning();
+        foreach (var s in episode.Sensors)
+        {
+            for (var h = Start; h < End; h++)
+            {
+                // Each µg/m³ of added PM2.5 came with 4 of PM10, as from earthworks.
+                city.Pm10[s * Hours + h] = (city.Pm25[s * Hours + h] - 80) * 1.5 + 4 * 80;
+            }
+        }
+
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("coarse_excess_ratio")], 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Facts.CoarseExcessRatio, 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
+    }
+
+    [Fact]
+    public void The_gases_that_came_with_the_particles_tell_flue_gas_from_smoke()
+    {
+        var (city, episode) = Morning();
+        double F(IReadOnlyList<Candidate> candidates, string source, string feature) =>
+            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        var flueGas = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(flueGas, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
+        Assert.Equal(F(flueGas, "A", "episode_so2_log"), F(flueGas, "A", "emits_so2_episode_so2"));
+        Assert.InRange(F(flueGas, "A", "episode_co_log"), Math.Log(1.5 + 1), Math.Log(2.5 + 1));
+        Assert.True(F(flueGas, "A", "so2_footprint_correlation") > 0.5, "SO2 rose where stack A's plume goes.");
+        Assert.True(F(flueGas, "A", "so2_footprint_correlation") > F(flueGas, "B", "so2_footprint_correlation"));
+
+        // A sensor without gas cells is left out of the ratio, rather than counting its PM2.5 as having come without SO2.
+        (city, episode) = Morning();
+        Array.Fill(city.So2, double.NaN, 1 * Hours, Hours);
+        var oneAnalyser = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(oneAnalyser, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
+
+        // The same rise as smoke from open burning: no SO2, six times the CO.
+        (city, episode) = Morning();
+        foreach (var s in episode.Sensors)
+        {
+            for (var h = Start; h < End; h++)
+            {
+                city.So2[s * Hours + h] -= 3 * 80;
+                city.Co[s * Hours + h] += 0.010 * 80;
+            }
+        }
+
+        var smoke = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(smoke, "A", "episode_so2_log"), Math.Log(0.1), Math.Log(0.3 + 0.1));
+        Assert.InRange(F(smoke, "A", "episode_co_log"), Math.Log(10 + 1), Math.Log(14 + 1));
+    }
+
+    static readonly string[] TelemetryFeatures = ["telemetry_ratio_log", "telemetry_z", "telemetry_correlation"];
+
+    [Fact]
+    public void What_the_network_did_not_measure_is_missing_and_never_explains_a_flag()
+    {
+        var (city, episode) = Morning();
+        Array.Fill(city.Pm10, double.NaN);
+        Array.Fill(city.So2, double.NaN);
+        Array.Fill(city.Co, double.NaN);
+        Array.Fill(city.WindFromDeg, double.NaN);
+        Array.Fill(city.WindSpeedMs, double.NaN);
+        Array.Fill(city.Particulate, double.NaN, 1 * Hours, Hours); // stack B sent no telemetry
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+
+        foreach (var feature in new[]
+        {
+            "wind_alignment", "wind_speed_ms", "travel_hours", "downwind_rose_share", "upwind_rose_share", "coarse_excess_ratio", "dust_site_log_dust_share",
+            "stack_log_fine_share", "episode_so2_log", "episode_co_log", "emits_so2_episode_so2", "no_so2_episode_so2", "so2_footprint_correlation",
+        })
+        {
+            Assert.True(double.IsNaN(F("A", feature)), $"{feature} is {F("A", feature)} with nothing measured to compute it from.");
+        }
+
+        Assert.All(TelemetryFeatures, f => Assert.True(double.IsNaN(F("B", f)), f));
+        Assert.InRange(F("A", "telemetry_ratio_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
+
+        // Contributions of what was not measured come named "(missing)": no sentence is written from them.
+        var said = Explanation.Write(city, Zone, episode, candidates[0], [("coarse_excess_ratio (missing)", 2.0), ("episode_so2_log (missing)", 2.0), ("telemetry_ratio_log", 1.0)]);
+        Assert.DoesNotContain("PM10", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("SO2", said, StringComparison.Ordinal);
+        Assert.Contains("permitted limit", said, StringComparison.Ordinal);
+
+        // A flag stores what was not measured as null (source_flags.features is jsonb, which has no NaN).
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var flags = new Attributor(model, new AttributionOptions()).Attribute(city, new PlumeEstimator(city, Zone), episode).Flags;
+        Assert.All(flags, f => Assert.Null(f.Features["coarse_excess_ratio"]));
+        Assert.All(flags, f => Assert.Contains("\"coarse_excess_ratio\":null", System.Text.Json.JsonSerializer.Serialize(f.Features), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dust_site_is_said_to_have_telemetry_only_when_it_has()
+    {
+        var (city, episode) = Morning();
+        var candidate = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions())[0];
+        string Said(bool telemetry) => Explanation.Write(city, Zone, episode,
+            candidate with { Facts = candidate.Facts with { DustSite = true, HasTelemetry = telemetry, WorkingHoursShare = 1 } }, [("dust_site", 1.0)]);
+
+        Assert.EndsWith("; a dust site with a dust monitor, working during 100% of the episode", Said(true), StringComparison.Ordinal);
+        Assert.EndsWith("; a dust site without telemetry, working during 100% of the episode", Said(false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_model_flags_the_upwind_stack_first_and_says_why()
+    {
+        var (city, episode) = Morning();
+        var model = AttributionModel.Load(Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"));
+        var result = new Attributor(model, new AttributionOptions()).Attribute(city, new PlumeEstimator(city, Zone), episode);
+
+        Assert.Equal(EpisodeAttribution.RegisteredSource, result.Verdict);
+        var top = result.Flags[0];
+        Assert.Equal("A", top.SourceId);
+        Assert.True(top.Probability > result.Flags.Skip(1).Select(f => f.Probability).DefaultIfEmpty(0).Max());
+        Assert.StartsWith("2.0 km N of X, upwind (wind 2.5 m/s)", top.Explanation, StringComparison.Ordinal);
+        // The evidence named is what sets A apart here: the sensors that rose lie in its plume, which carries nearly all the
+        // modelled contribution (the telemetry jump is true as well, and may rank below them).
+        Assert.True(top.Explanation.Contains("match its plume", StringComparison.Ordinal) || top.Explanation.Contains("permitted limit", StringComparison.Ordinal), top.Explanation);
+        Assert.Equal(CandidateFeatures.Names.Count, top.Features.Count);
+    }
+}
