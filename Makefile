@@ -1,7 +1,7 @@
 # The two commands: `make demo` and `make test`. Each first installs what is missing (quietly, idempotently).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-PACKAGES := postgresql-15 librdkafka1 librdkafka-dev python3-aiosmtpd chromium fonts-noto-cjk
+PACKAGES := postgresql-15 python3-aiosmtpd chromium fonts-noto-cjk
 RESULTS := .airq/test-results
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1

@@ -70,8 +70,8 @@ public sealed class IngestWorker(
             .ToArray();
         _folder = rollup is null ? null : new RollupFolder(rollup, dataSource, counters, options, logger, time);
         consumer.Subscribe([Topics.SensorReadings, Topics.SourceTelemetry]);
-        logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}.",
-            $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId);
+        logger.LogInformation("Ingest worker consuming {Topics} from {Bootstrap} as group {Group}, with librdkafka {Version} ({Library}).",
+            $"{Topics.SensorReadings}, {Topics.SourceTelemetry}", bootstrapServers, kafkaOptions.GroupId, KafkaNative.Version, Path.GetFileName(KafkaNative.LibraryPath));
         var lagMeasured = time.GetTimestamp();
         counters.ConsumingChanged(true);
         try

@@ -32,7 +32,7 @@ public sealed class EmbeddedBroker : IDisposable
     public static EmbeddedBroker Start(int brokerCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
-        KafkaNative.EnsureLoaded();
+        KafkaNative.EnsureLoaded(typeof(MockClusterNative).Assembly);
         var errstr = new byte[512];
         var conf = MockClusterNative.ConfNew();
         // The handle only hosts the mock cluster's thread; keep it quiet and away from any real broker.

@@ -36,9 +36,9 @@ public static class KafkaClients
             MaxPollIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds,
             // An idle partition's fetch returns within this, which bounds the latency added at low rates.
             FetchWaitMaxMs = 50,
-            // librdkafka 2.0 stops fetching once the messages waiting in the client reach queued.min.messages (all
-            // partitions together) and looks again only after up to a second (fetch.queue.backoff.ms, which shortens
-            // that, came in 2.2). The default, 100,000, is a fraction of a second of backlog at this worker's pace, so
+            // librdkafka stops fetching once the messages waiting in the client reach queued.min.messages (all
+            // partitions together) and, as measured on 2.0.2, looked again only after up to a second
+            // (fetch.queue.backoff.ms, which shortens that, came in 2.2 and is not yet benchmarked here). The default, 100,000, is a fraction of a second of backlog at this worker's pace, so
             // a worker catching up spent most of its time waiting for fetches: the threshold must hold over a second
             // of consumption. At most about 256 MB of messages wait in the client, and only while there is a backlog.
             QueuedMinMessages = 500_000,

@@ -4,47 +4,70 @@ using System.Runtime.InteropServices;
 namespace AirQuality.Ingest.Kafka;
 
 /// <summary>
-/// Points Confluent.Kafka at the operating system's librdkafka (Debian's <c>librdkafka1</c>).
+/// Loads the librdkafka that the librdkafka.redist package puts beside the program, by path, for Confluent.Kafka and for
+/// the mock-cluster calls of the development broker, so that development, CI and the image run one version.
 /// </summary>
 /// <remarks>
-/// The librdkafka.redist package cannot be restored here, so Confluent.Kafka's own loader finds no
-/// bundled binary. Its P/Invokes name <c>librdkafka</c>, which only resolves when the -dev package's
-/// unversioned symlink exists; this resolver maps the name to the runtime soname so that the runtime
-/// package alone is enough. <c>Library.Load(path)</c> is avoided because it needs libdl.so, which
-/// Debian 12 does not ship.
+/// On Debian 12 the package's default <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, which Debian lacks, while its
+/// <c>centos8-librdkafka.so</c> needs only glibc; and left to search, the loader may bind an operating-system librdkafka
+/// (Debian's 2.0.2), which then fails at the first Consume on a function it does not have. So the name is never looked
+/// up: the one file is loaded from the program's folder, or the process stops saying which file is missing.
 /// </remarks>
 public static class KafkaNative
 {
-    /// <summary>The soname of the system library this pipeline is built and tested against (librdkafka 2.0.x).</summary>
-    public const string LibraryName = "librdkafka.so.1";
+    /// <summary>The name the P/Invoke declarations use; the resolver maps it (and Confluent.Kafka's variants) to <see cref="LibraryPath"/>.</summary>
+    public const string LibraryName = "librdkafka";
 
-    static int _installed;
+    static readonly Lazy<IntPtr> Handle = new(Load);
+    static readonly HashSet<Assembly> Resolved = [];
 
-    /// <summary>Installs the resolver once per process; safe to call from every entry point.</summary>
-    public static void EnsureLoaded()
+    /// <summary>The package's library for this machine, under the program's <c>runtimes</c> folder.</summary>
+    public static string LibraryPath => Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.ProcessArchitecture switch
     {
-        if (Interlocked.Exchange(ref _installed, 1) == 1)
-        {
-            return;
-        }
+        // x64: the build that needs only glibc. arm64 has no such build; its default one needs libsasl2.
+        Architecture.X64 => Path.Combine("linux-x64", "native", "centos8-librdkafka.so"),
+        Architecture.Arm64 => Path.Combine("linux-arm64", "native", "librdkafka.so"),
+        var other => throw new PlatformNotSupportedException($"No librdkafka build for {other} in librdkafka.redist."),
+    });
 
-        NativeLibrary.SetDllImportResolver(typeof(Confluent.Kafka.Library).Assembly, Resolve);
+    /// <summary>The librdkafka version in use, as librdkafka reports it (for the workers' start-up log).</summary>
+    public static string Version
+    {
+        get
+        {
+            EnsureLoaded();
+            return Confluent.Kafka.Library.VersionString;
+        }
     }
 
-    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    /// <summary>Installs the resolver for Confluent.Kafka (and for <paramref name="alsoFor"/>, an assembly with P/Invokes of its own); safe to call from every entry point.</summary>
+    public static void EnsureLoaded(Assembly? alsoFor = null)
     {
-        if (!name.StartsWith("librdkafka", StringComparison.Ordinal))
+        lock (Resolved)
         {
-            return IntPtr.Zero;
+            foreach (var assembly in new[] { typeof(Confluent.Kafka.Library).Assembly, alsoFor })
+            {
+                if (assembly is not null && Resolved.Add(assembly))
+                {
+                    NativeLibrary.SetDllImportResolver(assembly, Resolve);
+                }
+            }
+        }
+    }
+
+    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        // Confluent.Kafka names "librdkafka", "centos8-librdkafka" or "alpine-librdkafka" depending on what it guesses of the system.
+        name.Contains("librdkafka", StringComparison.Ordinal) ? Handle.Value : IntPtr.Zero;
+
+    static IntPtr Load()
+    {
+        var path = LibraryPath;
+        if (!File.Exists(path))
+        {
+            throw new DllNotFoundException(
+                $"librdkafka is missing from the program's folder ({path}); it comes with the librdkafka.redist package: rebuild the program.");
         }
 
-        if (NativeLibrary.TryLoad(LibraryName, assembly, searchPath, out var handle))
-        {
-            return handle;
-        }
-
-        throw new DllNotFoundException(
-            $"Could not load {LibraryName}. Install Debian's librdkafka1 (make setup does this), " +
-            "or set LD_LIBRARY_PATH to a directory holding librdkafka 2.0 or later.");
+        return NativeLibrary.Load(path);
     }
 }
