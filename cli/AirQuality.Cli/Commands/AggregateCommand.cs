@@ -29,7 +29,7 @@ static class AggregateCommand
                 throw new UsageException("--anomalies goes with --every; for one day's anomalies use ./airq anomalies --date yyyy-MM-dd.");
             }
 
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var aggregator = new Aggregator(dataSource, env.Configuration.Aggregation, env.Time);
             if ((parse.GetValue(from), parse.GetValue(to)) is (var first, var last) && (first is not null || last is not null))
             {

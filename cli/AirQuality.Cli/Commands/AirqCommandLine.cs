@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;
@@ -50,6 +51,12 @@ static class AirqCommandLine
         {
             Console.Error.WriteLine($"error: {Sentence(e)}");
             return 2;
+        }
+        catch (PendingMigrationsException e)
+        {
+            // Only `db migrate` (and the demo) may take the locks a migration needs; the library says what is pending, the CLI how to apply it.
+            Console.Error.WriteLine($"error: {e.Message}, and this command does not change the schema: run `./airq db migrate` to apply {(e.Pending.Count == 1 ? "it" : "them")}, then this command again.");
+            return 1;
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
         {

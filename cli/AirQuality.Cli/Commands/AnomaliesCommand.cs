@@ -15,7 +15,7 @@ static class AnomaliesCommand
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             // Daily exceedances come from the daily tables, so bring them up to date first.
             await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
             var detector = new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation);

@@ -18,7 +18,7 @@ static class AttributeCommand
         {
             var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
             var model = AttributionModel.Load(env.Configuration.ModelPath);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             if ((await AnomalyDetector.LoadAsync(dataSource, day, token)).Count == 0)
             {
                 await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);

@@ -34,7 +34,7 @@ static class DemoCommand
             }
 
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.MigratedDatabaseAsync(token);
             var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
             await new RegistryStore(dataSource).UpsertAsync(registry, token);
             Console.WriteLine($"Registry: {registry.Districts.Count} districts, {registry.Sensors.Count} sensors, {registry.Sources.Count} pollution sources.");

@@ -37,7 +37,7 @@ static class SimulateCommand
             Console.WriteLine($"Ground truth: {summary.Incidents.Count} incident(s) ({summary.Incidents.Count(i => i.SourceId is null)} by unregistered emitters) in {path}");
             if (parse.GetValue(recordTruth))
             {
-                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token, migrate: true), GroundTruthStore.SimulationName(options), summary.Incidents, token);
+                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token), GroundTruthStore.SimulationName(options), summary.Incidents, token);
                 Console.WriteLine("  and in table simulation_incidents.");
             }
 
