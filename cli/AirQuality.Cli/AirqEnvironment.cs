@@ -34,6 +34,9 @@ sealed class AirqEnvironment : IAsyncDisposable
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
+    /// <summary>Local days in the configured <c>TimeZone</c>: the default dates of the commands.</summary>
+    public CityCalendar Calendar => new(Configuration.Zone, Time);
+
     /// <summary>The connection string in use, with its password (a data source's own string has it removed); set by <see cref="ServerAsync"/>.</summary>
     public string? ConnectionString { get; private set; }
 

@@ -93,7 +93,7 @@ static class AggregateCommand
                 while (true)
                 {
                     // The day is complete in the daily tables once the first run after local midnight has aggregated it.
-                    if (detector is not null && AirqCommandLine.Yesterday(env.Time) is var yesterday && detected != yesterday)
+                    if (detector is not null && env.Calendar.Yesterday is var yesterday && detected != yesterday)
                     {
                         var found = await detector.RunAsync(yesterday, token);
                         Console.WriteLine($"Anomalies for {yesterday:yyyy-MM-dd}: {found.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {found.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");

@@ -84,10 +84,4 @@ static class AirqCommandLine
         var actual = message.IndexOf(Environment.NewLine, StringComparison.Ordinal);
         return actual > 0 ? message[..actual] : message;
     }
-
-    /// <summary>The local calendar day before today, in China Standard Time (UTC+8, no daylight saving).</summary>
-    public static DateOnly Yesterday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).Date).AddDays(-1);
-
-    /// <summary>Midnight at the start of <paramref name="day"/> in China Standard Time.</summary>
-    public static DateTimeOffset StartOfLocalDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
 }

@@ -26,7 +26,7 @@ static class DemoCommand
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var options = simulation.Read(parse, env.Time);
+            var options = simulation.Read(parse, env.Calendar);
             if (parse.GetResult(simulation.From) is null or { Implicit: true })
             {
                 // Without --from the period ends with yesterday, the last whole day, which is the one detected and reported.

@@ -24,7 +24,7 @@ static class SimulateCommand
                 env.Configuration.Kafka.BootstrapServers = b;
             }
 
-            var options = simulation.Read(parse, env.Time);
+            var options = simulation.Read(parse, env.Calendar);
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: false);
             var cities = await env.RegistryAsync(parse.GetValue(registry)?.FullName ?? AirqEnvironment.DefaultRegistryDirectory, token);
             var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
