@@ -23,13 +23,15 @@ sealed class AirqConfiguration
     AirqConfiguration(IConfiguration root)
     {
         Root = root;
+        (TimeZone, Zone) = CityZone(root);
         Database = root.GetSection("Database").Get<DatabaseOptions>() ?? new();
         Kafka = root.GetSection("Kafka").Get<KafkaOptions>() ?? new();
         Ingest = root.GetSection("Ingest").Get<IngestOptions>() ?? new();
         Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
+        Aggregation.TimeZone = TimeZone;
         Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
         Monitoring = root.GetSection("Monitoring").Get<MonitoringOptions>() ?? new();
-        Reports = BindReports(root);
+        Reports = BindReports(root, TimeZone);
         SmtpCredentials = ReportOptions.SmtpCredentials(root["SMTP_USER"], root["SMTP_PASSWORD"]);
         Attribution = root.GetSection("Attribution").Get<AttributionOptions>() ?? new();
         if (root["DB"] is { Length: > 0 } db)
@@ -59,7 +61,6 @@ sealed class AirqConfiguration
         Aggregation.Validate();
         Anomalies.Validate();
         Monitoring.Validate();
-        CheckSameZone(Reports.TimeZone, Aggregation.TimeZone);
         Attribution.Validate();
     }
 
@@ -89,19 +90,49 @@ sealed class AirqConfiguration
     /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();
 
-    static void CheckSameZone(string reportsZone, string aggregationZone)
+    /// <summary>
+    /// The one time-zone setting, <c>TimeZone</c> (<c>AIRQ_TimeZone</c>), default Asia/Shanghai: an IANA id this machine knows whose
+    /// offset from UTC is a whole number of hours, because the hourly sums are UTC hours and a local day must be whole hours of them.
+    /// </summary>
+    static (string Id, TimeZoneInfo Zone) CityZone(IConfiguration root)
     {
-        if (reportsZone != aggregationZone)
+        foreach (var stale in new[] { "Aggregation:TimeZone", "Reports:TimeZone" })
         {
-            throw new ArgumentOutOfRangeException(nameof(reportsZone), reportsZone,
-                $"Reports:TimeZone ({reportsZone}) must be the same as Aggregation:TimeZone ({aggregationZone}): a report's day is a day of the daily tables.");
+            if (root[stale] is { Length: > 0 } value)
+            {
+                throw new UsageException($"{stale} ({value}) is no longer a setting of its own: set the city's one time zone with TimeZone " +
+                    "(AIRQ_TimeZone), which aggregation, anomalies, attribution, reports and the commands' default dates all read.");
+            }
         }
+
+        var id = root["TimeZone"] is { Length: > 0 } configured ? configured : DefaultTimeZone;
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            throw new ArgumentOutOfRangeException(nameof(root), id, $"TimeZone '{id}' is not a time zone this machine knows; use an IANA id such as Asia/Shanghai.");
+        }
+
+        if (zone.BaseUtcOffset.Ticks % TimeSpan.TicksPerHour != 0 || zone.GetAdjustmentRules().Any(r => r.DaylightDelta.Ticks % TimeSpan.TicksPerHour != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(root), id, $"TimeZone '{id}' is {zone.BaseUtcOffset:hh\\:mm} from UTC, not a whole number of hours: " +
+                "local days are made of the UTC hourly sums, so use a zone whose offset is whole hours, such as Asia/Shanghai.");
+        }
+
+        return (id, zone);
     }
 
-    /// <summary>Section <c>Reports</c>, with <c>AIRQ_SMTP_HOST</c> and <c>AIRQ_SMTP_PORT</c> applied last; the options check themselves as they are made.</summary>
-    static ReportOptions BindReports(IConfiguration root)
+    /// <summary>China Standard Time (UTC+8, no daylight saving), the city's zone unless <c>TimeZone</c> says otherwise.</summary>
+    public const string DefaultTimeZone = "Asia/Shanghai";
+
+    /// <summary>IANA id of the city's time zone (setting <c>TimeZone</c>).</summary>
+    public string TimeZone { get; }
+
+    /// <summary><see cref="TimeZone"/>, resolved.</summary>
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>Section <c>Reports</c>, with the city's <c>TimeZone</c>, <c>AIRQ_SMTP_HOST</c> and <c>AIRQ_SMTP_PORT</c> applied last; the options check themselves as they are made.</summary>
+    static ReportOptions BindReports(IConfiguration root, string timeZone)
     {
-        var overrides = new Dictionary<string, string?>();
+        var overrides = new Dictionary<string, string?> { ["TimeZone"] = timeZone };
         if (root["SMTP_HOST"] is { Length: > 0 } host)
         {
             overrides["SmtpHost"] = host;
@@ -132,6 +163,9 @@ sealed class AirqConfiguration
 
     /// <summary>Settings that are secrets: read from the environment only, refused in a file.</summary>
     static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password", "SMTP_PASSWORD"];
+
+    /// <summary>Settings from <paramref name="root"/> alone, checked as <see cref="Load"/> checks them.</summary>
+    internal static AirqConfiguration From(IConfiguration root) => new(root);
 
     public static AirqConfiguration Load()
     {

@@ -13,6 +13,7 @@ sealed class AirqEnvironment : IAsyncDisposable
 {
     EmbeddedBroker? _broker;
     NpgsqlDataSource? _dataSource;
+    bool _schemaChecked;
 
     public AirqEnvironment(AirqConfiguration configuration)
     {
@@ -33,16 +34,49 @@ sealed class AirqEnvironment : IAsyncDisposable
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
-    /// <summary>The connection string in use, with its password (a data source's own string has it removed); set by <see cref="DatabaseAsync"/>.</summary>
+    /// <summary>Local days in the configured <c>TimeZone</c>: the default dates of the commands.</summary>
+    public CityCalendar Calendar => new(Configuration.Zone, Time);
+
+    /// <summary>The connection string in use, with its password (a data source's own string has it removed); set by <see cref="ServerAsync"/>.</summary>
     public string? ConnectionString { get; private set; }
 
-    /// <summary>The private cluster in use, when no connection string is configured; set by <see cref="DatabaseAsync"/>.</summary>
+    /// <summary>The private cluster in use, when no connection string is configured; set by <see cref="ServerAsync"/>.</summary>
     public PrivateCluster? PrivateCluster { get; private set; }
 
     public static void Progress(string message) => Console.WriteLine(message);
 
-    /// <summary>The database, migrated when <paramref name="migrate"/> is set. Starts the private cluster when no connection string is configured.</summary>
-    public async Task<NpgsqlDataSource> DatabaseAsync(CancellationToken cancellationToken, bool migrate = false)
+    /// <summary>
+    /// The database, its schema checked to be up to date: a <see cref="PendingMigrationsException"/> when it is not, which
+    /// the command line turns into a refusal naming <c>./airq db migrate</c>. Starts the private cluster when no
+    /// connection string is configured.
+    /// </summary>
+    /// <remarks>Only <c>db migrate</c> and <c>demo</c> change the schema (<see cref="MigratedDatabaseAsync"/>).</remarks>
+    public async Task<NpgsqlDataSource> DatabaseAsync(CancellationToken cancellationToken)
+    {
+        var dataSource = await ServerAsync(cancellationToken);
+        if (!_schemaChecked)
+        {
+            await new Migrator(dataSource, Configuration.Database).EnsureUpToDateAsync(cancellationToken);
+            _schemaChecked = true;
+        }
+
+        return dataSource;
+    }
+
+    /// <summary>The database with every pending migration applied now: for <c>db migrate</c> and <c>demo</c> only.</summary>
+    public async Task<NpgsqlDataSource> MigratedDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var dataSource = await ServerAsync(cancellationToken);
+        await new Migrator(dataSource, Configuration.Database).MigrateAsync(Progress, cancellationToken);
+        _schemaChecked = true;
+        return dataSource;
+    }
+
+    /// <summary>
+    /// The database whatever its schema: for <c>db info</c>, which shows what is pending, and the benchmarks, which
+    /// make scratch databases of their own. Starts the private cluster when no connection string is configured.
+    /// </summary>
+    public async Task<NpgsqlDataSource> ServerAsync(CancellationToken cancellationToken)
     {
         if (_dataSource is null)
         {
@@ -55,11 +89,6 @@ sealed class AirqEnvironment : IAsyncDisposable
 
             ConnectionString = connectionString;
             _dataSource = Database.CreateDataSource(connectionString);
-        }
-
-        if (migrate)
-        {
-            await new Migrator(_dataSource, Configuration.Database).MigrateAsync(Progress, cancellationToken);
         }
 
         return _dataSource;

@@ -67,9 +67,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
                 {
                     if (existing.Checksum != migration.Checksum)
                     {
-                        throw new InvalidOperationException(
-                            $"Migration {migration.Version:0000}_{migration.Name}.sql was changed after it was applied on {existing.AppliedAt:u}. " +
-                            "Applied migrations are immutable: restore the file and add a new migration for the change.");
+                        throw Edited(migration, existing);
                     }
 
                     continue;
@@ -108,6 +106,43 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@LockKey)", new { LockKey }, cancellationToken: CancellationToken.None));
         }
     }
+
+    /// <summary>
+    /// Reads, and changes nothing: throws <see cref="PendingMigrationsException"/> when a migration is not applied yet,
+    /// and <see cref="InvalidOperationException"/> when an applied one was edited since.
+    /// </summary>
+    /// <remarks>
+    /// For every caller but the one that migrates: a migration may rebuild a key under an exclusive lock
+    /// (0011_readings_key_time_first.sql), which a read-only command or a worker starting up must never set off.
+    /// </remarks>
+    public async Task EnsureUpToDateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var neverMigrated = !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: cancellationToken));
+        var applied = (await AppliedAsync(connection, cancellationToken)).ToDictionary(m => m.Version);
+        var pending = new List<Migration>();
+        foreach (var migration in All)
+        {
+            if (!applied.TryGetValue(migration.Version, out var existing))
+            {
+                pending.Add(migration);
+            }
+            else if (existing.Checksum != migration.Checksum)
+            {
+                throw Edited(migration, existing);
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            throw new PendingMigrationsException(pending, neverMigrated);
+        }
+    }
+
+    static InvalidOperationException Edited(Migration migration, AppliedMigration existing) => new(
+        $"Migration {migration.Version:0000}_{migration.Name}.sql was changed after it was applied on {existing.AppliedAt:u}. " +
+        "Applied migrations are immutable: restore the file and add a new migration for the change.");
 
     /// <summary>The migrations recorded as applied (empty when the table does not exist yet).</summary>
     public static async Task<IReadOnlyList<AppliedMigration>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -48,4 +48,35 @@ public sealed class CommandLineDatabaseTests(PostgresFixture postgres)
         await using var connection = await db.OpenConnectionAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM anomalies WHERE day = '2020-01-01'"));
     }
+
+    [Fact]
+    public async Task A_read_only_command_refuses_a_database_with_a_pending_migration_names_db_migrate_and_leaves_the_schema_unchanged()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await using var connection = await db.OpenConnectionAsync();
+        var last = Migrator.All[^1];
+        await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version = @Version", new { last.Version });
+        var before = (await connection.QueryAsync<(int, string)>("SELECT version, checksum FROM schema_migrations ORDER BY 1")).ToList();
+
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(db) }, "status");
+
+        Assert.True(exit == 1, $"exit code {exit}:{Environment.NewLine}{output}");
+        Assert.Contains($"error: 1 migration pending ({last.Version:0000}_{last.Name}), and this command does not change the schema: " +
+            "run `./airq db migrate` to apply it, then this command again.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ingest workers", output, StringComparison.Ordinal);
+        Assert.Equal(before, (await connection.QueryAsync<(int, string)>("SELECT version, checksum FROM schema_migrations ORDER BY 1")).ToList());
+    }
+
+    [Fact]
+    public async Task A_command_on_a_database_never_migrated_refuses_and_creates_nothing()
+    {
+        await using var db = await postgres.NewDatabaseAsync(migrate: false);
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(db) }, "yoy", "--to", "2026-06-30");
+
+        Assert.True(exit == 1, $"exit code {exit}:{Environment.NewLine}{output}");
+        Assert.Contains($"error: the database has never been migrated: {Migrator.All.Count} migrations pending (0001_", output, StringComparison.Ordinal);
+        Assert.Contains("run `./airq db migrate` to apply them", output, StringComparison.Ordinal);
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+    }
 }

@@ -24,6 +24,42 @@ public sealed class MigratorTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Checking_a_database_with_a_pending_migration_names_it_and_applies_nothing()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await using var connection = await db.OpenConnectionAsync();
+        var last = Migrator.All[^1];
+        await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version = @Version", new { last.Version });
+        var migrator = new Migrator(db, new DatabaseOptions());
+
+        var error = await Assert.ThrowsAsync<PendingMigrationsException>(() => migrator.EnsureUpToDateAsync(CancellationToken.None));
+
+        Assert.Equal([last.Version], error.Pending.Select(m => m.Version));
+        Assert.False(error.NeverMigrated);
+        Assert.Equal($"1 migration pending ({last.Version:0000}_{last.Name})", error.Message);
+        Assert.Equal(Migrator.All.Count - 1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Checking_a_migrated_database_passes()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await new Migrator(db, new DatabaseOptions()).EnsureUpToDateAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Checking_a_database_never_migrated_lists_every_migration_and_creates_nothing()
+    {
+        await using var db = await postgres.NewDatabaseAsync(migrate: false);
+        var error = await Assert.ThrowsAsync<PendingMigrationsException>(() => new Migrator(db, new DatabaseOptions()).EnsureUpToDateAsync(CancellationToken.None));
+        Assert.True(error.NeverMigrated);
+        Assert.Equal(Migrator.All.Select(m => m.Version), error.Pending.Select(m => m.Version));
+        Assert.StartsWith($"the database has never been migrated: {Migrator.All.Count} migrations pending (0001_", error.Message, StringComparison.Ordinal);
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT to_regclass('schema_migrations')::text"));
+    }
+
+    [Fact]
     public async Task A_migration_edited_after_it_was_applied_stops_the_run_with_an_explanation()
     {
         await using var db = await postgres.NewDatabaseAsync();

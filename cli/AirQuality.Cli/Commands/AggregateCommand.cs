@@ -29,7 +29,7 @@ static class AggregateCommand
                 throw new UsageException("--anomalies goes with --every; for one day's anomalies use ./airq anomalies --date yyyy-MM-dd.");
             }
 
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var aggregator = new Aggregator(dataSource, env.Configuration.Aggregation, env.Time);
             if ((parse.GetValue(from), parse.GetValue(to)) is (var first, var last) && (first is not null || last is not null))
             {
@@ -93,7 +93,7 @@ static class AggregateCommand
                 while (true)
                 {
                     // The day is complete in the daily tables once the first run after local midnight has aggregated it.
-                    if (detector is not null && AirqCommandLine.Yesterday(env.Time) is var yesterday && detected != yesterday)
+                    if (detector is not null && env.Calendar.Yesterday is var yesterday && detected != yesterday)
                     {
                         var found = await detector.RunAsync(yesterday, token);
                         Console.WriteLine($"Anomalies for {yesterday:yyyy-MM-dd}: {found.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {found.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");

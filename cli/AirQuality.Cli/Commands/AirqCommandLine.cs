@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Cli.Commands;
@@ -51,6 +52,12 @@ static class AirqCommandLine
             Console.Error.WriteLine($"error: {Sentence(e)}");
             return 2;
         }
+        catch (PendingMigrationsException e)
+        {
+            // Only `db migrate` (and the demo) may take the locks a migration needs; the library says what is pending, the CLI how to apply it.
+            Console.Error.WriteLine($"error: {e.Message}, and this command does not change the schema: run `./airq db migrate` to apply {(e.Pending.Count == 1 ? "it" : "them")}, then this command again.");
+            return 1;
+        }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
         {
             Console.Error.WriteLine($"error: the database login in use is not allowed to do this (PostgreSQL says: {e.MessageText}). " +
@@ -77,10 +84,4 @@ static class AirqCommandLine
         var actual = message.IndexOf(Environment.NewLine, StringComparison.Ordinal);
         return actual > 0 ? message[..actual] : message;
     }
-
-    /// <summary>The local calendar day before today, in China Standard Time (UTC+8, no daylight saving).</summary>
-    public static DateOnly Yesterday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).Date).AddDays(-1);
-
-    /// <summary>Midnight at the start of <paramref name="day"/> in China Standard Time.</summary>
-    public static DateTimeOffset StartOfLocalDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
 }

@@ -14,8 +14,8 @@ static class AnomaliesCommand
         var command = new Command("anomalies", "Detect and list a day's pollution episodes (exceedances, spikes, sensors far above their neighbours) and sensor faults (missing data, flat lines, drift).") { date };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var day = parse.GetValue(date) ?? env.Calendar.Yesterday;
+            var dataSource = await env.DatabaseAsync(token);
             // Daily exceedances come from the daily tables, so bring them up to date first.
             await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
             var detector = new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation);

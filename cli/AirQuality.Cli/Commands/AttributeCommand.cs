@@ -16,9 +16,9 @@ static class AttributeCommand
         var command = new Command("attribute", "Flag the registered sources most likely behind each of a day's pollution episodes (detecting the episodes first if needed), with probabilities and reasons.") { date };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var day = parse.GetValue(date) ?? AirqCommandLine.Yesterday(env.Time);
+            var day = parse.GetValue(date) ?? env.Calendar.Yesterday;
             var model = AttributionModel.Load(env.Configuration.ModelPath);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             if ((await AnomalyDetector.LoadAsync(dataSource, day, token)).Count == 0)
             {
                 await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);

@@ -144,7 +144,7 @@ static class BenchCommand
                 throw new UsageException("--readings must be between 100,000 and 100,000,000.");
             }
 
-            var server = await env.DatabaseAsync(token);
+            var server = await env.ServerAsync(token);
             await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
             await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, token);
             await new RegistryStore(scratch.DataSource).UpsertAsync(RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory), token);

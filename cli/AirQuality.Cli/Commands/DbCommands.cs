@@ -15,7 +15,7 @@ static class DbCommands
         var migrate = new Command("migrate", "Apply the SQL migrations in infra/db that are not applied yet (a no-op when up to date).");
         migrate.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token);
+            var dataSource = await env.ServerAsync(token);
             var applied = await new Migrator(dataSource, env.Configuration.Database).MigrateAsync(AirqEnvironment.Progress, token);
             Console.WriteLine(applied.Count == 0 ? "The schema is up to date; nothing to apply." : $"Applied {applied.Count} migration(s).");
             return 0;
@@ -24,7 +24,7 @@ static class DbCommands
         var info = new Command("info", "Print how to connect (host, port, database, user), the server version, whether TimescaleDB is in use, and the applied migrations.");
         info.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var i = await DatabaseInfo.ReadAsync(await env.DatabaseAsync(token), token);
+            var i = await DatabaseInfo.ReadAsync(await env.ServerAsync(token), token);
             PrintConnection(env);
             Console.WriteLine($"Server:      {i.ServerVersion}");
             Console.WriteLine($"TimescaleDB: {(i.TimescaleVersion is null ? "not in use (plain PostgreSQL, monthly partitions)" : $"{i.TimescaleVersion}, sensor_readings {(i.ReadingsAreHypertable ? "is" : "is not")} a hypertable")}");
@@ -111,7 +111,7 @@ static class DbCommands
         DatabaseRoles.CheckLoginName(name);
         var given = Environment.GetEnvironmentVariable(passwordVariable);
         var password = given is { Length: > 0 } ? given : DatabaseRoles.GeneratePassword();
-        var dataSource = await env.DatabaseAsync(cancellationToken, migrate: true);
+        var dataSource = await env.DatabaseAsync(cancellationToken);
         var created = await DatabaseRoles.CreateOrUpdateLoginAsync(dataSource, name, group, password, cancellationToken);
         Console.WriteLine($"{(created ? "Created" : "Updated")} login {name} in role {group}.");
         Console.WriteLine(given is { Length: > 0 }

@@ -26,7 +26,7 @@ static class DemoCommand
         simulation.AddTo(command);
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var options = simulation.Read(parse, env.Time);
+            var options = simulation.Read(parse, env.Calendar);
             if (parse.GetResult(simulation.From) is null or { Implicit: true })
             {
                 // Without --from the period ends with yesterday, the last whole day, which is the one detected and reported.
@@ -34,7 +34,7 @@ static class DemoCommand
             }
 
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.MigratedDatabaseAsync(token);
             var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
             await new RegistryStore(dataSource).UpsertAsync(registry, token);
             Console.WriteLine($"Registry: {registry.Districts.Count} districts, {registry.Sensors.Count} sensors, {registry.Sources.Count} pollution sources.");

@@ -37,7 +37,7 @@ sealed class IngestBenchSetup : IAsyncDisposable
             broker?.CreateTopic(Topics.SensorReadings, ReadingPartitions);
             broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
             broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
-            var server = await env.DatabaseAsync(cancellationToken);
+            var server = await env.ServerAsync(cancellationToken);
             var scratch = await BenchCommand.FreshDatabaseAsync(server, env.ConnectionString!, cancellationToken);
             await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, cancellationToken);
             var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);

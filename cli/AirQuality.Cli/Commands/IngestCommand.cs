@@ -96,7 +96,7 @@ static class IngestCommand
     /// </summary>
     public static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(AirqEnvironment env, string bootstrap, IngestCounters counters, CancellationToken cancellationToken)
     {
-        var dataSource = await env.DatabaseAsync(cancellationToken, migrate: true);
+        var dataSource = await env.DatabaseAsync(cancellationToken);
         var store = new RegistryStore(dataSource);
         var registry = await store.LoadAsync(cancellationToken);
         if (registry.Sensors.Count == 0)

@@ -42,7 +42,7 @@ static class ModelCommand
             Console.WriteLine($"Simulating {w} training world(s) of {d} day(s) each and detecting their episodes ...");
             var (episodes, incidents) = trainer.Episodes(registry, specs, parse.GetValue(cache));
             var rows = parse.GetValue(outcomes)
-                ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token, migrate: true), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
+                ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
                 : [];
             var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
                 parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null);

@@ -17,7 +17,7 @@ static class OutcomeCommand
         var record = new Command("record", "Record what an inspection of a flagged source found.") { flag, finding, date, team, notes };
         record.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var inspectedOn = parse.GetValue(date) ?? DateOnly.FromDateTime(env.Time.GetLocalNow().Date);
             var id = await OutcomeStore.RecordAsync(dataSource, parse.GetValue(flag), parse.GetValue(finding)!, inspectedOn, parse.GetValue(team), parse.GetValue(notes), token);
             Console.WriteLine($"Recorded outcome {id} for flag {parse.GetValue(flag)}: {parse.GetValue(finding)}. ./airq model train --outcomes learns from it.");

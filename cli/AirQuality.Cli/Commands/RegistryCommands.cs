@@ -16,7 +16,7 @@ static class RegistryCommands
         import.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var loaded = RegistryCsv.Load(parse.GetValue(directory)!.FullName);
-            await new RegistryStore(await env.DatabaseAsync(token, migrate: true)).UpsertAsync(loaded, token);
+            await new RegistryStore(await env.DatabaseAsync(token)).UpsertAsync(loaded, token);
             Console.WriteLine($"Imported {loaded.Districts.Count} districts, {loaded.Townships.Count} townships, {loaded.Sensors.Count} sensors, " +
                 $"{loaded.Sources.Count} pollution sources and {loaded.Teams.Count} enforcement teams.");
             return 0;

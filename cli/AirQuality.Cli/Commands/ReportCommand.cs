@@ -27,7 +27,7 @@ static class ReportCommand
             + $"skipped; at most {MaxFailedExitCode}); 2 for a usage or settings error, 130 when stopped.") { date, team, force };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var options = env.Configuration.Reports;
             var teams = await TeamsAsync(new ReportQueries(dataSource, options.Zone), parse.GetValue(team), token);
             var sender = new ReportSender(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine);
@@ -51,7 +51,7 @@ static class ReportCommand
         var command = new Command("render", "Write a team's report for a day to an HTML file (and .txt beside it) exactly as it would be e-mailed, without sending.") { date, team, output };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var queries = new ReportQueries(dataSource, env.Configuration.Reports.Zone);
             var selected = (await TeamsAsync(queries, parse.GetValue(team), token))[0];
             var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, token);
@@ -67,7 +67,7 @@ static class ReportCommand
         var command = new Command("worker", "Run until stopped, sending every team's report for the previous day at Reports:SendAt local time (07:30 Asia/Shanghai by default); on start, the latest day already due is sent first.");
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var options = env.Configuration.Reports;
             Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}{DefaultServerNote(env.Configuration)}; Ctrl+C stops it.");
             await new ReportWorker(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine).RunAsync(token);

@@ -24,7 +24,7 @@ static class SimulateCommand
                 env.Configuration.Kafka.BootstrapServers = b;
             }
 
-            var options = simulation.Read(parse, env.Time);
+            var options = simulation.Read(parse, env.Calendar);
             var bootstrap = env.KafkaBootstrap(embeddedAllowed: false);
             var cities = await env.RegistryAsync(parse.GetValue(registry)?.FullName ?? AirqEnvironment.DefaultRegistryDirectory, token);
             var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
@@ -37,7 +37,7 @@ static class SimulateCommand
             Console.WriteLine($"Ground truth: {summary.Incidents.Count} incident(s) ({summary.Incidents.Count(i => i.SourceId is null)} by unregistered emitters) in {path}");
             if (parse.GetValue(recordTruth))
             {
-                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token, migrate: true), GroundTruthStore.SimulationName(options), summary.Incidents, token);
+                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token), GroundTruthStore.SimulationName(options), summary.Incidents, token);
                 Console.WriteLine("  and in table simulation_incidents.");
             }
 

@@ -8,7 +8,7 @@ namespace AirQuality.Cli.Commands;
 /// <param name="fromDefault">What <c>--from</c> defaults to, in words for help.</param>
 sealed class SimulationArguments(int defaultDays = 1, string fromDefault = "yesterday")
 {
-    public Option<DateOnly?> From { get; } = new("--from") { Description = $"First local day (China Standard Time) to simulate, yyyy-MM-dd. Default: {fromDefault}." };
+    public Option<DateOnly?> From { get; } = new("--from") { Description = $"First local day (in the TimeZone setting, Asia/Shanghai by default) to simulate, yyyy-MM-dd. Default: {fromDefault}." };
     public Option<double> Days { get; } = Checked(new("--days") { Description = "How many days to simulate, more than 0 and at most 400 (0.5 is half a day).", DefaultValueFactory = _ => defaultDays });
     public Option<double> Speed { get; } = new("--speed") { Description = "Simulated seconds per real second; 0 sends as fast as possible.", DefaultValueFactory = _ => 0 };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed; the same seed gives the same readings.", DefaultValueFactory = _ => 7 };
@@ -35,10 +35,10 @@ sealed class SimulationArguments(int defaultDays = 1, string fromDefault = "yest
         command.Options.Add(Faults);
     }
 
-    public SimulationOptions Read(ParseResult parse, TimeProvider time)
+    public SimulationOptions Read(ParseResult parse, CityCalendar calendar)
     {
-        var day = parse.GetValue(From) ?? AirqCommandLine.Yesterday(time);
-        return new SimulationOptions(AirqCommandLine.StartOfLocalDay(day), TimeSpan.FromDays(parse.GetValue(Days)), parse.GetValue(Seed), parse.GetValue(Speed),
+        var day = parse.GetValue(From) ?? calendar.Yesterday;
+        return new SimulationOptions(calendar.StartOfLocalDay(day), TimeSpan.FromDays(parse.GetValue(Days)), parse.GetValue(Seed), parse.GetValue(Speed),
             FaultOptions.Parse(parse.GetValue(Faults))).Validate();
     }
 }

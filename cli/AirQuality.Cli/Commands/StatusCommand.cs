@@ -14,7 +14,7 @@ static class StatusCommand
         var command = new Command("status", "Show each ingest worker's counters (consumed, stored, duplicates, rejected by reason, lag, latency), the stored offsets, and the hourly sums not yet folded into sensor_hourly.");
         command.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var workers = await IngestWorkerStatus.RecentAsync(dataSource, TimeSpan.FromDays(1), token);
             var now = env.Time.GetUtcNow().UtcDateTime;
             Console.WriteLine(workers.Count == 0 ? "No ingest worker has reported in the last 24 hours." : "Ingest workers (last 24 hours):");

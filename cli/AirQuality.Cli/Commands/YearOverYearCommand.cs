@@ -20,7 +20,7 @@ static class YearOverYearCommand
         var command = new Command("yoy", "Year over year: the mean over a range of days against the same days a year earlier, for the city and its districts.") { district, from, to, pollutant, format };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
-            var dataSource = await env.DatabaseAsync(token, migrate: true);
+            var dataSource = await env.DatabaseAsync(token);
             var code = Pollutants.Parse(parse.GetValue(pollutant)!);
             DateOnly last;
             if (parse.GetValue(to) is { } t)
