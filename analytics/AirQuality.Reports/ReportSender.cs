@@ -44,7 +44,7 @@ public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions opti
         {
             if (await _deliveries.GetAsync(team.TeamId, day, cancellationToken) is { Status: ReportDelivery.Sent } sent && !force)
             {
-                progress($"{label}: already sent ({sent.MessageId} at {sent.SentAt:yyyy-MM-dd HH:mm} UTC); --force sends it again.");
+                progress($"{label}: already sent ({sent.MessageId} at {sent.SentAt:yyyy-MM-dd HH:mm} UTC); not sent again unless forced.");
                 return new DeliveryResult(team.TeamId, day, DeliveryOutcome.AlreadySent, sent.MessageId, sent.Attempts, null);
             }
 

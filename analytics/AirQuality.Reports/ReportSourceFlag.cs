@@ -11,8 +11,4 @@ namespace AirQuality.Reports;
 public sealed record ReportSourceFlag(
     long FlagId, long AnomalyId, int AnomalyRank, int Rank, string SourceId, string Name, string Category, string DistrictId, string Address,
     double Latitude, double Longitude, double Probability, bool ToInspect, string Explanation,
-    DateTime EpisodeStart, DateTime EpisodeEnd, IReadOnlyList<string> EpisodeDistricts)
-{
-    /// <summary>The command an officer runs to record what the inspection found (built by the attribution stage).</summary>
-    public string OutcomeCommand => $"./airq outcome record --flag {FlagId} --finding confirmed|not_confirmed [--notes \"...\"]";
-}
+    DateTime EpisodeStart, DateTime EpisodeEnd, IReadOnlyList<string> EpisodeDistricts);

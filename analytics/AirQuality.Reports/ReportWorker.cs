@@ -22,7 +22,7 @@ public sealed class ReportWorker(NpgsqlDataSource dataSource, ReportOptions opti
             var failed = results.Count(r => r.Outcome == DeliveryOutcome.Failed);
             var next = ReportSchedule.NextSendTime(time.GetUtcNow(), options.SendAt, options.Zone);
             progress(string.Create(CultureInfo.InvariantCulture,
-                $"Reports for {day:yyyy-MM-dd}: {results.Count(r => r.Outcome == DeliveryOutcome.Sent)} sent, {results.Count(r => r.Outcome != DeliveryOutcome.Sent && r.Outcome != DeliveryOutcome.Failed)} already sent, {failed} failed{(failed > 0 ? " (send them again with ./airq report send --date " + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ")" : "")}. Next run {TimeZoneInfo.ConvertTime(next, options.Zone):yyyy-MM-dd HH:mm} {options.Zone.Id}."));
+                $"Reports for {day:yyyy-MM-dd}: {results.Count(r => r.Outcome == DeliveryOutcome.Sent)} sent, {results.Count(r => r.Outcome != DeliveryOutcome.Sent && r.Outcome != DeliveryOutcome.Failed)} already sent, {failed} failed{(failed > 0 ? " (each with its error in report_deliveries; they are sent only when the day is sent again)" : "")}. Next run {TimeZoneInfo.ConvertTime(next, options.Zone):yyyy-MM-dd HH:mm} {options.Zone.Id}."));
             var wait = next - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {

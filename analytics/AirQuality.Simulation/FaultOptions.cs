@@ -25,7 +25,7 @@ public sealed record FaultOptions(double Malformed = 0, double Duplicate = 0, do
             var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
             if (pair.Length != 2 || !double.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var share) || share is < 0 or > 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(text), part, "--faults takes name=share pairs with shares from 0 to 1, for example malformed=0.01,duplicate=0.02.");
+                throw new ArgumentOutOfRangeException(nameof(text), part, "Faults are given as name=share pairs with shares from 0 to 1, for example malformed=0.01,duplicate=0.02.");
             }
 
             faults = pair[0] switch
@@ -35,10 +35,10 @@ public sealed record FaultOptions(double Malformed = 0, double Duplicate = 0, do
                 "late" => faults with { Late = share },
                 "out-of-order" => faults with { OutOfOrder = share },
                 "unknown-sensor" => faults with { UnknownSensor = share },
-                _ => throw new ArgumentOutOfRangeException(nameof(text), pair[0], "--faults knows malformed, duplicate, late, out-of-order and unknown-sensor."),
+                _ => throw new ArgumentOutOfRangeException(nameof(text), pair[0], "The faults are malformed, duplicate, late, out-of-order and unknown-sensor."),
             };
         }
 
-        return faults.Total <= 1 ? faults : throw new ArgumentOutOfRangeException(nameof(text), faults.Total, "The --faults shares add up to more than 1.");
+        return faults.Total <= 1 ? faults : throw new ArgumentOutOfRangeException(nameof(text), faults.Total, "The fault shares add up to more than 1.");
     }
 }

@@ -17,7 +17,7 @@ public sealed record SimulationOptions(DateTimeOffset Start, TimeSpan Duration, 
 
         if (Speed < 0 || !double.IsFinite(Speed))
         {
-            throw new ArgumentOutOfRangeException(nameof(Speed), Speed, "--speed must be 0 (as fast as possible) or a positive number of simulated seconds per second.");
+            throw new ArgumentOutOfRangeException(nameof(Speed), Speed, "The speed must be 0 (as fast as possible) or a positive number of simulated seconds per second.");
         }
 
         return this;

@@ -166,7 +166,7 @@ public sealed class IngestWorker(
 
             var low = Math.Max(0, watermarks.Low.Value);
             logger.LogError("OFFSET RESET: {Topic}[{Partition}] ends at offset {High}, but this group's stored next offset is {Stored}: the topic was re-created or the broker restarted " +
-                "since. Reading the partition again from offset {Low}; nothing of the new topic is skipped, and the reset is counted (airq status, airq_ingest_offset_resets_total).",
+                "since. Reading the partition again from offset {Low}; nothing of the new topic is skipped, and the reset is counted (ingest_offsets.resets, airq_ingest_offset_resets_total).",
                 topic, partition, watermarks.High.Value, next, low);
             IngestOffsets.ResetAsync(dataSource, kafkaOptions.GroupId, topic, partition, low, cancellationToken).GetAwaiter().GetResult();
             counters.OffsetReset();

@@ -71,7 +71,7 @@ public static partial class DatabaseRoles
             "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = @group)", new { group }, transaction, cancellationToken: cancellationToken));
         if (!groupExists)
         {
-            throw new InvalidOperationException($"Role {group} does not exist: run `airq db migrate` first (migration 0009_roles creates it).");
+            throw new SchemaNotMigratedException($"Role {group} does not exist: migration 0009_roles, which creates it, has not been applied.");
         }
 
         await connection.ExecuteAsync(new CommandDefinition(

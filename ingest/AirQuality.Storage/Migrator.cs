@@ -86,9 +86,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, DatabaseOptions option
                     }
                     catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
                     {
-                        throw new InvalidOperationException(
+                        throw new SchemaNotMigratedException(
                             $"Migration {migration.Version:0000}_{migration.Name} is pending, and user '{connection.UserName}' may not apply it ({e.MessageText}). " +
-                            "Run `airq db migrate` as the schema owner first; worker and analyst logins only use the schema.", e);
+                            "Migrations are applied by the schema owner; worker and analyst logins only use the schema.", e);
                     }
                 }
 

@@ -155,6 +155,31 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_library_error_names_the_setting_and_the_command_line_adds_the_command_to_run()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"airq-no-model-{Guid.NewGuid():N}", "model.json");
+        var (exit, output) = Airq(new Dictionary<string, string>
+        {
+            ["AIRQ_DB"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x",
+            ["AIRQ_Attribution__ModelPath"] = missing,
+        }, "attribute", "--date", "2026-06-30");
+
+        Assert.Equal(1, exit);
+        // The library's sentence (the file and its configuration key), then the command that makes one.
+        Assert.Contains($"error: No attribution model at {missing} (Attribution:ModelPath): none has been trained there. Train one with ./airq model train", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulation_settings_refused_by_the_library_are_named_by_their_flag()
+    {
+        var (exit, output) = Airq(new Dictionary<string, string> { ["AIRQ_KAFKA_BOOTSTRAP"] = "" }, "simulate", "--faults", "malformed=0.01,sideways=0.1");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--faults: 'malformed=0.01,sideways=0.1' is not a fault list. The faults are malformed, duplicate, late, out-of-order and unknown-sensor.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Demo_help_gives_the_two_days_it_simulates_as_the_default()
     {
         var (exit, output) = Airq(null, "demo", "--help");

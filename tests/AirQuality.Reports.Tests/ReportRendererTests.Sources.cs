@@ -34,11 +34,8 @@ public sealed partial class ReportRendererTests
             Assert.Contains("#4 21:00–23:00 (2 h) (46%)", text, StringComparison.Ordinal);
             Assert.Contains("steel · probability 72%", text, StringComparison.Ordinal);
             Assert.DoesNotContain("probability 64%", text, StringComparison.Ordinal);
-            // One outcome command per flag, so each episode's inspection can be recorded.
-            foreach (var flag in p1.Flags)
-            {
-                Assert.Contains(flag.OutcomeCommand, text, StringComparison.Ordinal);
-            }
+            // Each flag's id, so each episode's inspection can be recorded by quoting it.
+            Assert.Contains($"#1: flag {p1.Flags[0].FlagId}; #3: flag {p1.Flags[1].FlagId}; #4: flag {p1.Flags[2].FlagId}.", text, StringComparison.Ordinal);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed partial class ReportRendererTests(PostgresFixture postgres)
         Assert.Equal((288 + 1440) / (288 + 1440 + 288.0), completeness.Share, 3); // S1 and S2 complete, S5 silent
 
         // The same facts in both alternatives.
-        var command = $"./airq outcome record --flag {rows.TopFlagId} --finding confirmed|not_confirmed [--notes \"...\"]";
+        var quote = $"quoting its flag: #1: flag {rows.TopFlagId}; ";
         foreach (var fact in new[] { "Shapingba 沙坪坝区", "10:00–13:00 (3 h)", "peak 200.0 µg/m³", "Tianxingqiao 天星桥街道", "S2 Shapingba bus depot micro 2 (peak)",
             "Chongqing Special Steel No. 2 sinter plant", "probability 72%", "particulate at 3.4x its permitted limit from 02:00", "29.57123, 106.44871",
             "Likely an unregistered emitter within 500 m of S1", "S5 · Tianxingqiao 天星桥街道", "flat line 03:00–08:00 (5 h)", "an exceedance day",
@@ -71,8 +71,8 @@ public sealed partial class ReportRendererTests(PostgresFixture postgres)
             Assert.Contains(WebUtility.HtmlEncode(fact), rendered.Html, StringComparison.Ordinal);
         }
 
-        Assert.Contains(command, rendered.Text, StringComparison.Ordinal);
-        Assert.Contains(WebUtility.HtmlEncode(command), rendered.Html, StringComparison.Ordinal);
+        Assert.Contains(quote, rendered.Text, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode(quote), rendered.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("Yubei", rendered.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("345", rendered.Text, StringComparison.Ordinal);
         Assert.Equal("Air quality 2026-06-30, Empty, Shapingba 沙坪坝区: 4 anomalies, 1 source to inspect", rendered.Subject);
@@ -100,7 +100,40 @@ public sealed partial class ReportRendererTests(PostgresFixture postgres)
         var flagText = Encoding.UTF8.GetString(flags.Content.Span[3..]);
         Assert.Contains($"1,{rows.TopFlagId},{rows.PlumeId},1,1,P1,\"'=HYPERLINK(\"\"http://x\"\"), \"\"Steel\"\" works\",steel,", flagText, StringComparison.Ordinal);
         Assert.Contains("沙坪坝区天星桥正街", flagText, StringComparison.Ordinal);
-        Assert.Contains($"--flag {rows.SecondFlagId} ", flagText, StringComparison.Ordinal);
+        Assert.Matches($"\r\n[0-9]+,{rows.SecondFlagId},", flagText);
+    }
+
+    [Fact]
+    public async Task The_mail_shows_no_shell_command_it_says_what_is_missing_and_which_flag_to_quote()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var rows = await ReportCity.CreateAsync(db);
+
+        var (_, rendered) = await RenderAsync(db);
+        var (later, notAggregated) = await RenderAsync(db, day: ReportCity.Day.AddDays(1));
+
+        // An officer reads the mail on a phone, without a shell: no part of it may show a command line.
+        var parts = new[] { rendered, notAggregated }.SelectMany(r => new[] { ("text", r.Text), ("html", WebUtility.HtmlDecode(r.Html)) }
+            .Concat(r.Attachments.Select(a => (a.FileName, Encoding.UTF8.GetString(a.Content.Span)))));
+        foreach (var (part, text) in parts)
+        {
+            foreach (var shell in new[] { "./airq", "airq ", " --" })
+            {
+                Assert.False(text.Contains(shell, StringComparison.Ordinal), $"The {part} part shows \"{shell}\": {Around(text, shell)}");
+            }
+        }
+
+        // Instead it says in words what is missing and what to do.
+        Assert.Contains(later.Districts, d => d.Sensors > 0 && !d.Aggregated);
+        Assert.Contains("No daily figures for this day yet: the aggregation has not run for it", notAggregated.Text, StringComparison.Ordinal);
+        Assert.Contains("No daily figures for this day yet: the aggregation has not run for it", notAggregated.Html, StringComparison.Ordinal);
+        Assert.Contains($"with your district lead or in the enforcement console, quoting its flag: #1: flag {rows.TopFlagId}; #3: flag ", rendered.Text, StringComparison.Ordinal);
+    }
+
+    static string Around(string text, string found)
+    {
+        var at = text.IndexOf(found, StringComparison.Ordinal);
+        return text.Substring(Math.Max(0, at - 60), Math.Min(text.Length - Math.Max(0, at - 60), 140));
     }
 
     [Fact]

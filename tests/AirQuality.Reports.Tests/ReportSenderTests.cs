@@ -74,9 +74,9 @@ public sealed class ReportSenderTests(PostgresFixture postgres)
         var html = mail.Parts.Single(p => p.ContentType == "text/html");
         Assert.Equal(("utf-8", "utf-8"), (text.CharSet, html.CharSet));
         Assert.Contains("Shapingba 沙坪坝区", text.Text, StringComparison.Ordinal);
-        Assert.Contains($"./airq outcome record --flag {rows.TopFlagId} --finding confirmed|not_confirmed", text.Text, StringComparison.Ordinal);
+        Assert.Contains($"quoting its flag: #1: flag {rows.TopFlagId}; ", text.Text, StringComparison.Ordinal);
         Assert.Contains("Shapingba 沙坪坝区", html.Text, StringComparison.Ordinal);
-        Assert.Contains($"--flag {rows.TopFlagId} --finding", html.Text, StringComparison.Ordinal);
+        Assert.Contains($"quoting its flag: #1: flag {rows.TopFlagId}; ", html.Text, StringComparison.Ordinal);
         Assert.StartsWith("<!DOCTYPE html>", html.Text, StringComparison.Ordinal);
 
         var anomalies = mail.Parts.Single(p => p.FileName == "anomalies.csv");

@@ -57,29 +57,29 @@ public sealed class AttributionModel(ModelFile file, BinaryClassifier candidate,
     {
         if (!System.IO.File.Exists(path))
         {
-            throw new InvalidOperationException($"No attribution model at {path}: train one with ./airq model train (or set Attribution:ModelPath).");
+            throw new AttributionModelException($"No attribution model at {path} (Attribution:ModelPath): none has been trained there.");
         }
 
         var text = System.IO.File.ReadAllText(path);
         var format = JsonDocument.Parse(text).RootElement.TryGetProperty(nameof(ModelFile.Format), out var f) ? f.GetString() : null;
         if (format != ModelFile.CurrentFormat)
         {
-            throw new InvalidOperationException($"{path} is a \"{format}\" model; this version reads \"{ModelFile.CurrentFormat}\". Retrain with ./airq model train.");
+            throw new AttributionModelException($"{path} is a \"{format}\" model; this version reads \"{ModelFile.CurrentFormat}\", so the model must be trained again.");
         }
 
-        var file = JsonSerializer.Deserialize<ModelFile>(text) ?? throw new InvalidOperationException($"{path} is empty.");
+        var file = JsonSerializer.Deserialize<ModelFile>(text) ?? throw new AttributionModelException($"{path} is empty.");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         BinaryClassifier Classifier(ClassifierFile c, IReadOnlyList<string> names)
         {
             if (!c.Features.SequenceEqual(names))
             {
-                throw new InvalidOperationException($"{path} was trained on other features ({string.Join(", ", c.Features)}). Retrain with ./airq model train.");
+                throw new AttributionModelException($"{path} was trained on other features ({string.Join(", ", c.Features)}), so the model must be trained again.");
             }
 
             var zip = Path.Combine(folder, c.File);
             return System.IO.File.Exists(zip)
                 ? BinaryClassifier.Load(zip, c.Trainer, names, c.Slope, c.Offset)
-                : throw new InvalidOperationException($"{path} names the model file {c.File}, which is not beside it. Retrain with ./airq model train.");
+                : throw new AttributionModelException($"{path} names the model file {c.File}, which is not beside it, so the model must be trained again.");
         }
 
         return new AttributionModel(file, Classifier(file.Candidate, CandidateFeatures.Names), Classifier(file.Episode, EpisodeEvidence.Names));

@@ -22,12 +22,12 @@ static class CsvAttachments
     {
         // One row per flag, not per source: analysts want every flag, and to_inspect says which made the list.
         var csv = new CsvBuilder("order", "flag_id", "anomaly_id", "anomaly_rank", "candidate_rank", "source_id", "name", "category", "source_district_id", "address",
-            "latitude", "longitude", "probability", "to_inspect", "episode_start_local", "episode_end_local", "explanation", "record_outcome");
+            "latitude", "longitude", "probability", "to_inspect", "episode_start_local", "episode_end_local", "explanation");
         foreach (var (f, i) in report.Attribution.Flags.Select((f, i) => (f, i + 1)))
         {
             csv.Row(i, f.FlagId, f.AnomalyId, f.AnomalyRank == 0 ? null : f.AnomalyRank, f.Rank, f.SourceId, f.Name, f.Category, f.DistrictId, f.Address,
                 Math.Round(f.Latitude, 5), Math.Round(f.Longitude, 5), Math.Round(f.Probability, 3), f.ToInspect ? "true" : "false",
-                Local(f.EpisodeStart, report.Zone), Local(f.EpisodeEnd, report.Zone), f.Explanation, f.OutcomeCommand);
+                Local(f.EpisodeStart, report.Zone), Local(f.EpisodeEnd, report.Zone), f.Explanation);
         }
 
         return new MailAttachment(ReportRenderer.SourceFlagsCsv, "text/csv", "utf-8", csv.ToUtf8());

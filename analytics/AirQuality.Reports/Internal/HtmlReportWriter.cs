@@ -15,7 +15,6 @@ namespace AirQuality.Reports.Internal;
 static class HtmlReportWriter
 {
     const string Font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Helvetica Neue', Arial, sans-serif";
-    const string Mono = "ui-monospace, Menlo, Consolas, 'Noto Sans Mono CJK SC', monospace";
     const string Wrap = "overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word;";
     const string Cell = "padding:10px 16px;" + Wrap;
     const string Layout = "width:100%;border-collapse:collapse;border-spacing:0;table-layout:fixed;";
@@ -98,7 +97,7 @@ static class HtmlReportWriter
         Row(h, Cell);
         if (!d.Aggregated)
         {
-            h.Element("p", "margin:0;", "The day has not been aggregated yet, so there is no daily mean (run ./airq aggregate).");
+            h.Element("p", "margin:0;", ReportFormat.NotAggregated);
         }
         else
         {
@@ -250,18 +249,7 @@ static class HtmlReportWriter
 
             h.Element("div", "margin-top:2px;", $"Why: {s.Explanation}")
                 .Element("div", Muted + "margin-top:2px;", $"Source {s.SourceId} · district {s.DistrictId}")
-                .Element("div", Muted + "margin-top:4px;", s.Flags.Count == 1 ? "Record the inspection outcome:" : "Record the inspection outcome, one command per episode:");
-            foreach (var f in s.Flags)
-            {
-                h.Open("div", $"font-family:{Mono};font-size:12px;background-color:#f3f4f6;padding:6px 8px;margin-top:2px;" + Wrap);
-                if (s.Flags.Count > 1)
-                {
-                    h.Element("span", "color:#4b5563;", $"{(f.AnomalyRank > 0 ? $"#{f.AnomalyRank}" : ReportFormat.LocalTime(f.EpisodeStart, report.Day, report.Zone))}: ");
-                }
-
-                h.Text(f.OutcomeCommand).Close("div");
-            }
-
+                .Element("div", Muted + "margin-top:4px;", ReportFormat.RecordFinding(s, report.Day, report.Zone));
             h.Close("div").Close("td").Close("tr");
         }
 

@@ -35,6 +35,18 @@ static class ReportFormat
         ? $"#{flag.AnomalyRank.ToString(C)} {Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)}"
         : $"{Span(flag.EpisodeStart, flag.EpisodeEnd, day, zone)} in {string.Join(", ", flag.EpisodeDistricts)}";
 
+    /// <summary>
+    /// How an officer records what the inspection of <paramref name="source"/> found, in words and with the flag ids to
+    /// quote (one per episode): an officer reads this on a phone and has no shell, so the mail names no command.
+    /// </summary>
+    public static string RecordFinding(ReportSource source, DateOnly day, TimeZoneInfo zone) => source.Flags is [var only]
+        ? $"After the inspection, record what you found (confirmed or not) with your district lead or in the enforcement console, quoting flag {only.FlagId.ToString(C)}."
+        : "After the inspection, record what you found for each episode (confirmed or not) with your district lead or in the enforcement console, quoting its flag: "
+            + string.Join("; ", source.Flags.Select(f => $"{(f.AnomalyRank > 0 ? $"#{f.AnomalyRank.ToString(C)}" : LocalTime(f.EpisodeStart, day, zone))}: flag {f.FlagId.ToString(C)}")) + ".";
+
+    /// <summary>A district's headline before the aggregation has computed its day: what is missing, and why.</summary>
+    public const string NotAggregated = "No daily figures for this day yet: the aggregation has not run for it, so there is no daily mean.";
+
     /// <summary>"4 episodes, 11 h (week before: 2 episodes, 5 h; up)"; "(week before: none; new)" when it dominated nothing then.</summary>
     public static string Dominated(PersistentContributor c)
     {

@@ -29,7 +29,7 @@ static class TextReportWriter
             Title(t, $"{d.DisplayName}: PM2.5");
             if (!d.Aggregated)
             {
-                t.AppendLine("The day has not been aggregated yet, so there is no daily mean (run ./airq aggregate).");
+                t.AppendLine(ReportFormat.NotAggregated);
             }
             else
             {
@@ -102,11 +102,7 @@ static class TextReportWriter
                 .AppendLine($"   Episodes: {string.Join("; ", s.Flags.Select(f => $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})"))}")
                 .AppendLine($"   Why: {s.Explanation}")
                 .AppendLine($"   Source {s.SourceId} · district {s.DistrictId}")
-                .AppendLine(s.Flags.Count == 1 ? "   Record the inspection outcome:" : "   Record the inspection outcome, one command per episode:");
-            foreach (var f in s.Flags)
-            {
-                t.AppendLine($"     {(s.Flags.Count > 1 ? (f.AnomalyRank > 0 ? $"#{f.AnomalyRank}: " : $"{ReportFormat.LocalTime(f.EpisodeStart, report.Day, report.Zone)}: ") : "")}{f.OutcomeCommand}");
-            }
+                .AppendLine($"   {ReportFormat.RecordFinding(s, report.Day, report.Zone)}");
         }
 
         if (attribution.AlsoNear.Count > 0)

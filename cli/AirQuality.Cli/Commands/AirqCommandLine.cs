@@ -64,6 +64,11 @@ static class AirqCommandLine
                 "Run the command with a login that has the privilege, for example the administrator's connection string in AIRQ_DB.");
             return 1;
         }
+        catch (Exception e) when (CommandHints.For(e) is { } hint)
+        {
+            Console.Error.WriteLine($"error: {e.Message} {hint}");
+            return 1;
+        }
         catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or DllNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
@@ -72,7 +77,7 @@ static class AirqCommandLine
     }
 
     /// <summary>The exception's own sentence, without the "(Parameter 'x')" and "Actual value was" lines .NET appends for programmers.</summary>
-    static string Sentence(ArgumentOutOfRangeException e)
+    public static string Sentence(ArgumentOutOfRangeException e)
     {
         var message = e.Message;
         var appended = message.IndexOf($" (Parameter '{e.ParamName}')", StringComparison.Ordinal);

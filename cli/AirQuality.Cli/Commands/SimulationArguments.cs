@@ -10,9 +10,9 @@ sealed class SimulationArguments(int defaultDays = 1, string fromDefault = "yest
 {
     public Option<DateOnly?> From { get; } = new("--from") { Description = $"First local day (in the TimeZone setting, Asia/Shanghai by default) to simulate, yyyy-MM-dd. Default: {fromDefault}." };
     public Option<double> Days { get; } = Checked(new("--days") { Description = "How many days to simulate, more than 0 and at most 400 (0.5 is half a day).", DefaultValueFactory = _ => defaultDays });
-    public Option<double> Speed { get; } = new("--speed") { Description = "Simulated seconds per real second; 0 sends as fast as possible.", DefaultValueFactory = _ => 0 };
+    public Option<double> Speed { get; } = CheckedSpeed(new("--speed") { Description = "Simulated seconds per real second; 0 sends as fast as possible.", DefaultValueFactory = _ => 0 });
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed; the same seed gives the same readings.", DefaultValueFactory = _ => 7 };
-    public Option<string?> Faults { get; } = new("--faults") { Description = "Faulty messages to inject, e.g. malformed=0.01,duplicate=0.02,late=0.01,out-of-order=0.02,unknown-sensor=0.005." };
+    public Option<string?> Faults { get; } = CheckedFaults(new("--faults") { Description = "Faulty messages to inject, e.g. malformed=0.01,duplicate=0.02,late=0.01,out-of-order=0.02,unknown-sensor=0.005." });
 
     static Option<double> Checked(Option<double> days)
     {
@@ -24,6 +24,40 @@ sealed class SimulationArguments(int defaultDays = 1, string fromDefault = "yest
             }
         });
         return days;
+    }
+
+    static Option<double> CheckedSpeed(Option<double> speed)
+    {
+        speed.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.GetValueOrDefault<double>() < 0)
+            {
+                r.AddError($"--speed must be 0 (as fast as possible) or a positive number of simulated seconds per second; {r.Tokens[0].Value} is not.");
+            }
+        });
+        return speed;
+    }
+
+    /// <summary>The simulator's own sentence about a bad fault list, after the flag's name, which only the command line knows.</summary>
+    static Option<string?> CheckedFaults(Option<string?> faults)
+    {
+        faults.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                FaultOptions.Parse(r.Tokens[0].Value);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                r.AddError($"--faults: '{r.Tokens[0].Value}' is not a fault list. {AirqCommandLine.Sentence(e)}");
+            }
+        });
+        return faults;
     }
 
     public void AddTo(Command command)

@@ -35,19 +35,20 @@ public sealed class AttributionModelTests
             foreach (var (name, other) in new[] { ("\"log_distance_km\"", "\"some_other_feature\""), ("\"top_log_odds\"", "\"another_feature\""), (ModelFile.CurrentFormat, "airq-attribution-model/2") })
             {
                 File.WriteAllText(path, saved.Replace(name, other, StringComparison.Ordinal));
-                var error = Assert.Throws<InvalidOperationException>(() => AttributionModel.Load(path));
-                Assert.Contains("./airq model train", error.Message, StringComparison.Ordinal);
+                var error = Assert.Throws<AttributionModelException>(() => AttributionModel.Load(path));
+                Assert.Contains("must be trained again", error.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain("./airq", error.Message, StringComparison.Ordinal); // the command line adds how (CommandHints)
             }
 
             File.WriteAllText(path, saved);
             File.Delete(Path.Combine(folder, episodeFile));
-            Assert.Contains(episodeFile, Assert.Throws<InvalidOperationException>(() => AttributionModel.Load(path)).Message, StringComparison.Ordinal);
+            Assert.Contains(episodeFile, Assert.Throws<AttributionModelException>(() => AttributionModel.Load(path)).Message, StringComparison.Ordinal);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
 
-        Assert.Contains("airq model train", Assert.Throws<InvalidOperationException>(() => AttributionModel.Load(path)).Message, StringComparison.Ordinal);
+        Assert.Contains($"No attribution model at {path} (Attribution:ModelPath)", Assert.Throws<AttributionModelException>(() => AttributionModel.Load(path)).Message, StringComparison.Ordinal);
     }
 }
