@@ -30,7 +30,8 @@ build: setup
 demo: setup
 	@./airq demo
 
-# Runs every test project, then prints the totals as "N passed, N failed" (read by CI).
+# Runs every test project, then lists the skipped tests with their reasons, prints "N skipped", and last the
+# totals as "N passed, N failed" (read by CI). Inside a project the test classes run in parallel (tests/xunit.runner.json).
 test: build
 	@rm -rf $(RESULTS); status=0; \
 	for project in tests/*/*Tests.csproj; do \
@@ -38,7 +39,7 @@ test: build
 	  dotnet test "$$project" -c Release --no-build --nologo -v quiet \
 	    --logger "trx;LogFileName=$$name.trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) || status=1; \
 	done; \
-	python3 -c 'import glob,re; c=[re.search(r"<Counters [^>]*", open(f, encoding="utf-8").read()).group(0) for f in glob.glob("$(RESULTS)/*.trx")]; g=lambda k: sum(int(re.search(k + "=.([0-9]+)", x).group(1)) for x in c); print("%d passed, %d failed" % (g("passed"), g("failed")))'; \
+	python3 tests/test_totals.py $(RESULTS); \
 	exit $$status
 
 # Checks docker-compose.yml without a Docker engine: Debian's docker-compose 1.29 (installed here if missing)

@@ -8,8 +8,7 @@ using Xunit;
 
 namespace AirQuality.Anomalies.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed partial class AnomalyDetectorTests(PostgresFixture postgres)
+public sealed partial class AnomalyDetectorTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     static readonly TimeSpan Cst = TimeSpan.FromHours(8);
     static readonly DateOnly Day = new(2025, 6, 30);

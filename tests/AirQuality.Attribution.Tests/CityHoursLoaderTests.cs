@@ -7,8 +7,7 @@ using Xunit;
 
 namespace AirQuality.Attribution.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed class CityHoursLoaderTests(PostgresFixture postgres)
+public sealed class CityHoursLoaderTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Telemetry_recorded_outside_running_is_not_read_as_emission_evidence()

@@ -13,7 +13,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>The ingest worker under the faults production brings: a killed process, a database outage, poison messages, messages lost to retention.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(ProcessTests.Name)]
 public sealed class FaultToleranceTests(PostgresFixture postgres)
 {
     [Fact]

@@ -11,7 +11,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>The workers' HTTP endpoint: health probes and the Prometheus scrape of a real <c>airq ingest</c> process.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(ProcessTests.Name)]
 public sealed partial class MonitoringTests(PostgresFixture postgres)
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -13,7 +13,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>The walking skeleton end to end: simulator → Kafka protocol (embedded broker) → ingest worker → PostgreSQL → district means.</summary>
-[Collection(PostgresTests.Name)]
+[Collection(ProcessTests.Name)]
 public sealed class PipelineTests(PostgresFixture postgres)
 {
     static readonly DateTimeOffset Start = IngestHarness.Start;

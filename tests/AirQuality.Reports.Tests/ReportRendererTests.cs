@@ -7,8 +7,7 @@ using Xunit;
 
 namespace AirQuality.Reports.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed partial class ReportRendererTests(PostgresFixture postgres)
+public sealed partial class ReportRendererTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     static readonly TimeZoneInfo Zone = new AggregationOptions().Zone;
 

@@ -8,8 +8,7 @@ using Xunit;
 namespace AirQuality.Reports.Tests;
 
 /// <summary>What a reader sees: the rendered report opened in headless Chromium at a phone's width, measured in the browser, and photographed.</summary>
-[Collection(PostgresTests.Name)]
-public sealed class ReportScreenshotTests(PostgresFixture postgres, ITestOutputHelper output)
+public sealed class ReportScreenshotTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     const int PhoneWidth = 390;
     const int PhoneHeight = 844;

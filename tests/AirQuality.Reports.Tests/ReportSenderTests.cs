@@ -9,8 +9,7 @@ using Xunit;
 namespace AirQuality.Reports.Tests;
 
 /// <summary>Sending through a real SMTP server (aiosmtpd, started per test) and reading back what it received, parsed by Python's email package.</summary>
-[Collection(PostgresTests.Name)]
-public sealed class ReportSenderTests(PostgresFixture postgres)
+public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     static ReportOptions Options(SmtpSink sink, int maxAttempts = 4, TimeSpan? retryDelay = null) => new(
         from: "reports@airq.example.org", fromName: "空气质量 AirQuality", smtpHost: "127.0.0.1", smtpPort: sink.Port, startTls: false,

@@ -4,8 +4,7 @@ using Xunit;
 
 namespace AirQuality.Reports.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed class ReportWorkerTests(PostgresFixture postgres)
+public sealed class ReportWorkerTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_worker_started_after_the_send_time_sends_yesterdays_reports_once_and_waits_for_tomorrow()

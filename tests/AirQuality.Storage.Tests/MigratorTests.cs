@@ -1,12 +1,12 @@
 using AirQuality.Storage;
 using AirQuality.Tests.Support;
 using Dapper;
+using Npgsql;
 using Xunit;
 
 namespace AirQuality.Storage.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed class MigratorTests(PostgresFixture postgres)
+public sealed class MigratorTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Every_migration_is_applied_once_and_a_second_run_is_a_no_op()
@@ -87,19 +87,23 @@ public sealed class MigratorTests(PostgresFixture postgres)
         Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')"));
     }
 
-    [Fact]
+    [WithoutTimescaleFact]
+    public async Task Without_TimescaleDB_auto_falls_back_to_plain_postgresql_with_the_same_tables()
+    {
+        await using var db = await postgres.NewDatabaseAsync(timescale: "auto");
+        var info = await DatabaseInfo.ReadAsync(db, CancellationToken.None);
+        Assert.Null(info.TimescaleVersion);
+        Assert.False(info.ReadingsAreHypertable);
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.True(await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = 'sensor_readings'::regclass)"));
+    }
+
+    [TimescaleFact]
     public async Task TimescaleDB_is_used_for_hypertables_with_compression_when_the_extension_is_present()
     {
         await using var db = await postgres.NewDatabaseAsync(timescale: "auto");
         var info = await DatabaseInfo.ReadAsync(db, CancellationToken.None);
-        if (!await postgres.TimescaleAvailableAsync())
-        {
-            // Without the extension "auto" must fall back to plain PostgreSQL, with the same tables.
-            Assert.Null(info.TimescaleVersion);
-            Assert.False(info.ReadingsAreHypertable);
-            return;
-        }
-
         Assert.NotNull(info.TimescaleVersion);
         Assert.True(info.ReadingsAreHypertable);
         await using var connection = await db.OpenConnectionAsync();
@@ -111,12 +115,31 @@ public sealed class MigratorTests(PostgresFixture postgres)
         Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"));
     }
 
-    [Theory]
-    [InlineData("off")]
-    [InlineData("auto")]
-    public async Task Readings_are_keyed_time_first_with_no_second_index_and_TimescaleDB_keeps_its_compression(string timescale)
+    [Fact]
+    public async Task Readings_are_keyed_time_first_with_no_second_index()
     {
-        await using var db = await postgres.NewDatabaseAsync(timescale: timescale);
+        await using var db = await postgres.NewDatabaseAsync(timescale: "off");
+        await AssertKeyedTimeFirstAsync(db);
+    }
+
+    [TimescaleFact]
+    public async Task Readings_are_keyed_time_first_on_a_hypertable_and_TimescaleDB_keeps_its_compression()
+    {
+        await using var db = await postgres.NewDatabaseAsync(timescale: "auto");
+        await AssertKeyedTimeFirstAsync(db);
+        await using var connection = await db.OpenConnectionAsync();
+        // Migration 0011 took compression off to change the key; it must be back as 0002 made it.
+        var settings = (await connection.QueryAsync<(string Column, int? Segment, int? Order)>("""
+            SELECT attname, segmentby_column_index, orderby_column_index FROM timescaledb_information.compression_settings
+            WHERE hypertable_name = 'sensor_readings' ORDER BY 1
+            """)).ToList();
+        Assert.Equal([("observed_at", null, 1), ("sensor_id", 1, null)], settings);
+        Assert.Equal("720:00:00", await connection.ExecuteScalarAsync<string>(
+            "SELECT config ->> 'compress_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'sensor_readings'"));
+    }
+
+    static async Task AssertKeyedTimeFirstAsync(NpgsqlDataSource db)
+    {
         await using var connection = await db.OpenConnectionAsync();
         // The indexes of sensor_readings itself (each partition or chunk has its copies).
         var indexes = (await connection.QueryAsync<string>("""
@@ -124,18 +147,6 @@ public sealed class MigratorTests(PostgresFixture postgres)
             """)).ToList();
         var key = Assert.Single(indexes);
         Assert.Matches(@"^CREATE UNIQUE INDEX sensor_readings_pkey ON (ONLY )?public\.sensor_readings USING btree \(observed_at, sensor_id\)$", key);
-
-        if (timescale == "auto" && await postgres.TimescaleAvailableAsync())
-        {
-            // Migration 0011 took compression off to change the key; it must be back as 0002 made it.
-            var settings = (await connection.QueryAsync<(string Column, int? Segment, int? Order)>("""
-                SELECT attname, segmentby_column_index, orderby_column_index FROM timescaledb_information.compression_settings
-                WHERE hypertable_name = 'sensor_readings' ORDER BY 1
-                """)).ToList();
-            Assert.Equal([("observed_at", null, 1), ("sensor_id", 1, null)], settings);
-            Assert.Equal("720:00:00", await connection.ExecuteScalarAsync<string>(
-                "SELECT config ->> 'compress_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'sensor_readings'"));
-        }
 
         // Still one row per (sensor_id, observed_at), whichever way round the key is.
         await connection.ExecuteAsync("INSERT INTO sensor_readings (sensor_id, observed_at, pm25_ugm3) VALUES ('S0001', now(), 1)");

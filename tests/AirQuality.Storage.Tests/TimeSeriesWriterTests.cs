@@ -8,8 +8,7 @@ using Xunit;
 
 namespace AirQuality.Storage.Tests;
 
-[Collection(PostgresTests.Name)]
-public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
+public sealed class TimeSeriesWriterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     static readonly DateTimeOffset T0 = new(2026, 6, 30, 8, 0, 0, TimeSpan.Zero);
 
@@ -22,7 +21,7 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
 
     [Theory]
     [InlineData("off")]
-    [InlineData("auto")]
+    [TimescaleInlineData("auto")]
     public async Task A_repeated_reading_is_counted_as_a_duplicate_and_stored_once(string timescale)
     {
         await using var db = await DatabaseWithRegistryAsync(timescale);
@@ -47,7 +46,7 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
 
     [Theory]
     [InlineData("off")]
-    [InlineData("auto")]
+    [TimescaleInlineData("auto")]
     public async Task Readings_far_outside_the_prepared_months_are_stored(string timescale)
     {
         await using var db = await DatabaseWithRegistryAsync(timescale);
@@ -61,7 +60,7 @@ public sealed class TimeSeriesWriterTests(PostgresFixture postgres)
 
     [Theory]
     [InlineData("off")]
-    [InlineData("auto")]
+    [TimescaleInlineData("auto")]
     public async Task Telemetry_is_stored_once_beside_readings_in_one_transaction(string timescale)
     {
         await using var db = await DatabaseWithRegistryAsync(timescale);

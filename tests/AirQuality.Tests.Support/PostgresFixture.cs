@@ -6,38 +6,32 @@ using Xunit;
 namespace AirQuality.Tests.Support;
 
 /// <summary>
-/// One private PostgreSQL cluster per test run, started from the installed binaries in a temporary folder on a
-/// free port (TimescaleDB preloaded when installed). Each test asks for a database of its own, so no test sees
-/// another's rows.
+/// A test class's access to the test process's <see cref="SharedCluster"/>, as a class fixture
+/// (<c>IClassFixture&lt;PostgresFixture&gt;</c>) so classes run in parallel, or as the fixture of a collection whose
+/// classes must run one at a time. Each test asks for a database of its own, so no test sees another's rows.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    readonly string _directory = Path.Combine(Path.GetTempPath(), $"airq-test-pg-{Guid.NewGuid():N}");
     PrivateCluster? _cluster;
-    int _databases;
+    static int _databases;
 
     public PrivateCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
-    public async Task InitializeAsync()
-    {
-        (_cluster, _) = await PrivateCluster.EnsureRunningAsync(_directory, preloadTimescale: true, progress: null, CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _cluster = await SharedCluster.GetAsync();
 
-    public async Task DisposeAsync()
-    {
-        // The data may be outside the folder (in the postgres user's home when run as root); the cluster removes both.
-        if (_cluster is not null)
-        {
-            await _cluster.DeleteAsync(CancellationToken.None);
-        }
-    }
+    // The cluster outlives the class: ClusterCleanupFramework deletes it after the assembly's last test.
+    public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Stops the cluster, as an outage would; <see cref="StartAsync"/> brings it back on the same port.</summary>
+    /// <summary>
+    /// Stops the cluster, as an outage would; <see cref="StartAsync"/> brings it back on the same port. Every test of
+    /// the process loses its database meanwhile, so only a test that runs alone may call it (IntegrationTests keeps
+    /// its database tests in one serial collection for this).
+    /// </summary>
     public Task StopAsync() => Cluster.StopAsync(CancellationToken.None);
 
     public async Task StartAsync()
     {
-        await PrivateCluster.EnsureRunningAsync(_directory, preloadTimescale: true, progress: null, CancellationToken.None);
+        await PrivateCluster.EnsureRunningAsync(Cluster.Directory, preloadTimescale: true, progress: null, CancellationToken.None);
         // Pooled connections from before the outage are dead; later tests must not be handed one.
         NpgsqlConnection.ClearAllPools();
     }

@@ -261,6 +261,22 @@ public sealed class PrivateCluster
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Whether the installed server has the TimescaleDB library, so a cluster started here preloads it.</summary>
+    public static bool TimescaleIsInstalled
+    {
+        get
+        {
+            try
+            {
+                return TimescaleInstalled(FindBinDirectory());
+            }
+            catch (InvalidOperationException)
+            {
+                return false; // no server installed at all
+            }
+        }
+    }
+
     static bool TimescaleInstalled(string binDirectory)
     {
         // Debian layout: /usr/lib/postgresql/15/bin -> /usr/lib/postgresql/15/lib/timescaledb.so

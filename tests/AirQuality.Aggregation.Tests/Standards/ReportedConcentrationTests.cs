@@ -7,8 +7,7 @@ using Xunit;
 
 namespace AirQuality.Aggregation.Tests.Standards;
 
-[Collection(PostgresTests.Name)]
-public sealed class ReportedConcentrationTests(PostgresFixture postgres)
+public sealed class ReportedConcentrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Concentrations_are_rounded_as_hj_663_reports_them_alike_in_csharp_and_sql()

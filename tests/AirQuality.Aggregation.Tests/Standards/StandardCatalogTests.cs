@@ -6,8 +6,7 @@ using Xunit;
 
 namespace AirQuality.Aggregation.Tests.Standards;
 
-[Collection(PostgresTests.Name)]
-public sealed class StandardCatalogTests(PostgresFixture postgres)
+public sealed class StandardCatalogTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Theory]
     // HJ 633-2012, worked by hand: IAQI = IAQI_lo + (IAQI_hi - IAQI_lo) / (C_hi - C_lo) × (C - C_lo), any fraction raised.

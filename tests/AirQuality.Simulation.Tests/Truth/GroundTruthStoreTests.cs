@@ -6,8 +6,7 @@ using Xunit;
 
 namespace AirQuality.Simulation.Tests.Truth;
 
-[Collection(PostgresTests.Name)]
-public sealed class GroundTruthStoreTests(PostgresFixture postgres)
+public sealed class GroundTruthStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_simulations_incidents_are_filed_once_in_the_table_and_the_file()

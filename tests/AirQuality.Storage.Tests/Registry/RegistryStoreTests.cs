@@ -4,8 +4,7 @@ using Xunit;
 
 namespace AirQuality.Storage.Tests.Registry;
 
-[Collection(PostgresTests.Name)]
-public sealed class RegistryStoreTests(PostgresFixture postgres)
+public sealed class RegistryStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task An_imported_registry_reads_back_unchanged_and_a_second_import_changes_nothing()
