@@ -52,12 +52,6 @@ static class AirqCommandLine
             Console.Error.WriteLine($"error: {Sentence(e)}");
             return 2;
         }
-        catch (PendingMigrationsException e)
-        {
-            // Only `db migrate` (and the demo) may take the locks a migration needs; the library says what is pending, the CLI how to apply it.
-            Console.Error.WriteLine($"error: {e.Message}, and this command does not change the schema: run `./airq db migrate` to apply {(e.Pending.Count == 1 ? "it" : "them")}, then this command again.");
-            return 1;
-        }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
         {
             Console.Error.WriteLine($"error: the database login in use is not allowed to do this (PostgreSQL says: {e.MessageText}). " +
@@ -66,7 +60,7 @@ static class AirqCommandLine
         }
         catch (Exception e) when (CommandHints.For(e) is { } hint)
         {
-            Console.Error.WriteLine($"error: {e.Message} {hint}");
+            Console.Error.WriteLine($"error: {e.Message}{hint}");
             return 1;
         }
         catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or DllNotFoundException)

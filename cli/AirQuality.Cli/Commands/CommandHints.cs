@@ -10,11 +10,14 @@ namespace AirQuality.Cli.Commands;
 /// </summary>
 static class CommandHints
 {
-    /// <summary>The sentence to print after <paramref name="error"/>'s own, or null when it has none.</summary>
+    /// <summary>What to print after <paramref name="error"/>'s own message (with its leading space or comma), or null when it has none.</summary>
     public static string? For(Exception error) => error switch
     {
-        AttributionModelException => "Train one with ./airq model train (it writes Attribution:ModelPath unless given --out).",
-        SchemaNotMigratedException => "Apply the migrations with ./airq db migrate as the schema owner (for example with the administrator's connection string in AIRQ_DB).",
+        AttributionModelException => " Train one with ./airq model train (it writes Attribution:ModelPath unless given --out).",
+        SchemaNotMigratedException => " Apply the migrations with ./airq db migrate as the schema owner (for example with the administrator's connection string in AIRQ_DB).",
+        // Only `db migrate` (and the demo) may take the locks a migration needs; the library says what is pending, the CLI how to apply it.
+        PendingMigrationsException pending =>
+            $", and this command does not change the schema: run `./airq db migrate` to apply {(pending.Pending.Count == 1 ? "it" : "them")}, then this command again.",
         _ => null,
     };
 }
