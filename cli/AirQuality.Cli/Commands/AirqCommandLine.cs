@@ -19,6 +19,7 @@ static class AirqCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(AggregateCommand.Create());
         root.Subcommands.Add(YearOverYearCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(AnomaliesCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(AttributeCommand.Create());
