@@ -66,7 +66,7 @@ public sealed class CandidateFeaturesTests
     {
         var (city, episode) = Morning();
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         Assert.Equal(2, candidates.Count);
         Assert.True(F("A", "wind_alignment") > 0.95);
@@ -97,9 +97,9 @@ public sealed class CandidateFeaturesTests
         }
 
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("coarse_excess_ratio")], 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Index("coarse_excess_ratio")], 3.6, 4.4));
         Assert.All(candidates, c => Assert.InRange(c.Facts.CoarseExcessRatio, 3.6, 4.4));
-        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Index("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CandidateFeaturesTests
     {
         var (city, episode) = Morning();
         double F(IReadOnlyList<Candidate> candidates, string source, string feature) =>
-            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         var flueGas = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
         Assert.InRange(F(flueGas, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
@@ -151,7 +151,7 @@ public sealed class CandidateFeaturesTests
         Array.Fill(city.WindSpeedMs, double.NaN);
         Array.Fill(city.Particulate, double.NaN, 1 * Hours, Hours); // stack B sent no telemetry
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         foreach (var feature in new[]
         {
