@@ -49,6 +49,28 @@ public sealed record CandidateFeatureValues
     public double DustSiteEpisodeCo { get; init; } = double.NaN;
     public double So2FootprintCorrelation { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Log of the source's highest particulate from the lead before the episode to its end over its own median at the
+    /// same hour on the other days (<see cref="UsualForHour"/>): an incident against the source's own usual for that hour,
+    /// whatever its daily cycle. Missing without telemetry, or with too few days of it.
+    /// </summary>
+    public double TelemetryOverHourUsualLog { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Where this source's plume reaches the episode's sensors (cells weighted by its plume per unit emission), log of
+    /// their excess over their own usual excess at that hour in a like wind: how far above what they read every day the
+    /// sensors this source can reach were. An everyday contributor raises its sensors the same each day (near 0), an
+    /// incident above it. Missing where its plume reaches none of them or the sensors have too little history.
+    /// </summary>
+    public double ExcessOverUsualLog { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Of the episode's sensor-hours that rose (excess of 15 µg/m³ or more), the share lying downwind of the source
+    /// (within 45° of where the wind blew): whether the rise is where this source's wind would carry it. Missing without
+    /// wind or when none rose.
+    /// </summary>
+    public double RoseDownwindShare { get; init; } = double.NaN;
+
     /// <summary>Each feature's stored name beside its field, in the order of the model's vector.</summary>
     public static readonly IReadOnlyList<(string Name, Func<CandidateFeatureValues, double> Value)> Table =
     [
@@ -89,6 +111,9 @@ public sealed record CandidateFeatureValues
         ("no_so2_episode_so2", f => f.NoSo2EpisodeSo2),
         ("dust_site_episode_co", f => f.DustSiteEpisodeCo),
         ("so2_footprint_correlation", f => f.So2FootprintCorrelation),
+        ("telemetry_over_hour_usual_log", f => f.TelemetryOverHourUsualLog),
+        ("excess_over_usual_log", f => f.ExcessOverUsualLog),
+        ("rose_downwind_share", f => f.RoseDownwindShare),
     ];
 
     /// <summary>The values in the order of <see cref="Table"/> (and of <see cref="CandidateFeatures.Names"/>).</summary>

@@ -69,6 +69,8 @@ public static class CandidateFeatures
         var episodeLogSensors = Math.Log(episode.Sensors.Length);
         var evening = startHour is >= 18 and < 23 ? 1 : 0;
         var mealTime = startHour is >= 11 and < 13 or >= 17 and < 19 ? 1 : 0;
+        // Each episode cell's usual excess at that hour in a like wind, from the sensor's own other days.
+        var cellUsual = SensorUsual(city, cells, episode.StartHour - lead, episode.EndHour);
 
         var raw = new List<(int Source, CandidateFeatureValues X, CandidateFacts Facts, double Distance, double Plume, double Footprint)>();
         foreach (var j in sources)
@@ -132,6 +134,9 @@ public static class CandidateFeatures
                 NoSo2EpisodeSo2 = (1 - emitsSo2) * episodeSo2Log,
                 DustSiteEpisodeCo = dustSite * episodeCoLog,
                 So2FootprintCorrelation = so2Footprint,
+                TelemetryOverHourUsualLog = TelemetryOverHourUsual(city, j, episode, lead),
+                ExcessOverUsualLog = ExcessOverUsual(city, plume, j, cells, cellUsual),
+                RoseDownwindShare = RoseDownwind(city, source, cells, radiusM),
             };
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
@@ -229,6 +234,85 @@ public static class CandidateFeatures
         }
 
         return new TelemetrySummary(peak, median > 0 ? peak / median : null, z, best, highSince);
+    }
+
+    /// <summary>Each cell's usual excess at its hour of day in a like wind, from the sensor's other days (NaN without enough of them).</summary>
+    static double[] SensorUsual(CityHours city, (int s, int h)[] cells, int skipFrom, int skipTo)
+    {
+        var series = new Dictionary<int, double[]>();
+        return [.. cells.Select(c =>
+        {
+            if (!series.TryGetValue(c.s, out var excess))
+            {
+                excess = new double[city.Hours];
+                for (var h = 0; h < city.Hours; h++)
+                {
+                    excess[h] = double.IsNaN(city.Pm25[c.s * city.Hours + h]) ? double.NaN : city.Excess(c.s, h);
+                }
+
+                series[c.s] = excess;
+            }
+
+            return UsualForHour.Median(excess, 0, city.Hours, c.h, skipFrom, skipTo, city.WindFromDeg);
+        })];
+    }
+
+    /// <summary>Log of the sensors' excess over their usual for the hour, where source <paramref name="j"/>'s plume reaches them (weighted by it).</summary>
+    static double ExcessOverUsual(CityHours city, PlumeEstimator plume, int j, (int s, int h)[] cells, double[] usual)
+    {
+        var (weight, excess, typical) = (0.0, 0.0, 0.0);
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var w = plume.Unit(j, cells[i].s, cells[i].h);
+            if (double.IsNaN(usual[i]) || !(w > 0))
+            {
+                continue;
+            }
+
+            (weight, excess, typical) = (weight + w, excess + w * city.Excess(cells[i].s, cells[i].h), typical + w * usual[i]);
+        }
+
+        // A plume that reaches the cells only in its far tail says nothing about them.
+        return weight < 1e-6 ? double.NaN : Math.Log((excess / weight + 1) / (typical / weight + 1));
+    }
+
+    /// <summary>Log of the source's highest particulate over the episode (from the lead before it) against its own median at that hour.</summary>
+    static double TelemetryOverHourUsual(CityHours city, int j, AttributionEpisode episode, int lead)
+    {
+        var best = double.NaN;
+        var from = Math.Max(0, episode.StartHour - lead);
+        for (var h = from; h < episode.EndHour; h++)
+        {
+            var v = city.Particulate[j * city.Hours + h];
+            var usual = UsualForHour.Median(city.Particulate, j * city.Hours, city.Hours, h, from, episode.EndHour);
+            if (!double.IsNaN(v) && usual > 0)
+            {
+                var ratio = Math.Log(Math.Max(v / usual, 0.05));
+                best = double.IsNaN(best) ? ratio : Math.Max(best, ratio);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Of the episode's cells that rose, the share within 45° downwind of the source.</summary>
+    static double RoseDownwind(CityHours city, PollutionSource source, (int s, int h)[] cells, double radiusM)
+    {
+        var (rose, downwind) = (0, 0);
+        foreach (var (s, h) in cells)
+        {
+            var (east, north) = Geo.OffsetMetres(source.Latitude, source.Longitude, city.Sensors[s].Latitude, city.Sensors[s].Longitude);
+            var d = Math.Sqrt(east * east + north * north);
+            if (double.IsNaN(city.WindFromDeg[h]) || city.Excess(s, h) < RoseUgm3 || d < 100 || d > radiusM)
+            {
+                continue;
+            }
+
+            rose++;
+            downwind += Math.Cos((city.WindFromDeg[h] + 180) * Math.PI / 180 - Math.Atan2(east, north)) >= Math.Cos(Math.PI / 4) ? 1 : 0;
+        }
+
+        return rose == 0 ? double.NaN : downwind / (double)rose;
     }
 
     static (int Down, int DownRose, int Up, int UpRose) DownwindUpwind(CityHours city, PollutionSource source, AttributionEpisode episode)

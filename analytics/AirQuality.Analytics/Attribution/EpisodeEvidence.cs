@@ -22,6 +22,7 @@ public static class EpisodeEvidence
         "top_has_telemetry", "top_telemetry_ratio_log", "episode_evening", "episode_meal_time", "episode_log_hours", "episode_log_sensors",
         "top_telemetry_quiet", "top_telemetry_quiet_at_unregistered_hours",
         "episode_so2_log", "episode_co_log", "top_emits_so2_episode_so2", "dust_site_in_top_episode_co",
+        "top_excess_over_usual_log", "top_telemetry_over_hour_usual_log",
     ];
 
     static readonly int Coarse = CandidateFeatures.Index("coarse_excess_ratio");
@@ -35,6 +36,8 @@ public static class EpisodeEvidence
     static readonly int So2Log = CandidateFeatures.Index("episode_so2_log");
     static readonly int CoLog = CandidateFeatures.Index("episode_co_log");
     static readonly int EmitsSo2So2 = CandidateFeatures.Index("emits_so2_episode_so2");
+    static readonly int ExcessOverUsual = CandidateFeatures.Index("excess_over_usual_log");
+    static readonly int TelemetryOverHourUsual = CandidateFeatures.Index("telemetry_over_hour_usual_log");
 
     /// <summary>The episode's evidence from its candidates and their probabilities; <paramref name="top"/> is how many would be flagged.</summary>
     public static double[] Compute(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int top)
@@ -56,6 +59,8 @@ public static class EpisodeEvidence
             first[HasTelemetry], first[TelemetryRatio], first[Evening], first[MealTime], first[LogHours], first[LogSensors],
             quiet, quiet * unregisteredHours,
             first[So2Log], first[CoLog], first[EmitsSo2So2], dust * first[CoLog],
+            // Whether the likeliest source's sensors stood above their own everyday level: an incident, not a routine.
+            first[ExcessOverUsual], first[TelemetryOverHourUsual],
         ];
     }
 
