@@ -21,18 +21,22 @@ public static class CandidateFeatures
     const double DustCoarseRatio = 4;
     const double ShareFloor = 0.05; // a little room for what the ratio cannot see
 
-    public static readonly IReadOnlyList<string> Names =
-    [
-        "log_distance_km", "wind_alignment", "wind_speed_ms", "travel_hours",
-        "plume_share", "plume_explained_log", "footprint_correlation", "required_factor_log",
-        "has_telemetry", "telemetry_ratio_log", "telemetry_z", "telemetry_correlation",
-        "downwind_rose_share", "upwind_rose_share", "coarse_excess_ratio", "in_working_hours", "dust_site",
-        "inverse_distance_rank", "inverse_plume_rank", "inverse_footprint_rank",
-        "required_factor_implausible", "required_factor_small",
-        "episode_log_hours", "episode_log_sensors", "episode_evening", "episode_meal_time",
-        "dust_site_idle", "dust_site_required_factor_log", "unmonitored_in_evening", "dust_site_log_dust_share", "stack_log_fine_share",
-        "episode_so2_log", "episode_co_log", "emits_so2_episode_so2", "no_so2_episode_so2", "dust_site_episode_co", "so2_footprint_correlation",
-    ];
+    /// <summary>The feature names in the order of the model's vector, from <see cref="CandidateFeatureValues.Table"/>.</summary>
+    public static readonly IReadOnlyList<string> Names = [.. CandidateFeatureValues.Table.Select(f => f.Name)];
+
+    /// <summary>The position of feature <paramref name="name"/> in the vector; throws for a name that is not a feature.</summary>
+    public static int Index(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (Names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(name), name, $"CandidateFeatures has no feature {name}.");
+    }
 
     /// <summary>The candidates of an episode (registered sources within the search radius of any of its sensors), with features.</summary>
     public static IReadOnlyList<Candidate> Compute(CityHours city, PlumeEstimator plume, AttributionEpisode episode, AttributionOptions options)
@@ -65,8 +69,10 @@ public static class CandidateFeatures
         var episodeLogSensors = Math.Log(episode.Sensors.Length);
         var evening = startHour is >= 18 and < 23 ? 1 : 0;
         var mealTime = startHour is >= 11 and < 13 or >= 17 and < 19 ? 1 : 0;
+        // Each episode cell's usual excess at that hour in a like wind, from the sensor's own other days.
+        var cellUsual = SensorUsual(city, cells, episode.StartHour - lead, episode.EndHour);
 
-        var raw = new List<(int Source, double[] X, CandidateFacts Facts, double Distance, double Plume, double Footprint)>();
+        var raw = new List<(int Source, CandidateFeatureValues X, CandidateFacts Facts, double Distance, double Plume, double Footprint)>();
         foreach (var j in sources)
         {
             var source = city.Sources[j];
@@ -81,47 +87,61 @@ public static class CandidateFeatures
             var (down, downRose, up, upRose) = DownwindUpwind(city, source, episode);
             var working = plume.IsDustSite(j) ? hours.Count(h => plume.Activity(j, h) == 1) / (double)hours.Length : 1;
             var required = (excessSum + 1) / (usual + 0.1);
-            var x = new double[Names.Count];
-            x[0] = Math.Log(nearest / 1000 + 0.1);
-            // What the network did not measure is missing (NaN), never a stand-in value: no wind, no telemetry, no PM10, no gases.
-            x[1] = alignment;
-            x[2] = wind;
-            x[3] = Math.Min(12, distance / Math.Max(0.3, wind) / 3600);
-            x[5] = Math.Log((predicted + 1) / (excessSum + 1));
-            x[6] = footprint;
-            x[7] = Math.Clamp(Math.Log(required), -3, 10);
-            x[8] = source.HasTelemetry ? 1 : 0;
-            x[9] = telemetry.PeakOverUsual is { } r ? Math.Log(Math.Max(r, 0.05)) : double.NaN;
-            x[10] = telemetry.Z;
-            x[11] = telemetry.Correlation;
-            x[12] = down == 0 ? double.NaN : downRose / (double)down;
-            x[13] = up == 0 ? double.NaN : upRose / (double)up;
-            x[14] = coarse;
-            x[15] = working;
-            x[16] = plume.IsDustSite(j) ? 1 : 0;
-            // Incidents run at several times a source's usual emission: far more than that, and it cannot be this source;
-            // much less, and its everyday emission would explain it (not an incident).
-            x[20] = Math.Max(0, Math.Log(required) - Math.Log(30));
-            x[21] = Math.Max(0, Math.Log(3) - Math.Log(required));
-            (x[22], x[23], x[24], x[25]) = (episodeLogHours, episodeLogSensors, evening, mealTime);
-            // Interactions a linear model cannot form by itself.
-            x[26] = x[16] * (1 - working);
-            x[27] = x[16] * x[7];
-            x[28] = (1 - x[8]) * evening;
-            // Logs, because the chance that a dust site did it scales with the share that looks like dust: none, and it cannot be.
-            x[29] = x[16] * Math.Log(dustShare + ShareFloor);
-            x[30] = (1 - x[16]) * Math.Log(1 - dustShare + ShareFloor);
-            // The gases that came with the particles: a stack's flue gas brings SO2, open burning brings CO, dust neither.
+            var dustSite = plume.IsDustSite(j) ? 1.0 : 0.0;
+            var hasTelemetry = source.HasTelemetry ? 1.0 : 0.0;
+            var requiredLog = Math.Clamp(Math.Log(required), -3, 10);
             var emitsSo2 = source.PermittedSo2Mgm3 is not null ? 1 : 0;
-            (x[31], x[32]) = (episodeSo2Log, episodeCoLog);
-            x[33] = emitsSo2 * episodeSo2Log;
-            x[34] = (1 - emitsSo2) * episodeSo2Log;
-            x[35] = x[16] * episodeCoLog;
-            x[36] = localSo2 is null ? double.NaN : emitsSo2 * Correlation(footprintCells, localSo2);
+            var so2Footprint = localSo2 is null ? double.NaN : emitsSo2 * Correlation(footprintCells, localSo2);
+            // What the network did not measure is missing (NaN), never a stand-in value: no wind, no telemetry, no PM10, no gases.
+            // The plume share and the ranks compare candidates, so they are filled in once all are known.
+            var x = new CandidateFeatureValues
+            {
+                LogDistanceKm = Math.Log(nearest / 1000 + 0.1),
+                WindAlignment = alignment,
+                WindSpeedMs = wind,
+                TravelHours = Math.Min(12, distance / Math.Max(0.3, wind) / 3600),
+                PlumeExplainedLog = Math.Log((predicted + 1) / (excessSum + 1)),
+                FootprintCorrelation = footprint,
+                RequiredFactorLog = requiredLog,
+                HasTelemetry = hasTelemetry,
+                TelemetryRatioLog = telemetry.PeakOverUsual is { } r ? Math.Log(Math.Max(r, 0.05)) : double.NaN,
+                TelemetryZ = telemetry.Z,
+                TelemetryCorrelation = telemetry.Correlation,
+                DownwindRoseShare = down == 0 ? double.NaN : downRose / (double)down,
+                UpwindRoseShare = up == 0 ? double.NaN : upRose / (double)up,
+                CoarseExcessRatio = coarse,
+                InWorkingHours = working,
+                DustSite = dustSite,
+                // Incidents run at several times a source's usual emission: far more than that, and it cannot be this source;
+                // much less, and its everyday emission would explain it (not an incident).
+                RequiredFactorImplausible = Math.Max(0, Math.Log(required) - Math.Log(30)),
+                RequiredFactorSmall = Math.Max(0, Math.Log(3) - Math.Log(required)),
+                EpisodeLogHours = episodeLogHours,
+                EpisodeLogSensors = episodeLogSensors,
+                EpisodeEvening = evening,
+                EpisodeMealTime = mealTime,
+                // Interactions a linear model cannot form by itself.
+                DustSiteIdle = dustSite * (1 - working),
+                DustSiteRequiredFactorLog = dustSite * requiredLog,
+                UnmonitoredInEvening = (1 - hasTelemetry) * evening,
+                // Logs, because the chance that a dust site did it scales with the share that looks like dust: none, and it cannot be.
+                DustSiteLogDustShare = dustSite * Math.Log(dustShare + ShareFloor),
+                StackLogFineShare = (1 - dustSite) * Math.Log(1 - dustShare + ShareFloor),
+                // The gases that came with the particles: a stack's flue gas brings SO2, open burning brings CO, dust neither.
+                EpisodeSo2Log = episodeSo2Log,
+                EpisodeCoLog = episodeCoLog,
+                EmitsSo2EpisodeSo2 = emitsSo2 * episodeSo2Log,
+                NoSo2EpisodeSo2 = (1 - emitsSo2) * episodeSo2Log,
+                DustSiteEpisodeCo = dustSite * episodeCoLog,
+                So2FootprintCorrelation = so2Footprint,
+                TelemetryOverHourUsualLog = TelemetryOverHourUsual(city, j, episode, lead),
+                ExcessOverUsualLog = ExcessOverUsual(city, plume, j, cells, cellUsual),
+                RoseDownwindShare = RoseDownwind(city, source, cells, radiusM),
+            };
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
                 down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse,
-                so2PerPm25, coPerPm25, x[36]);
+                so2PerPm25, coPerPm25, so2Footprint);
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 
@@ -134,11 +154,14 @@ public static class CandidateFeatures
         {
             var (j, x, facts, _, predicted, _) = raw[i];
             var share = totalPlume > 0 ? predicted / totalPlume : 0;
-            x[4] = share;
-            x[17] = 1.0 / distanceRank[i];
-            x[18] = 1.0 / plumeRank[i];
-            x[19] = 1.0 / footprintRank[i];
-            candidates.Add(new Candidate(j, x, facts with { PlumeShare = share }));
+            var features = x with
+            {
+                PlumeShare = share,
+                InverseDistanceRank = 1.0 / distanceRank[i],
+                InversePlumeRank = 1.0 / plumeRank[i],
+                InverseFootprintRank = 1.0 / footprintRank[i],
+            };
+            candidates.Add(new Candidate(j, features.ToVector(), facts with { PlumeShare = share }));
         }
 
         return candidates;
@@ -211,6 +234,85 @@ public static class CandidateFeatures
         }
 
         return new TelemetrySummary(peak, median > 0 ? peak / median : null, z, best, highSince);
+    }
+
+    /// <summary>Each cell's usual excess at its hour of day in a like wind, from the sensor's other days (NaN without enough of them).</summary>
+    static double[] SensorUsual(CityHours city, (int s, int h)[] cells, int skipFrom, int skipTo)
+    {
+        var series = new Dictionary<int, double[]>();
+        return [.. cells.Select(c =>
+        {
+            if (!series.TryGetValue(c.s, out var excess))
+            {
+                excess = new double[city.Hours];
+                for (var h = 0; h < city.Hours; h++)
+                {
+                    excess[h] = double.IsNaN(city.Pm25[c.s * city.Hours + h]) ? double.NaN : city.Excess(c.s, h);
+                }
+
+                series[c.s] = excess;
+            }
+
+            return UsualForHour.Median(excess, 0, city.Hours, c.h, skipFrom, skipTo, city.WindFromDeg);
+        })];
+    }
+
+    /// <summary>Log of the sensors' excess over their usual for the hour, where source <paramref name="j"/>'s plume reaches them (weighted by it).</summary>
+    static double ExcessOverUsual(CityHours city, PlumeEstimator plume, int j, (int s, int h)[] cells, double[] usual)
+    {
+        var (weight, excess, typical) = (0.0, 0.0, 0.0);
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var w = plume.Unit(j, cells[i].s, cells[i].h);
+            if (double.IsNaN(usual[i]) || !(w > 0))
+            {
+                continue;
+            }
+
+            (weight, excess, typical) = (weight + w, excess + w * city.Excess(cells[i].s, cells[i].h), typical + w * usual[i]);
+        }
+
+        // A plume that reaches the cells only in its far tail says nothing about them.
+        return weight < 1e-6 ? double.NaN : Math.Log((excess / weight + 1) / (typical / weight + 1));
+    }
+
+    /// <summary>Log of the source's highest particulate over the episode (from the lead before it) against its own median at that hour.</summary>
+    static double TelemetryOverHourUsual(CityHours city, int j, AttributionEpisode episode, int lead)
+    {
+        var best = double.NaN;
+        var from = Math.Max(0, episode.StartHour - lead);
+        for (var h = from; h < episode.EndHour; h++)
+        {
+            var v = city.Particulate[j * city.Hours + h];
+            var usual = UsualForHour.Median(city.Particulate, j * city.Hours, city.Hours, h, from, episode.EndHour);
+            if (!double.IsNaN(v) && usual > 0)
+            {
+                var ratio = Math.Log(Math.Max(v / usual, 0.05));
+                best = double.IsNaN(best) ? ratio : Math.Max(best, ratio);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Of the episode's cells that rose, the share within 45° downwind of the source.</summary>
+    static double RoseDownwind(CityHours city, PollutionSource source, (int s, int h)[] cells, double radiusM)
+    {
+        var (rose, downwind) = (0, 0);
+        foreach (var (s, h) in cells)
+        {
+            var (east, north) = Geo.OffsetMetres(source.Latitude, source.Longitude, city.Sensors[s].Latitude, city.Sensors[s].Longitude);
+            var d = Math.Sqrt(east * east + north * north);
+            if (double.IsNaN(city.WindFromDeg[h]) || city.Excess(s, h) < RoseUgm3 || d < 100 || d > radiusM)
+            {
+                continue;
+            }
+
+            rose++;
+            downwind += Math.Cos((city.WindFromDeg[h] + 180) * Math.PI / 180 - Math.Atan2(east, north)) >= Math.Cos(Math.PI / 4) ? 1 : 0;
+        }
+
+        return rose == 0 ? double.NaN : downwind / (double)rose;
     }
 
     static (int Down, int DownRose, int Up, int UpRose) DownwindUpwind(CityHours city, PollutionSource source, AttributionEpisode episode)

@@ -22,19 +22,22 @@ public static class EpisodeEvidence
         "top_has_telemetry", "top_telemetry_ratio_log", "episode_evening", "episode_meal_time", "episode_log_hours", "episode_log_sensors",
         "top_telemetry_quiet", "top_telemetry_quiet_at_unregistered_hours",
         "episode_so2_log", "episode_co_log", "top_emits_so2_episode_so2", "dust_site_in_top_episode_co",
+        "top_excess_over_usual_log", "top_telemetry_over_hour_usual_log",
     ];
 
-    static readonly int Coarse = Index("coarse_excess_ratio");
-    static readonly int DustSite = Index("dust_site");
-    static readonly int HasTelemetry = Index("has_telemetry");
-    static readonly int TelemetryRatio = Index("telemetry_ratio_log");
-    static readonly int Evening = Index("episode_evening");
-    static readonly int MealTime = Index("episode_meal_time");
-    static readonly int LogHours = Index("episode_log_hours");
-    static readonly int LogSensors = Index("episode_log_sensors");
-    static readonly int So2Log = Index("episode_so2_log");
-    static readonly int CoLog = Index("episode_co_log");
-    static readonly int EmitsSo2So2 = Index("emits_so2_episode_so2");
+    static readonly int Coarse = CandidateFeatures.Index("coarse_excess_ratio");
+    static readonly int DustSite = CandidateFeatures.Index("dust_site");
+    static readonly int HasTelemetry = CandidateFeatures.Index("has_telemetry");
+    static readonly int TelemetryRatio = CandidateFeatures.Index("telemetry_ratio_log");
+    static readonly int Evening = CandidateFeatures.Index("episode_evening");
+    static readonly int MealTime = CandidateFeatures.Index("episode_meal_time");
+    static readonly int LogHours = CandidateFeatures.Index("episode_log_hours");
+    static readonly int LogSensors = CandidateFeatures.Index("episode_log_sensors");
+    static readonly int So2Log = CandidateFeatures.Index("episode_so2_log");
+    static readonly int CoLog = CandidateFeatures.Index("episode_co_log");
+    static readonly int EmitsSo2So2 = CandidateFeatures.Index("emits_so2_episode_so2");
+    static readonly int ExcessOverUsual = CandidateFeatures.Index("excess_over_usual_log");
+    static readonly int TelemetryOverHourUsual = CandidateFeatures.Index("telemetry_over_hour_usual_log");
 
     /// <summary>The episode's evidence from its candidates and their probabilities; <paramref name="top"/> is how many would be flagged.</summary>
     public static double[] Compute(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int top)
@@ -56,6 +59,8 @@ public static class EpisodeEvidence
             first[HasTelemetry], first[TelemetryRatio], first[Evening], first[MealTime], first[LogHours], first[LogSensors],
             quiet, quiet * unregisteredHours,
             first[So2Log], first[CoLog], first[EmitsSo2So2], dust * first[CoLog],
+            // Whether the likeliest source's sensors stood above their own everyday level: an incident, not a routine.
+            first[ExcessOverUsual], first[TelemetryOverHourUsual],
         ];
     }
 
@@ -63,11 +68,5 @@ public static class EpisodeEvidence
     {
         p = Math.Clamp(p, MinProbability, 1 - MinProbability);
         return Math.Log(p / (1 - p));
-    }
-
-    static int Index(string name)
-    {
-        var i = CandidateFeatures.Names.ToList().IndexOf(name);
-        return i >= 0 ? i : throw new InvalidOperationException($"CandidateFeatures has no feature {name}.");
     }
 }

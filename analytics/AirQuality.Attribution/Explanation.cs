@@ -35,7 +35,7 @@ public static class Explanation
 
     static string? Words(CityHours city, TimeZoneInfo zone, string feature, CandidateFacts f) => feature switch
     {
-        "telemetry_ratio_log" or "telemetry_z" or "telemetry_correlation" when f.PeakParticulateMgm3 is { } peak =>
+        "telemetry_ratio_log" or "telemetry_z" or "telemetry_correlation" or "telemetry_over_hour_usual_log" when f.PeakParticulateMgm3 is { } peak =>
             f.PermittedParticulateMgm3 is { } limit
                 ? Invariant($"particulate at {peak / limit:0.0}× its permitted limit ({peak:0.#} mg/m³){Since(city, zone, f)}")
                 : Invariant($"particulate at {f.PeakOverUsual:0.0}× its usual level{Since(city, zone, f)}"),

@@ -66,7 +66,7 @@ public sealed class CandidateFeaturesTests
     {
         var (city, episode) = Morning();
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         Assert.Equal(2, candidates.Count);
         Assert.True(F("A", "wind_alignment") > 0.95);
@@ -97,9 +97,9 @@ public sealed class CandidateFeaturesTests
         }
 
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("coarse_excess_ratio")], 3.6, 4.4));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Index("coarse_excess_ratio")], 3.6, 4.4));
         Assert.All(candidates, c => Assert.InRange(c.Facts.CoarseExcessRatio, 3.6, 4.4));
-        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Names.ToList().IndexOf("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
+        Assert.All(candidates, c => Assert.InRange(c.Features[CandidateFeatures.Index("stack_log_fine_share")], Math.Log(0.05), Math.Log(0.15)));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CandidateFeaturesTests
     {
         var (city, episode) = Morning();
         double F(IReadOnlyList<Candidate> candidates, string source, string feature) =>
-            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         var flueGas = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
         Assert.InRange(F(flueGas, "A", "episode_so2_log"), Math.Log(2.8 + 0.1), Math.Log(3.2 + 0.1));
@@ -138,7 +138,43 @@ public sealed class CandidateFeaturesTests
         Assert.InRange(F(smoke, "A", "episode_co_log"), Math.Log(10 + 1), Math.Log(14 + 1));
     }
 
-    static readonly string[] TelemetryFeatures = ["telemetry_ratio_log", "telemetry_z", "telemetry_correlation"];
+    [Fact]
+    public void A_rise_above_the_sensors_and_the_sources_own_usual_for_the_hour_tells_an_incident_from_a_routine()
+    {
+        double F(CityHours city, IReadOnlyList<Candidate> candidates, string source, string feature) =>
+            candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
+
+        var (incident, episode) = Morning();
+        var once = CandidateFeatures.Compute(incident, new PlumeEstimator(incident, Zone), episode, new AttributionOptions());
+        Assert.True(F(incident, once, "A", "excess_over_usual_log") > 2, "The sensors A reaches stood far above what they read at that hour on other days.");
+        Assert.InRange(F(incident, once, "A", "telemetry_over_hour_usual_log"), Math.Log(5) - 0.15, Math.Log(5) + 0.15);
+        Assert.Equal(1, F(incident, once, "A", "rose_downwind_share"));
+        Assert.Equal(0, F(incident, once, "B", "rose_downwind_share"));
+
+        // The same morning as a routine: the sensors rise and stack A runs five times higher at these hours every day.
+        var (routine, _) = Morning();
+        for (var day = 0; day < 7; day++)
+        {
+            for (var h = Start - 24 * (day + 1); h < End - 24 * (day + 1); h++)
+            {
+                foreach (var s in episode.Sensors)
+                {
+                    routine.Pm25[s * Hours + h] += 80;
+                }
+            }
+
+            for (var h = Start - 1 - 24 * (day + 1); h < End - 24 * (day + 1); h++)
+            {
+                routine.Particulate[h] *= 5;
+            }
+        }
+
+        var daily = CandidateFeatures.Compute(routine, new PlumeEstimator(routine, Zone), episode, new AttributionOptions());
+        Assert.InRange(F(routine, daily, "A", "excess_over_usual_log"), -0.3, 0.3);
+        Assert.InRange(F(routine, daily, "A", "telemetry_over_hour_usual_log"), -0.3, 0.3);
+    }
+
+    static readonly string[] TelemetryFeatures = ["telemetry_ratio_log", "telemetry_z", "telemetry_correlation", "telemetry_over_hour_usual_log"];
 
     [Fact]
     public void What_the_network_did_not_measure_is_missing_and_never_explains_a_flag()
@@ -151,12 +187,13 @@ public sealed class CandidateFeaturesTests
         Array.Fill(city.WindSpeedMs, double.NaN);
         Array.Fill(city.Particulate, double.NaN, 1 * Hours, Hours); // stack B sent no telemetry
         var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
-        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Names.ToList().IndexOf(feature)];
+        double F(string source, string feature) => candidates.Single(c => city.Sources[c.Source].SourceId == source).Features[CandidateFeatures.Index(feature)];
 
         foreach (var feature in new[]
         {
             "wind_alignment", "wind_speed_ms", "travel_hours", "downwind_rose_share", "upwind_rose_share", "coarse_excess_ratio", "dust_site_log_dust_share",
             "stack_log_fine_share", "episode_so2_log", "episode_co_log", "emits_so2_episode_so2", "no_so2_episode_so2", "so2_footprint_correlation",
+            "rose_downwind_share",
         })
         {
             Assert.True(double.IsNaN(F("A", feature)), $"{feature} is {F("A", feature)} with nothing measured to compute it from.");

@@ -13,8 +13,7 @@ namespace AirQuality.Export.Tests;
 /// Exports of a small city (four days of readings, aggregated, with anomalies and flags) read back with Arrow's own
 /// reader and with Parquet.Net, and compared value by value, NULLs included, with what SQL returns for the same rows.
 /// </summary>
-[Collection(PostgresTests.Name)]
-public sealed class TableExporterTests(PostgresFixture postgres)
+public sealed class TableExporterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     static readonly DateOnly From = ReportCity.Day.AddDays(-2);
