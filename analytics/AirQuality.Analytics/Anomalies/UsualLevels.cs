@@ -18,9 +18,6 @@ sealed class UsualLevels(AnomalyOptions options)
 {
     const int Q = HourlyPm25.QuartersPerHour;
 
-    /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
-    const double MadToSigma = 1.4826;
-
     /// <summary>Sensors within the reference radius needed for a local reference; with fewer, the city's median is used.</summary>
     const int MinReferenceSensors = 3;
 
@@ -34,7 +31,7 @@ sealed class UsualLevels(AnomalyOptions options)
     /// A 15-minute mean that rose above its usual level: <see cref="Value"/>, <see cref="Expected"/> and <see cref="Noise"/>
     /// (one robust standard deviation there) in µg/m³, and a phrase saying which history the usual level came from.
     /// </summary>
-    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis);
+    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis, bool Sharp = false);
 
     /// <summary>
     /// Rises of the day, [sensor × day quarters + quarter], null where the quarter did not rise (or is a fault, or
@@ -76,7 +73,7 @@ sealed class UsualLevels(AnomalyOptions options)
             var sameDay = sameHour.Where(x => weekend[x] == weekend[at]).ToArray();
             bool SameWind(int x) => !double.IsNaN(wind) && !double.IsNaN(grid.WindFromDeg[x]) && AngleBetween(wind, grid.WindFromDeg[x]) <= options.WindToleranceDeg;
             var dayType = weekend[at] ? "on weekends" : "on weekdays";
-            var from = double.IsNaN(wind) ? "" : $" with the wind from the {Compass(wind)}";
+            var from = double.IsNaN(wind) ? "" : $" with the wind from the {AnomalyWording.Compass(wind)}";
             cells[h] = double.IsNaN(wind)
                 ? [(sameDay, $"at this hour {dayType}"), (sameHour, "at this hour"), (anyHour, "at any hour")]
                 : [(sameDay.Where(SameWind).ToArray(), $"at this hour {dayType}{from}"), (sameDay, $"at this hour {dayType}"),
@@ -112,8 +109,8 @@ sealed class UsualLevels(AnomalyOptions options)
                     if (sample.Count >= options.MinUsualQuarters)
                     {
                         sample.Sort();
-                        var median = Median(sample);
-                        usual = (median, Mad(sample, median, residuals) * MadToSigma, basis, days.Count);
+                        var median = RobustStatistics.MedianOfSorted(sample);
+                        usual = (median, RobustStatistics.RobustSigma(sample, median, residuals), basis, days.Count);
                         break;
                     }
                 }
@@ -142,7 +139,7 @@ sealed class UsualLevels(AnomalyOptions options)
                     if (rise >= options.RiseSigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine)
                     {
                         rises[(s * hours + h) * Q + k] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1),
-                            $"{u.Basis} over {u.Days} day{(u.Days == 1 ? "" : "s")}");
+                            AnomalyWording.Basis(u.Basis, u.Days));
                     }
                 }
             }
@@ -253,7 +250,7 @@ sealed class UsualLevels(AnomalyOptions options)
                 }
             }
 
-            city[q] = count == 0 ? double.NaN : MedianInPlace(buffer.AsSpan(0, count));
+            city[q] = count == 0 ? double.NaN : RobustStatistics.MedianInPlace(buffer.AsSpan(0, count));
         }
 
         var reference = new double[n * quarters];
@@ -271,7 +268,7 @@ sealed class UsualLevels(AnomalyOptions options)
                     }
                 }
 
-                reference[s * quarters + q] = count >= MinReferenceSensors ? MedianInPlace(buffer.AsSpan(0, count)) : city[q];
+                reference[s * quarters + q] = count >= MinReferenceSensors ? RobustStatistics.MedianInPlace(buffer.AsSpan(0, count)) : city[q];
             }
         }
 
@@ -295,7 +292,7 @@ sealed class UsualLevels(AnomalyOptions options)
             }
 
             sample.Sort();
-            var median = Median(sample);
+            var median = RobustStatistics.MedianOfSorted(sample);
             all.AddRange(sample.Select(x => x - median));
         }
 
@@ -304,7 +301,7 @@ sealed class UsualLevels(AnomalyOptions options)
             return double.NaN;
         }
 
-        return Mad(all, 0, residuals) * MadToSigma;
+        return RobustStatistics.RobustSigma(all, 0, residuals);
     }
 
     /// <summary>The sensor's log ratios to its reference in the history hours, and the days they came from.</summary>
@@ -326,33 +323,9 @@ sealed class UsualLevels(AnomalyOptions options)
         }
     }
 
-    static double Mad(List<double> sample, double median, List<double> scratch)
-    {
-        scratch.Clear();
-        foreach (var x in sample)
-        {
-            scratch.Add(Math.Abs(x - median));
-        }
-
-        scratch.Sort();
-        return Median(scratch);
-    }
-
-    static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-
-    static double MedianInPlace(Span<double> values)
-    {
-        values.Sort();
-        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
-    }
-
     static double AngleBetween(double a, double b)
     {
         var d = Math.Abs(a - b) % 360;
         return d > 180 ? 360 - d : d;
     }
-
-    static string Compass(double degrees) =>
-        new[] { "N", "NE", "E", "SE", "S", "SW", "W", "NW" }[(int)Math.Round(degrees / 45) % 8];
 }
