@@ -139,11 +139,14 @@ sealed class AnomalyStore(NpgsqlDataSource dataSource)
         // The city's wind each hour, as attribution reads it; NaN where no station measured it.
         var wind = new double[span];
         Array.Fill(wind, double.NaN);
+        var speed = new double[span];
+        Array.Fill(speed, double.NaN);
         foreach (var w in await CityWind.LoadAsync(connection, from, to, cancellationToken))
         {
             wind[(int)(w.Hour - baseline.FirstHour)] = w.FromDeg;
+            speed[(int)(w.Hour - baseline.FirstHour)] = w.SpeedMs;
         }
 
-        return (sensors, new HourlyPm25(baseline.FirstHour, span, values, quarters, wind, readings, flat), dailyLimits);
+        return (sensors, new HourlyPm25(baseline.FirstHour, span, values, quarters, wind, readings, flat) { WindSpeedMs = speed }, dailyLimits);
     }
 }
