@@ -19,4 +19,7 @@ public sealed record HourlyPm25(long FirstHour, int Hours, double[] Values, doub
     public const int QuartersPerHour = 4;
 
     public int Sensors => Values.Length / Hours;
+
+    /// <summary>The city's mean wind speed each hour, m/s, NaN where no station measured it; null when not known at all.</summary>
+    public double[]? WindSpeedMs { get; init; }
 }

@@ -1,4 +1,5 @@
 using AirQuality.Aggregation.Daily;
+using AirQuality.Aggregation;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Anomalies;
@@ -18,11 +19,11 @@ sealed class UsualLevels(AnomalyOptions options)
 {
     const int Q = HourlyPm25.QuartersPerHour;
 
-    /// <summary>MAD × 1.4826 estimates the standard deviation of normally distributed values.</summary>
-    const double MadToSigma = 1.4826;
-
     /// <summary>Sensors within the reference radius needed for a local reference; with fewer, the city's median is used.</summary>
     const int MinReferenceSensors = 3;
+
+    /// <summary>Wind speeds below this count as this, m/s: about where a cup anemometer stalls; calm air is not infinitely calm.</summary>
+    const double MinWindSpeedMs = 0.5;
 
     /// <summary>At most this many of the nearest sensors within the reference radius make the reference.</summary>
     const int MaxReferenceSensors = 8;
@@ -34,7 +35,7 @@ sealed class UsualLevels(AnomalyOptions options)
     /// A 15-minute mean that rose above its usual level: <see cref="Value"/>, <see cref="Expected"/> and <see cref="Noise"/>
     /// (one robust standard deviation there) in µg/m³, and a phrase saying which history the usual level came from.
     /// </summary>
-    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis);
+    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis, bool Sharp = false);
 
     /// <summary>
     /// Rises of the day, [sensor × day quarters + quarter], null where the quarter did not rise (or is a fault, or
@@ -50,8 +51,7 @@ sealed class UsualLevels(AnomalyOptions options)
         var raw = grid.Quarters;
         // Judged on running means (an hour by default): a plume that the wind's minute-to-minute swing lays across a
         // sensor for one 15-minute mean now and then is everyday; an incident keeps adding for hours.
-        var values = RunningMeans(raw, n, quarters, options.RiseWindow, fault, offset, hours);
-        var reference = Reference(sensors, values, quarters);
+        var running = RunningMeans(raw, n, quarters, options.RiseWindow, fault, offset, hours);
 
         // What each hour was: its local clock hour, its type of day, its wind, and which local day it is.
         var clock = new int[span];
@@ -76,7 +76,7 @@ sealed class UsualLevels(AnomalyOptions options)
             var sameDay = sameHour.Where(x => weekend[x] == weekend[at]).ToArray();
             bool SameWind(int x) => !double.IsNaN(wind) && !double.IsNaN(grid.WindFromDeg[x]) && AngleBetween(wind, grid.WindFromDeg[x]) <= options.WindToleranceDeg;
             var dayType = weekend[at] ? "on weekends" : "on weekdays";
-            var from = double.IsNaN(wind) ? "" : $" with the wind from the {Compass(wind)}";
+            var from = double.IsNaN(wind) ? "" : $" with the wind from the {AnomalyWording.Compass(wind)}";
             cells[h] = double.IsNaN(wind)
                 ? [(sameDay, $"at this hour {dayType}"), (sameHour, "at this hour"), (anyHour, "at any hour")]
                 : [(sameDay.Where(SameWind).ToArray(), $"at this hour {dayType}{from}"), (sameDay, $"at this hour {dayType}"),
@@ -87,68 +87,88 @@ sealed class UsualLevels(AnomalyOptions options)
         var typical = Enumerable.Range(0, offset).GroupBy(x => clock[x] * 2 + (weekend[x] ? 1 : 0)).Select(g => g.ToArray()).ToArray();
 
         var rises = new Rise?[n * hours * Q];
-        var sample = new List<double>(offset * Q);
-        var days = new HashSet<int>();
-        var residuals = new List<double>(offset * Q);
-        for (var s = 0; s < n; s++)
+        Judge(running, options.RiseSigmas, sharp: false);
+        // A short, sharp incident is diluted in the running mean; single 15-minute means judged against their own (larger)
+        // noise and their own routine high find it. Where the running mean rose, that rise is kept.
+        if (options.SharpRiseSigmas > 0 && !ReferenceEquals(running, raw))
         {
-            var sigma = OverallNoise(s, values, reference, quarters, typical, dayIndex, sample, residuals);
-            if (double.IsNaN(sigma))
-            {
-                continue;
-            }
+            Judge(raw, options.SharpRiseSigmas, sharp: true);
+        }
 
-            for (var h = 0; h < hours; h++)
+        return rises;
+
+        void Judge(double[] values, double sigmas, bool sharp)
+        {
+            var reference = Reference(sensors, values, quarters);
+            var sample = new List<double>(offset * Q);
+            var days = new HashSet<int>();
+            var residuals = new List<double>(offset * Q);
+            for (var s = 0; s < n; s++)
             {
-                if (fault[s * hours + h])
+                var sigma = OverallNoise(s, values, reference, quarters, typical, dayIndex, sample, residuals);
+                if (double.IsNaN(sigma))
                 {
                     continue;
                 }
 
-                (double Usual, double Spread, string Basis, int Days)? usual = null;
-                foreach (var (history, basis) in cells[h])
-                {
-                    Gather(s, history, values, reference, quarters, dayIndex, sample, days);
-                    if (sample.Count >= options.MinUsualQuarters)
-                    {
-                        sample.Sort();
-                        var median = Median(sample);
-                        usual = (median, Mad(sample, median, residuals) * MadToSigma, basis, days.Count);
-                        break;
-                    }
-                }
+                Gather(s, anyHour, values, reference, quarters, dayIndex, sample, days);
+                sample.Sort();
+                var typicalRatio = RobustStatistics.MedianOfSorted(sample);
 
-                if (usual is not { } u)
+                for (var h = 0; h < hours; h++)
                 {
-                    continue;
-                }
-
-                var noise = Math.Max(u.Spread, sigma);
-                var routine = RoutineHigh(s, offset, grid.WindFromDeg[offset + h], grid.WindFromDeg, values, reference, quarters);
-                for (var k = 0; k < Q; k++)
-                {
-                    var q = s * quarters + (offset + h) * Q + k;
-                    var (v, r) = (values[q], reference[q]);
-                    if (double.IsNaN(v) || double.IsNaN(r))
+                    if (fault[s * hours + h])
                     {
                         continue;
                     }
 
-                    // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
-                    // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
-                    // in a plume does not make its quiet first quarter part of it.
-                    var expected = Math.Max(r, FloorUgm3) * Math.Exp(u.Usual);
-                    var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
-                    if (rise >= options.RiseSigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine)
+                    (double Usual, double Spread, string Basis, int Days)? usual = null;
+                    foreach (var (history, basis) in cells[h])
                     {
-                        rises[(s * hours + h) * Q + k] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1),
-                            $"{u.Basis} over {u.Days} day{(u.Days == 1 ? "" : "s")}");
+                        Gather(s, history, values, reference, quarters, dayIndex, sample, days);
+                        if (sample.Count >= options.MinUsualQuarters)
+                        {
+                            sample.Sort();
+                            var median = RobustStatistics.MedianOfSorted(sample);
+                            usual = (median, RobustStatistics.RobustSigma(sample, median, residuals), basis, days.Count);
+                            break;
+                        }
+                    }
+
+                    if (usual is not { } u)
+                    {
+                        continue;
+                    }
+
+                    var noise = Math.Max(u.Spread, sigma);
+                    // A single quarter is as noisy as its noise says: the highest of many before it is no routine it must
+                // merely touch, so a sharp rise clears it by one standard deviation; a running mean is steady enough not to.
+                var routineMargin = sharp ? noise : 0;
+                var routine = RoutineHigh(s, offset, offset + h, grid, values, reference, quarters, dayIndex, typicalRatio);
+                    for (var k = 0; k < Q; k++)
+                    {
+                        var q = s * quarters + (offset + h) * Q + k;
+                        var (v, r) = (values[q], reference[q]);
+                        if (double.IsNaN(v) || double.IsNaN(r))
+                        {
+                            continue;
+                        }
+
+                        // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
+                        // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
+                        // in a plume does not make its quiet first quarter part of it.
+                        var expected = Math.Max(r, FloorUgm3) * Math.Exp(u.Usual);
+                        var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
+                        var cell = (s * hours + h) * Q + k;
+                        if (rises[cell] is null && rise >= sigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine + routineMargin)
+                        {
+                            rises[cell] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1), AnomalyWording.Basis(u.Basis, u.Days), sharp);
+                        }
                     }
                 }
             }
-        }
 
-        return rises;
+        }
     }
 
     /// <summary>
@@ -196,23 +216,32 @@ sealed class UsualLevels(AnomalyOptions options)
     }
 
     /// <summary>
-    /// The highest log ratio to its reference the sensor reached in its history while the city's wind blew from within
-    /// <see cref="AnomalyOptions.RoutineWindDeg"/> of <paramref name="wind"/>, at any hour; minus infinity when the wind
-    /// was not measured or never blew from there.
+    /// The highest log ratio to its reference the sensor reached, on at least <see cref="AnomalyOptions.RoutineDays"/>
+    /// days of its history, while the city's wind blew from within <see cref="AnomalyOptions.RoutineWindDeg"/> of the
+    /// wind of hour <paramref name="at"/>, at any hour (each level's excess over <paramref name="typicalRatio"/> scaled
+    /// by the wind speed then over now, see <see cref="AnomalyOptions.RoutineWindSpeedScaling"/>); minus infinity when
+    /// the wind was not measured or blew from there on fewer days.
     /// </summary>
     /// <remarks>
     /// A site's everyday plume reaches a sensor only when the wind lines them up, so at a given hour it is rare and the
     /// usual level there does not carry it; but with that wind it has been seen before. An incident adds several times
     /// what the site usually does, above anything the sensor read with that wind.
     /// </remarks>
-    double RoutineHigh(int s, int historyHours, double wind, double[] winds, double[] values, double[] reference, int quarters)
+    double RoutineHigh(int s, int historyHours, int at, HourlyPm25 grid, double[] values, double[] reference, int quarters, int[] dayIndex, double typicalRatio)
     {
-        var highest = double.NegativeInfinity;
+        var (winds, wind) = (grid.WindFromDeg, grid.WindFromDeg[at]);
         if (double.IsNaN(wind))
         {
-            return highest;
+            return double.NegativeInfinity;
         }
 
+        // A plume's excess is inversely proportional to the wind speed that carries it: the same site's everyday plume in a
+        // calmer hour than any before it is higher, in a windier one lower. Where either speed is unknown, unscaled.
+        var speeds = options.RoutineWindSpeedScaling ? grid.WindSpeedMs : null;
+        var now = speeds is null ? double.NaN : Math.Max(speeds[at], MinWindSpeedMs);
+
+        // Each local day's highest; the routine is what the sensor reached on RoutineDays days or more.
+        var daily = new Dictionary<int, double>();
         for (var h = 0; h < historyHours; h++)
         {
             if (double.IsNaN(winds[h]) || AngleBetween(wind, winds[h]) > options.RoutineWindDeg)
@@ -225,12 +254,24 @@ sealed class UsualLevels(AnomalyOptions options)
                 var q = s * quarters + h * Q + k;
                 if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
                 {
-                    highest = Math.Max(highest, Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3)));
+                    var ratio = Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3));
+                    if (speeds is not null && !double.IsNaN(now) && !double.IsNaN(speeds[h]) && ratio > typicalRatio)
+                    {
+                        // The excess over the sensor's typical ratio, scaled by then/now wind speed.
+                        ratio = typicalRatio + Math.Log(1 + (Math.Exp(ratio - typicalRatio) - 1) * Math.Max(speeds[h], MinWindSpeedMs) / now);
+                    }
+
+                    daily[dayIndex[h]] = daily.TryGetValue(dayIndex[h], out var high) ? Math.Max(high, ratio) : ratio;
                 }
             }
         }
 
-        return highest;
+        if (daily.Count < options.RoutineDays)
+        {
+            return double.NegativeInfinity;
+        }
+
+        return daily.Values.OrderDescending().ElementAt(options.RoutineDays - 1);
     }
 
     /// <summary>Each sensor-quarter's concurrent reference level, µg/m³: the median of the other sensors near it, or of the city.</summary>
@@ -253,7 +294,7 @@ sealed class UsualLevels(AnomalyOptions options)
                 }
             }
 
-            city[q] = count == 0 ? double.NaN : MedianInPlace(buffer.AsSpan(0, count));
+            city[q] = count == 0 ? double.NaN : RobustStatistics.MedianInPlace(buffer.AsSpan(0, count));
         }
 
         var reference = new double[n * quarters];
@@ -271,7 +312,7 @@ sealed class UsualLevels(AnomalyOptions options)
                     }
                 }
 
-                reference[s * quarters + q] = count >= MinReferenceSensors ? MedianInPlace(buffer.AsSpan(0, count)) : city[q];
+                reference[s * quarters + q] = count >= MinReferenceSensors ? RobustStatistics.MedianInPlace(buffer.AsSpan(0, count)) : city[q];
             }
         }
 
@@ -295,7 +336,7 @@ sealed class UsualLevels(AnomalyOptions options)
             }
 
             sample.Sort();
-            var median = Median(sample);
+            var median = RobustStatistics.MedianOfSorted(sample);
             all.AddRange(sample.Select(x => x - median));
         }
 
@@ -304,7 +345,7 @@ sealed class UsualLevels(AnomalyOptions options)
             return double.NaN;
         }
 
-        return Mad(all, 0, residuals) * MadToSigma;
+        return RobustStatistics.RobustSigma(all, 0, residuals);
     }
 
     /// <summary>The sensor's log ratios to its reference in the history hours, and the days they came from.</summary>
@@ -326,33 +367,9 @@ sealed class UsualLevels(AnomalyOptions options)
         }
     }
 
-    static double Mad(List<double> sample, double median, List<double> scratch)
-    {
-        scratch.Clear();
-        foreach (var x in sample)
-        {
-            scratch.Add(Math.Abs(x - median));
-        }
-
-        scratch.Sort();
-        return Median(scratch);
-    }
-
-    static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-
-    static double MedianInPlace(Span<double> values)
-    {
-        values.Sort();
-        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
-    }
-
     static double AngleBetween(double a, double b)
     {
         var d = Math.Abs(a - b) % 360;
         return d > 180 ? 360 - d : d;
     }
-
-    static string Compass(double degrees) =>
-        new[] { "N", "NE", "E", "SE", "S", "SW", "W", "NW" }[(int)Math.Round(degrees / 45) % 8];
 }

@@ -121,7 +121,10 @@ public sealed class SimulatedCity : IContributionSink
 
         var readings = new int[n * target.Hours];
         Array.Fill(readings, _samplesPerHour);
-        return new HourlyPm25(baseline.FirstHour, span, values, quarters, Hours.WindFromDeg[offset..(offset + span)], readings, new bool[n * target.Hours]);
+        return new HourlyPm25(baseline.FirstHour, span, values, quarters, Hours.WindFromDeg[offset..(offset + span)], readings, new bool[n * target.Hours])
+        {
+            WindSpeedMs = Hours.WindSpeedMs[offset..(offset + span)],
+        };
     }
 
     void IContributionSink.Add(int sensor, int emitter, DateTimeOffset at, double ugm3)

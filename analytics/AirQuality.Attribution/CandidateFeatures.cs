@@ -1,3 +1,4 @@
+using AirQuality.Aggregation;
 using AirQuality.Storage.Registry;
 
 namespace AirQuality.Attribution;
@@ -219,7 +220,7 @@ public static class CandidateFeatures
             return new TelemetrySummary(null, null, double.NaN, double.NaN, null);
         }
 
-        var z = Math.Clamp((peak.Value - median) / (1.4826 * mad + 0.01 * median + 1e-9), -5, 20);
+        var z = Math.Clamp((peak.Value - median) / (RobustStatistics.SigmaFromMad(mad) + 0.01 * median + 1e-9), -5, 20);
         // Lagged correlation: the source's particulate against the peak sensor's excess, the sensor 0–2 hours behind.
         var best = 0.0;
         for (var lag = 0; lag <= 2; lag++)
@@ -437,26 +438,8 @@ public static class CandidateFeatures
         return ranks;
     }
 
-    /// <summary>Pearson correlation; 0 when either side does not vary.</summary>
-    public static double Correlation(double[] a, double[] b)
-    {
-        var n = a.Length;
-        if (n < 2)
-        {
-            return 0;
-        }
-
-        var (ma, mb) = (a.Average(), b.Average());
-        var (sab, saa, sbb) = (0.0, 0.0, 0.0);
-        for (var i = 0; i < n; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-
-        return saa <= 1e-12 || sbb <= 1e-12 ? 0 : sab / Math.Sqrt(saa * sbb);
-    }
+    /// <summary>Pearson correlation; 0 when either side does not vary (<see cref="RobustStatistics.Correlation"/>).</summary>
+    public static double Correlation(double[] a, double[] b) => RobustStatistics.Correlation(a, b);
 
     static double Distance(PollutionSource source, Sensor sensor) => Geo.DistanceMetres(source.Latitude, source.Longitude, sensor.Latitude, sensor.Longitude);
 
