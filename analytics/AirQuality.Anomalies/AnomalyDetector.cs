@@ -1,9 +1,7 @@
-using System.Globalization;
 using AirQuality.Aggregation.Columns;
 using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation;
 using AirQuality.Storage.Registry;
-using Dapper;
 using Npgsql;
 
 namespace AirQuality.Anomalies;
