@@ -161,6 +161,30 @@ sealed class AirqConfiguration
         }
     }
 
+    /// <summary>
+    /// What the short names and the CLI's own rules decided, under the stages' own keys, laid over <see cref="Root"/> when a
+    /// command builds its host: <c>AIRQ_KAFKA_BOOTSTRAP</c> and the Kafka passwords, the one <c>TimeZone</c> for aggregation
+    /// and reports, <c>AIRQ_SMTP_HOST</c>/<c>AIRQ_SMTP_PORT</c>, and the model path taken from the repository root.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> StageKeys()
+    {
+        var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Aggregation:TimeZone"] = TimeZone,
+            ["Reports:TimeZone"] = TimeZone,
+            ["Attribution:ModelPath"] = ModelPath,
+        };
+        foreach (var (key, value) in new[] { ("Kafka:BootstrapServers", Kafka.BootstrapServers), ("Kafka:SaslPassword", Kafka.SaslPassword), ("Kafka:SslKeyPassword", Kafka.SslKeyPassword), ("Reports:SmtpHost", Root["SMTP_HOST"]), ("Reports:SmtpPort", Root["SMTP_PORT"]) })
+        {
+            if (value is { Length: > 0 })
+            {
+                keys[key] = value;
+            }
+        }
+
+        return keys;
+    }
+
     /// <summary>Settings that are secrets: read from the environment only, refused in a file.</summary>
     static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password", "SMTP_PASSWORD"];
 

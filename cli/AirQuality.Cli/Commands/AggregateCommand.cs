@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
-using AirQuality.Attribution.Model;
 using AirQuality.Cli.Monitoring;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -22,15 +24,21 @@ static class AggregateCommand
         {
             from, to, rebuild, every, anomalies, IngestCommand.MetricsPort,
         };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             if (parse.GetValue(anomalies) && parse.GetValue(every) is null)
             {
                 throw new UsageException("--anomalies goes with --every; for one day's anomalies use ./airq anomalies --date yyyy-MM-dd.");
             }
 
-            var dataSource = await env.DatabaseAsync(token);
-            var aggregator = new Aggregator(dataSource, env.Configuration.Aggregation, env.Time);
+            var configuration = AirqConfiguration.Load();
+            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>
+            {
+                ["Monitoring:Port"] = parse.GetValue(IngestCommand.MetricsPort)?.ToString(CultureInfo.InvariantCulture),
+            }, token);
+            var services = host.Services;
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            var aggregator = services.GetRequiredService<Aggregator>();
             if ((parse.GetValue(from), parse.GetValue(to)) is (var first, var last) && (first is not null || last is not null))
             {
                 if (first is not { } f || last is not { } l)
@@ -41,7 +49,7 @@ static class AggregateCommand
                 if (parse.GetValue(rebuild))
                 {
                     Console.WriteLine($"Rebuilding the hourly sums of {f:yyyy-MM-dd} to {l:yyyy-MM-dd} from the raw readings ...");
-                    await new HourlyRebuild(dataSource, env.Configuration.Aggregation).RunAsync(f, l, Console.WriteLine, token);
+                    await services.GetRequiredService<HourlyRebuild>().RunAsync(f, l, Console.WriteLine, token);
                 }
 
                 await aggregator.MarkDaysAsync(f, l, token);
@@ -62,14 +70,9 @@ static class AggregateCommand
                 throw new UsageException("--every must be between 1 second and 1 day.");
             }
 
-            if (parse.GetValue(IngestCommand.MetricsPort) is { } port)
-            {
-                env.Configuration.Monitoring.Port = port;
-            }
-
             // Ready: the database answers. The scrape reads the stage's state from the database.
             await using var health = HealthServer.Start(
-                env.Configuration.Monitoring,
+                services.GetRequiredService<MonitoringOptions>(),
                 t => WorkerMetrics.DatabaseNotReadyAsync(dataSource, t),
                 async t =>
                 {
@@ -77,29 +80,29 @@ static class AggregateCommand
                     await WorkerMetrics.Analytics(text, dataSource, t);
                     return text.ToString();
                 },
-                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"));
-            var detector = parse.GetValue(anomalies) ? new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation) : null;
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("AirQuality.Monitoring"));
+            var detector = parse.GetValue(anomalies) ? services.GetRequiredService<AnomalyDetector>() : null;
             // Attribution follows detection when a trained model is at hand; without one the worker says so once and goes on.
-            var model = detector is not null && File.Exists(env.Configuration.ModelPath) ? AttributionModel.Load(env.Configuration.ModelPath) : null;
+            var model = detector is not null && File.Exists(configuration.ModelPath) ? services.GetRequiredService<IAttributionModel>() : null;
             if (detector is not null && model is null)
             {
-                Console.WriteLine($"No attribution model at {env.Configuration.ModelPath}: episodes will not be attributed (./airq model train).");
+                Console.WriteLine($"No attribution model at {configuration.ModelPath}: episodes will not be attributed (./airq model train).");
             }
 
             DateOnly? detected = null;
-            using var timer = new PeriodicTimer(interval, env.Time);
+            using var timer = new PeriodicTimer(interval, services.GetRequiredService<TimeProvider>());
             try
             {
                 while (true)
                 {
                     // The day is complete in the daily tables once the first run after local midnight has aggregated it.
-                    if (detector is not null && env.Calendar.Yesterday is var yesterday && detected != yesterday)
+                    if (detector is not null && services.GetRequiredService<CityCalendar>().Yesterday is var yesterday && detected != yesterday)
                     {
                         var found = await detector.RunAsync(yesterday, token);
                         Console.WriteLine($"Anomalies for {yesterday:yyyy-MM-dd}: {found.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {found.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
                         if (model is not null)
                         {
-                            var (_, attributed) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(yesterday, token);
+                            var (_, attributed) = await services.GetRequiredService<AttributionRunner>().RunAsync(yesterday, token);
                             Console.WriteLine($"Attribution for {yesterday:yyyy-MM-dd}: {attributed.Count(a => a.Flags.Count > 0)} of {attributed.Count} episode(s) with sources flagged.");
                         }
 

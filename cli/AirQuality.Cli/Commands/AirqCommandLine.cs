@@ -31,12 +31,22 @@ static class AirqCommandLine
     }
 
     /// <summary>Runs a verb's body with the environment, turning expected failures into one clear line and an exit code.</summary>
-    public static async Task<int> RunAsync(Func<AirqEnvironment, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(Func<AirqEnvironment, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(async token =>
+        {
+            await using var environment = new AirqEnvironment(AirqConfiguration.Load());
+            return await body(environment, token);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs a verb's body, which builds its own host (<see cref="AirqHost"/>), turning expected failures into one clear
+    /// line and an exit code: the one place where errors become sentences.
+    /// </summary>
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
-            await using var environment = new AirqEnvironment(AirqConfiguration.Load());
-            return await body(environment, cancellationToken);
+            return await body(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -12,24 +14,27 @@ static class AnomaliesCommand
     {
         var date = new Option<DateOnly?>("--date") { Description = "Local day, yyyy-MM-dd. Default: yesterday." };
         var command = new Command("anomalies", "Detect and list a day's pollution episodes (exceedances, spikes, sensors far above their neighbours) and sensor faults (missing data, flat lines, drift).") { date };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var day = parse.GetValue(date) ?? env.Calendar.Yesterday;
-            var dataSource = await env.DatabaseAsync(token);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var services = host.Services;
+            var day = parse.GetValue(date) ?? services.GetRequiredService<CityCalendar>().Yesterday;
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            var aggregation = services.GetRequiredService<AggregationOptions>();
             // Daily exceedances come from the daily tables, so bring them up to date first.
-            await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
-            var detector = new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation);
+            await services.GetRequiredService<Aggregator>().RunAsync(null, token);
+            var detector = services.GetRequiredService<AnomalyDetector>();
             if (!await detector.HasReadingsAsync(day, token))
             {
                 await using var latestQuery = dataSource.CreateCommand("SELECT max(day) FROM city_daily");
                 var latest = await latestQuery.ExecuteScalarAsync(token) is DateTime d ? $"the latest day with figures is {d:yyyy-MM-dd}" : "no day has figures yet";
-                Console.WriteLine($"There are no readings for {day:yyyy-MM-dd} ({env.Configuration.Aggregation.TimeZone}), so there is nothing to detect and nothing was stored. " +
+                Console.WriteLine($"There are no readings for {day:yyyy-MM-dd} ({aggregation.TimeZone}), so there is nothing to detect and nothing was stored. " +
                     $"Choose a day whose readings were ingested ({latest}), or ingest that day first.");
                 return 0;
             }
 
             var anomalies = await detector.RunAsync(day, token);
-            Print(day, anomalies, env.Configuration.Aggregation.Zone);
+            Print(day, anomalies, aggregation.Zone);
             return 0;
         }, ct));
         return command;

@@ -1,10 +1,14 @@
 using System.CommandLine;
+using System.Globalization;
 using AirQuality.Aggregation;
 using AirQuality.Cli.Monitoring;
 using AirQuality.Ingest;
 using AirQuality.Ingest.Validation;
 using AirQuality.Storage.Registry;
+using AirQuality.Ingest.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -24,27 +28,29 @@ static class IngestCommand
             SimulateCommand.Bootstrap,
             MetricsPort,
         };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            if (parse.GetValue(SimulateCommand.Bootstrap) is { } b)
+            var configuration = AirqConfiguration.Load();
+            // The broker is checked before the database is started: a worker without one has nothing to do.
+            var bootstrap = AirqHost.ConfiguredBroker(configuration, parse.GetValue(SimulateCommand.Bootstrap));
+            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>
             {
-                env.Configuration.Kafka.BootstrapServers = b;
-            }
-
-            if (parse.GetValue(MetricsPort) is { } port)
-            {
-                env.Configuration.Monitoring.Port = port;
-            }
-
-            var counters = new IngestCounters();
+                ["Kafka:BootstrapServers"] = bootstrap,
+                ["Monitoring:Port"] = parse.GetValue(MetricsPort)?.ToString(CultureInfo.InvariantCulture),
+            }, token);
+            var services = host.Services;
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            var time = services.GetRequiredService<TimeProvider>();
+            var loggers = services.GetRequiredService<ILoggerFactory>();
+            var counters = services.GetRequiredService<IngestCounters>();
             // Ends the registry refresh and the progress lines with the worker, whether it was stopped or stopped itself:
             // a worker that stopped on an error must take the process with it, so that the service manager restarts it.
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var (worker, refreshing) = await CreateWorkerAsync(env, env.KafkaBootstrap(embeddedAllowed: false), counters, stopping.Token);
-            var dataSource = await env.DatabaseAsync(token);
+            var (worker, refreshing) = await CreateWorkerAsync(
+                dataSource, bootstrap, services.GetRequiredService<KafkaOptions>(), services.GetRequiredService<IngestOptions>(), counters, loggers, time, stopping.Token);
             // Ready: consuming (subscribed, not stopped) and the database answers. Live: the endpoint answers.
             await using var health = HealthServer.Start(
-                env.Configuration.Monitoring,
+                services.GetRequiredService<MonitoringOptions>(),
                 async t => counters.Consuming ? await WorkerMetrics.DatabaseNotReadyAsync(dataSource, t) : "the consumer is not running",
                 _ =>
                 {
@@ -52,10 +58,10 @@ static class IngestCommand
                     WorkerMetrics.Ingest(text, counters);
                     return Task.FromResult(text.ToString());
                 },
-                env.LoggerFactory.CreateLogger("AirQuality.Monitoring"),
+                loggers.CreateLogger("AirQuality.Monitoring"),
                 () => counters.StoppedBy);
             using var stopReporting = new CancellationTokenSource();
-            var reporter = new IngestStatusReporter(dataSource, counters, env.Configuration.Kafka.GroupId, env.LoggerFactory.CreateLogger("AirQuality.Ingest"), env.Time);
+            var reporter = new IngestStatusReporter(dataSource, counters, services.GetRequiredService<KafkaOptions>().GroupId, loggers.CreateLogger("AirQuality.Ingest"), time);
             var reporting = reporter.RunAsync(stopReporting.Token);
             using var progress = Progress.Every(TimeSpan.FromSeconds(5), counters.ToString, stopping.Token);
             Exception? fatal = null;
@@ -94,9 +100,13 @@ static class IngestCommand
     /// A worker on the migrated database, validating against the registry stored there, and the task that keeps
     /// its sensor list fresh until <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(AirqEnvironment env, string bootstrap, IngestCounters counters, CancellationToken cancellationToken)
+    public static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(AirqEnvironment env, string bootstrap, IngestCounters counters, CancellationToken cancellationToken) =>
+        await CreateWorkerAsync(await env.DatabaseAsync(cancellationToken), bootstrap, env.Configuration.Kafka, env.Configuration.Ingest, counters, env.LoggerFactory, env.Time, cancellationToken);
+
+    /// <inheritdoc cref="CreateWorkerAsync(AirqEnvironment, string, IngestCounters, CancellationToken)"/>
+    static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(
+        NpgsqlDataSource dataSource, string bootstrap, KafkaOptions kafka, IngestOptions options, IngestCounters counters, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
-        var dataSource = await env.DatabaseAsync(cancellationToken);
         var store = new RegistryStore(dataSource);
         var registry = await store.LoadAsync(cancellationToken);
         if (registry.Sensors.Count == 0)
@@ -106,11 +116,10 @@ static class IngestCommand
 
         var sensors = new KnownIds(registry.Sensors.Select(s => s.SensorId));
         var sources = new KnownIds(registry.Sources.Select(s => s.SourceId));
-        var logger = env.LoggerFactory.CreateLogger("AirQuality.Ingest");
-        var options = env.Configuration.Ingest;
-        var refreshing = RefreshRegistryAsync(store, sensors, sources, options.RegistryRefresh, logger, env.Time, cancellationToken);
-        var validator = new MessageValidator(sensors, sources, options, env.Time);
-        return (new IngestWorker(bootstrap, env.Configuration.Kafka, options, dataSource, validator, counters, logger, env.Time, new HourlyRollup()), refreshing);
+        var logger = loggers.CreateLogger("AirQuality.Ingest");
+        var refreshing = RefreshRegistryAsync(store, sensors, sources, options.RegistryRefresh, logger, time, cancellationToken);
+        var validator = new MessageValidator(sensors, sources, options, time);
+        return (new IngestWorker(bootstrap, kafka, options, dataSource, validator, counters, logger, time, new HourlyRollup()), refreshing);
     }
 
     static async Task RefreshRegistryAsync(RegistryStore store, KnownIds sensors, KnownIds sources, TimeSpan interval, ILogger logger, TimeProvider time, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AirQuality.Attribution;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -15,10 +17,11 @@ static class OutcomeCommand
         var team = new Option<string?>("--team") { Description = "The inspecting team's id." };
         var notes = new Option<string?>("--notes") { Description = "What the inspectors saw (at most 2,000 characters)." };
         var record = new Command("record", "Record what an inspection of a flagged source found.") { flag, finding, date, team, notes };
-        record.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        record.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
-            var inspectedOn = parse.GetValue(date) ?? DateOnly.FromDateTime(env.Time.GetLocalNow().Date);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+            var inspectedOn = parse.GetValue(date) ?? DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetLocalNow().Date);
             var id = await OutcomeStore.RecordAsync(dataSource, parse.GetValue(flag), parse.GetValue(finding)!, inspectedOn, parse.GetValue(team), parse.GetValue(notes), token);
             Console.WriteLine($"Recorded outcome {id} for flag {parse.GetValue(flag)}: {parse.GetValue(finding)}. ./airq model train --outcomes learns from it.");
             return 0;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AirQuality.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -25,13 +28,14 @@ static class ReportCommand
             "Send the reports of a day now, once per team: teams already sent are skipped unless --force; transient failures are retried with backoff, "
             + "and one team's failure does not stop the others. Exit code: the number of teams whose report failed (0 when every report was sent or "
             + $"skipped; at most {MaxFailedExitCode}); 2 for a usage or settings error, 130 when stopped.") { date, team, force };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
-            var options = env.Configuration.Reports;
-            var teams = await TeamsAsync(new ReportQueries(dataSource, options.Zone), parse.GetValue(team), token);
-            var sender = new ReportSender(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine);
-            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(env.Configuration.SmtpCredentials is null ? "" : ", authenticated")}){DefaultServerNote(env.Configuration)} ...");
+            var configuration = AirqConfiguration.Load();
+            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), token);
+            var options = host.Services.GetRequiredService<ReportOptions>();
+            var teams = await TeamsAsync(host.Services.GetRequiredService<ReportQueries>(), parse.GetValue(team), token);
+            var sender = NewSender(host, Console.WriteLine);
+            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(configuration.SmtpCredentials is null ? "" : ", authenticated")}){DefaultServerNote(configuration)} ...");
             var results = await sender.SendAsync(teams, parse.GetValue(date), parse.GetValue(force), token);
             var failed = results.Count(r => r.Outcome == DeliveryOutcome.Failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -49,10 +53,10 @@ static class ReportCommand
         var team = new Option<string>("--team") { Description = "The team (team_id).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "HTML file to write; the plain-text alternative goes beside it with .txt.", Required = true };
         var command = new Command("render", "Write a team's report for a day to an HTML file (and .txt beside it) exactly as it would be e-mailed, without sending.") { date, team, output };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
-            var queries = new ReportQueries(dataSource, env.Configuration.Reports.Zone);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var queries = host.Services.GetRequiredService<ReportQueries>();
             var selected = (await TeamsAsync(queries, parse.GetValue(team), token))[0];
             var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, token);
             Console.WriteLine($"Wrote {html} and {text}.");
@@ -65,12 +69,14 @@ static class ReportCommand
     static Command Worker()
     {
         var command = new Command("worker", "Run until stopped, sending every team's report for the previous day at Reports:SendAt local time (07:30 Asia/Shanghai by default); on start, the latest day already due is sent first.");
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
-            var options = env.Configuration.Reports;
-            Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}{DefaultServerNote(env.Configuration)}; Ctrl+C stops it.");
-            await new ReportWorker(dataSource, options, new SmtpMailSender(options, env.Configuration.SmtpCredentials), env.Time, Console.WriteLine).RunAsync(token);
+            var configuration = AirqConfiguration.Load();
+            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), token);
+            var options = host.Services.GetRequiredService<ReportOptions>();
+            Console.WriteLine($"Report worker: sends at {options.SendAt:HH:mm} {options.Zone.Id} through {options.SmtpHost}:{options.SmtpPort}{DefaultServerNote(configuration)}; Ctrl+C stops it.");
+            var s = host.Services;
+            await new ReportWorker(s.GetRequiredService<NpgsqlDataSource>(), options, s.GetRequiredService<IMailSender>(), s.GetRequiredService<TimeProvider>(), Console.WriteLine).RunAsync(token);
             return 0;
         }, ct));
         return command;
@@ -85,6 +91,13 @@ static class ReportCommand
         await File.WriteAllTextAsync(htmlPath, rendered.Html, cancellationToken);
         await File.WriteAllTextAsync(textPath, rendered.Text, cancellationToken);
         return (htmlPath, textPath, rendered.Subject);
+    }
+
+    /// <summary>A sender on the host's database, mail server and clock, telling each team's outcome to <paramref name="progress"/>.</summary>
+    static ReportSender NewSender(IHost host, Action<string> progress)
+    {
+        var s = host.Services;
+        return new ReportSender(s.GetRequiredService<NpgsqlDataSource>(), s.GetRequiredService<ReportOptions>(), s.GetRequiredService<IMailSender>(), s.GetRequiredService<TimeProvider>(), progress);
     }
 
     /// <summary>Highest exit code of <c>report send</c>: 126 and above mean other things to a shell.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using AirQuality.Storage;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -12,11 +14,12 @@ static class StatusCommand
     public static Command Create()
     {
         var command = new Command("status", "Show each ingest worker's counters (consumed, stored, duplicates, rejected by reason, lag, latency), the stored offsets, and the hourly sums not yet folded into sensor_hourly.");
-        command.SetAction((_, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((_, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             var workers = await IngestWorkerStatus.RecentAsync(dataSource, TimeSpan.FromDays(1), token);
-            var now = env.Time.GetUtcNow().UtcDateTime;
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
             Console.WriteLine(workers.Count == 0 ? "No ingest worker has reported in the last 24 hours." : "Ingest workers (last 24 hours):");
             foreach (var w in workers)
             {

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using AirQuality.Aggregation;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -18,9 +20,10 @@ static class YearOverYearCommand
         var format = new Option<string>("--format") { Description = "text (sentences) or csv.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "csv");
         var command = new Command("yoy", "Year over year: the mean over a range of days against the same days a year earlier, for the city and its districts.") { district, from, to, pollutant, format };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var dataSource = await env.DatabaseAsync(token);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             var code = Pollutants.Parse(parse.GetValue(pollutant)!);
             DateOnly last;
             if (parse.GetValue(to) is { } t)

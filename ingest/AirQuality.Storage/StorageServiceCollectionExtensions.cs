@@ -1,0 +1,29 @@
+using AirQuality.Storage.Registry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AirQuality.Storage;
+
+/// <summary>Wires the storage stage into a host.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// <see cref="DatabaseOptions"/> from section <c>Database</c> (checked by <see cref="DatabaseOptions.Validate"/>), one
+    /// <see cref="NpgsqlDataSource"/> on <paramref name="connectionString"/>, the <see cref="Migrator"/> and the <see cref="RegistryStore"/>.
+    /// </summary>
+    /// <remarks>
+    /// The connection string is a parameter, not read here, because where it comes from is the caller's business: the
+    /// configured one in production, a private development cluster started by the command line otherwise.
+    /// </remarks>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database")).Validate(o => o.Validate() is not null);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        services.AddSingleton(_ => Database.CreateDataSource(connectionString));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<RegistryStore>();
+        return services;
+    }
+}
