@@ -18,6 +18,12 @@ namespace AirQuality.IntegrationTests;
 /// <summary>An embedded broker with the pipeline's topics, a migrated database holding the shipped registry, and ways to run workers against them.</summary>
 sealed class IngestHarness : IAsyncDisposable
 {
+    /// <summary>
+    /// The workers' group protocol: classic unless AIRQ_TEST_KAFKA_GROUP_PROTOCOL says consumer, which runs the same
+    /// fault-tolerance tests under KIP-848 (docs/configuration.md says when that was last done and what it gave).
+    /// </summary>
+    static readonly string GroupProtocol = Environment.GetEnvironmentVariable("AIRQ_TEST_KAFKA_GROUP_PROTOCOL") ?? "classic";
+
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
 
     IngestHarness(EmbeddedBroker broker, NpgsqlDataSource database, CityRegistry registry)
@@ -53,7 +59,7 @@ sealed class IngestHarness : IAsyncDisposable
     {
         options ??= new IngestOptions { MaxAge = TimeSpan.FromDays(4000), RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(2) };
         var validator = new MessageValidator(new KnownIds(Registry.Sensors.Select(s => s.SensorId)), new KnownIds(Registry.Sources.Select(s => s.SourceId)), options, TimeProvider.System);
-        return new IngestWorker(bootstrap ?? Broker.BootstrapServers, new KafkaOptions { GroupId = group }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System, new HourlyRollup());
+        return new IngestWorker(bootstrap ?? Broker.BootstrapServers, new KafkaOptions { GroupId = group, GroupProtocol = GroupProtocol }, options, Database, validator, counters, NullLogger.Instance, TimeProvider.System, new HourlyRollup());
     }
 
     /// <summary>Runs a worker until its counters have settled <paramref name="expected"/> records, then stops it; bounded so a stalled worker fails the test.</summary>

@@ -44,6 +44,14 @@ public static class KafkaClients
             QueuedMinMessages = 500_000,
             QueuedMaxMessagesKbytes = 256 * 1024,
         };
+        if (options.GroupProtocol == "consumer")
+        {
+            // Under KIP-848 the broker owns the session and the assignment: librdkafka refuses session.timeout.ms (and the
+            // classic assignment strategy settings) with this protocol.
+            config.SessionTimeoutMs = null;
+            config.Set("group.protocol", "consumer");
+        }
+
         Apply(config, options);
         config.BootstrapServers = bootstrapServers;
         config.GroupId = options.GroupId;

@@ -41,6 +41,13 @@ public sealed class KafkaOptions
     /// <summary>Password of <see cref="SslKeyLocation"/>: from the environment only (<c>AIRQ_KAFKA_SSL_KEY_PASSWORD</c>).</summary>
     public string? SslKeyPassword { get; set; }
 
+    /// <summary>
+    /// The consumer group protocol: <c>classic</c> (the default: rebalances coordinated by the group leader, works with every
+    /// broker) or <c>consumer</c> (KIP-848: the broker assigns partitions incrementally, so members join and leave without
+    /// stopping the others; needs Kafka 4.0 or later, and the mock broker supports it).
+    /// </summary>
+    public string GroupProtocol { get; set; } = "classic";
+
     /// <summary>Extra librdkafka settings passed through unchanged, applied after the settings above (for example <c>ssl.endpoint.identification.algorithm</c> or tuning). Default: none.</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 
@@ -50,6 +57,11 @@ public sealed class KafkaOptions
         if (SecurityProtocol is { } protocol && !Protocols.Contains(protocol, StringComparer.OrdinalIgnoreCase))
         {
             throw new ArgumentOutOfRangeException(nameof(SecurityProtocol), protocol, $"Kafka:SecurityProtocol must be one of {string.Join(", ", Protocols)}.");
+        }
+
+        if (GroupProtocol is not ("classic" or "consumer"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GroupProtocol), GroupProtocol, "Kafka:GroupProtocol must be classic or consumer (KIP-848, Kafka 4.0 or later).");
         }
 
         var sasl = SecurityProtocol?.StartsWith("sasl_", StringComparison.OrdinalIgnoreCase) == true;

@@ -69,4 +69,22 @@ public sealed class KafkaClientsTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => KafkaClients.Producer("k1:9093", options));
     }
+
+    [Fact]
+    public void The_KIP_848_group_protocol_is_a_setting_librdkafka_accepts_and_anything_else_is_refused()
+    {
+        var config = KafkaClients.Consumer("127.0.0.1:1", new KafkaOptions { GroupProtocol = "consumer" });
+        var settings = config.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Assert.Equal("consumer", settings["group.protocol"]);
+        // The broker owns the session under KIP-848: librdkafka refuses a consumer that sets one.
+        Assert.False(settings.ContainsKey("session.timeout.ms"));
+        using (var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build())
+        {
+            Assert.NotEmpty(consumer.Name);
+        }
+
+        Assert.Equal("10000", KafkaClients.Consumer("127.0.0.1:1", new KafkaOptions()).Get("session.timeout.ms"));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => KafkaClients.Consumer("127.0.0.1:1", new KafkaOptions { GroupProtocol = "cooperative" }));
+        Assert.Contains("Kafka:GroupProtocol must be classic or consumer", e.Message, StringComparison.Ordinal);
+    }
 }
