@@ -15,6 +15,12 @@ public sealed record ConsoleOptions
     /// <summary>The database role every console connection takes (<c>SET ROLE</c> at connect). Default <c>airq_console</c>.</summary>
     public string DatabaseRole { get; init; } = "airq_console";
 
+    /// <summary>
+    /// Where the keys that sign the session and anti-forgery cookies are kept (created, owner-only). Default null: in
+    /// memory only, so every sign-in ends when the process stops. <c>airq console</c> uses <c>.airq/console-keys</c>.
+    /// </summary>
+    public string? KeysDirectory { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with a sentence when a setting is out of range.</summary>
     public ConsoleOptions Validate()
     {

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using AirQuality.EnforcementConsole.Internal;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +21,18 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton(new ConsoleDatabase(connectionString, options));
         services.AddSingleton(sp => new ConsoleUserStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TodayQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource));
+        // Never ASP.NET Core's default key ring in the user's home folder: keys live where the options say, or in memory.
+        var dataProtection = services.AddDataProtection().SetApplicationName("airq-console");
+        if (options.KeysDirectory is { } keys)
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+        else
+        {
+            services.Configure<KeyManagementOptions>(keyManagement => keyManagement.XmlRepository = new InMemoryKeyRepository());
+        }
+
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.Cookie.Name = "airq.session";

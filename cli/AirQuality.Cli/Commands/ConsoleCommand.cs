@@ -18,7 +18,7 @@ static class ConsoleCommand
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             await env.DatabaseAsync(token);
-            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, env.ConnectionString!, new ConsoleOptions());
+            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, env.ConnectionString!, new ConsoleOptions { KeysDirectory = Path.Combine(AirqConfiguration.RepositoryRoot, ".airq", "console-keys") });
             Console.WriteLine($"Enforcement console on {parse.GetValue(urls)} (add users with ./airq user add; Ctrl+C stops).");
             await HostingAbstractionsHostExtensions.RunAsync(app, token);
             return 0;
