@@ -14,7 +14,8 @@ public static class ConsolePages
     public const string Stylesheet = """
         body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; margin: 0; color: #24292f; }
         header { background: #0b3d5c; color: #fff; padding: 8px 16px; display: flex; justify-content: space-between; align-items: center; flex-wrap: wrap; }
-        header a, header button { color: #fff; }
+        header a { color: #fff; }
+        header button { color: #0b3d5c; background: #fff; border: 0; margin-left: 8px; }
         main { padding: 12px 16px; max-width: 1100px; }
         .map { width: 100%; max-width: 800px; height: auto; }
         .error { color: #cf222e; font-weight: bold; }

@@ -72,8 +72,8 @@ public static class DistrictMap
         foreach (var source in view.Sources.Where(s => s.Flagged))
         {
             var (x, y) = Project(source.Latitude, source.Longitude);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 8:F1}\" y=\"{y - 8:F1}\" width=\"16\" height=\"16\" fill=\"#cf222e\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 11:F1}\" y=\"{y + 5:F1}\" font-size=\"14\" font-weight=\"bold\" fill=\"#cf222e\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"#cf222e\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 13:F1}\" y=\"{y + 8:F1}\" font-size=\"24\" stroke=\"#ffffff\" stroke-width=\"0.6\" font-weight=\"bold\" fill=\"#cf222e\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
         }
 
         svg.Append("</svg>");
