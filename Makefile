@@ -47,9 +47,9 @@ test: build
 compose-check:
 	@command -v docker-compose >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	  $$sudo apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; }
-	@POSTGRES_PASSWORD=check AIRQ_INGEST_DB_PASSWORD=check AIRQ_ANALYTICS_DB_PASSWORD=check \
+	@POSTGRES_PASSWORD=check AIRQ_INGEST_DB_PASSWORD=check AIRQ_ANALYTICS_DB_PASSWORD=check AIRQ_CONSOLE_DB_PASSWORD=check \
 	  docker-compose -f docker-compose.yml config --quiet && echo "docker-compose.yml: valid"
-	@if env -u POSTGRES_PASSWORD -u AIRQ_INGEST_DB_PASSWORD -u AIRQ_ANALYTICS_DB_PASSWORD docker-compose -f docker-compose.yml config --quiet 2>/dev/null; then \
+	@if env -u POSTGRES_PASSWORD -u AIRQ_INGEST_DB_PASSWORD -u AIRQ_ANALYTICS_DB_PASSWORD -u AIRQ_CONSOLE_DB_PASSWORD docker-compose -f docker-compose.yml config --quiet 2>/dev/null; then \
 	  echo "docker-compose.yml: accepted missing passwords"; exit 1; else echo "docker-compose.yml: refuses to start without the passwords"; fi
 
 clean:

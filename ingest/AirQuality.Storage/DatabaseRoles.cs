@@ -6,7 +6,7 @@ using Npgsql;
 namespace AirQuality.Storage;
 
 /// <summary>
-/// The group roles of migration <c>0009_roles.sql</c> and the logins made members of them
+/// The group roles of migrations <c>0009_roles.sql</c> and <c>0016_console.sql</c>, and the logins made members of them
 /// (<c>airq db grant-analyst</c>, <c>airq db grant-worker</c>).
 /// </summary>
 /// <remarks>
@@ -19,6 +19,7 @@ public static partial class DatabaseRoles
     public const string Ingest = "airq_ingest";
     public const string Analytics = "airq_analytics";
     public const string Analyst = "airq_analyst";
+    public const string Console = "airq_console";
 
     /// <summary>The group roles a login may join, by the short name the command line uses.</summary>
     public static IReadOnlyDictionary<string, string> Groups { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -26,6 +27,7 @@ public static partial class DatabaseRoles
         ["ingest"] = Ingest,
         ["analytics"] = Analytics,
         ["analyst"] = Analyst,
+        ["console"] = Console,
     };
 
     /// <summary>Throws unless <paramref name="name"/> is a plain lower-case identifier that is not one of the group roles.</summary>

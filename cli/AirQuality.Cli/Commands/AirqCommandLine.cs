@@ -26,6 +26,8 @@ static class AirqCommandLine
         root.Subcommands.Add(OutcomeCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ConsoleCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
         OptionParsers.ApplyTo(root);
         return root;
     }

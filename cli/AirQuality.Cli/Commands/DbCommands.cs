@@ -96,9 +96,9 @@ static class DbCommands
     static Command GrantWorker()
     {
         var name = new Argument<string>("NAME") { Description = "The login to create (lower-case letters, digits, '_')." };
-        var role = new Option<string>("--role") { Description = "ingest or analytics.", Required = true };
-        role.AcceptOnlyFromAmong("ingest", "analytics");
-        var command = new Command("grant-worker", $"Create a login for a worker in role {DatabaseRoles.Ingest} or {DatabaseRoles.Analytics}. " +
+        var role = new Option<string>("--role") { Description = "ingest, analytics or console.", Required = true };
+        role.AcceptOnlyFromAmong("ingest", "analytics", "console");
+        var command = new Command("grant-worker", $"Create a login for a worker in role {DatabaseRoles.Ingest}, {DatabaseRoles.Analytics} or {DatabaseRoles.Console}. " +
             "Password from AIRQ_WORKER_PASSWORD, or generated and printed once.") { name, role };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync((env, token) =>
             GrantAsync(env, parse.GetValue(name)!, DatabaseRoles.Groups[parse.GetValue(role)!], "AIRQ_WORKER_PASSWORD", token), ct));

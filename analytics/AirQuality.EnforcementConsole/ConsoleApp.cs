@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AirQuality.EnforcementConsole;
+
+/// <summary>Builds the console's web application on Kestrel; <c>airq console</c> runs it and the tests host it on a free port.</summary>
+public static class ConsoleApp
+{
+    /// <summary>The default address: loopback only, so nothing outside the machine reaches it unless <c>--urls</c> says so.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplication Create(string urls, string connectionString, ConsoleOptions options, TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        builder.Services.AddEnforcementConsole(options, connectionString);
+        var app = builder.Build();
+        app.UseEnforcementConsole();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+namespace AirQuality.EnforcementConsole;
+
+/// <summary>Settings of <c>airq console</c> (configuration section <c>Console</c>).</summary>
+public sealed record ConsoleOptions
+{
+    /// <summary>Consecutive failed sign-ins after which an account is locked. Default 5.</summary>
+    public int LockoutFailures { get; init; } = 5;
+
+    /// <summary>How long a locked account refuses every sign-in, right password included. Default 15 minutes.</summary>
+    public TimeSpan LockoutFor { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a sign-in lasts without activity (sliding). Default 8 hours, a working day.</summary>
+    public TimeSpan SessionFor { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>The database role every console connection takes (<c>SET ROLE</c> at connect). Default <c>airq_console</c>.</summary>
+    public string DatabaseRole { get; init; } = "airq_console";
+
+    /// <summary>
+    /// Where the keys that sign the session and anti-forgery cookies are kept (created, owner-only). Default null: in
+    /// memory only, so every sign-in ends when the process stops. <c>airq console</c> uses <c>.airq/console-keys</c>.
+    /// </summary>
+    public string? KeysDirectory { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with a sentence when a setting is out of range.</summary>
+    public ConsoleOptions Validate()
+    {
+        if (LockoutFailures is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LockoutFailures), LockoutFailures, $"Console:LockoutFailures must be between 1 and 100, not {LockoutFailures}.");
+        }
+
+        if (LockoutFor <= TimeSpan.Zero || LockoutFor > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LockoutFor), LockoutFor, $"Console:LockoutFor must be more than 0 and at most 1.00:00:00, not {LockoutFor}.");
+        }
+
+        if (SessionFor < TimeSpan.FromMinutes(1) || SessionFor > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SessionFor), SessionFor, $"Console:SessionFor must be between 00:01:00 and 7.00:00:00, not {SessionFor}.");
+        }
+
+        return this;
+    }
+}

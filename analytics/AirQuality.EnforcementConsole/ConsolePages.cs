@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace AirQuality.EnforcementConsole;
+
+/// <summary>
+/// The console's HTML, rendered on the server: no script at all, so the Content-Security-Policy forbids every script.
+/// Every form carries the anti-forgery token it is given.
+/// </summary>
+public static class ConsolePages
+{
+    /// <summary>The one stylesheet, served from <c>/console.css</c> (inline styles would need 'unsafe-inline').</summary>
+    public const string Stylesheet = """
+        body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; margin: 0; color: #24292f; }
+        header { background: #0b3d5c; color: #fff; padding: 8px 16px; display: flex; justify-content: space-between; align-items: center; flex-wrap: wrap; }
+        header a { color: #fff; }
+        header button { color: #0b3d5c; background: #fff; border: 0; margin-left: 8px; }
+        main { padding: 12px 16px; max-width: 1100px; }
+        .map { width: 100%; max-width: 800px; height: auto; }
+        .error { color: #cf222e; font-weight: bold; }
+        .source { border: 1px solid #d0d7de; padding: 8px 12px; margin: 8px 0; }
+        .legend span { display: inline-block; margin-right: 12px; }
+        .swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #24292f; margin-right: 4px; }
+        form.inline { display: inline; }
+        label { display: block; margin: 8px 0 2px; }
+        button { padding: 6px 14px; }
+        .sw-excellent { background: #00e400; } .sw-good { background: #ffff00; } .sw-lightly_polluted { background: #ff7e00; }
+        .sw-moderately_polluted { background: #ff0000; } .sw-heavily_polluted { background: #99004c; } .sw-severely_polluted { background: #7e0023; }
+        .sw-none { background: #b0b0b0; } .sw-source { background: #57606a; } .sw-flagged { background: #cf222e; }
+        """;
+
+    public static string SignIn(string formFieldName, string token, string? error, string? name) => Layout("Sign in", null, null, $"""
+        <h1>Sign in to the enforcement console</h1>
+        {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+        <form method="post" action="/signin">
+          <input type="hidden" name="{E(formFieldName)}" value="{E(token)}">
+          <label for="name">Name</label><input id="name" name="name" autocomplete="username" required value="{E(name ?? "")}">
+          <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+          <p><button type="submit">Sign in</button></p>
+        </form>
+        """);
+
+    public static string Teams(ConsoleUser user, string formFieldName, string token, IReadOnlyList<(string TeamId, string Name)> teams)
+    {
+        var items = new StringBuilder();
+        foreach (var (teamId, name) in teams)
+        {
+            items.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/teams/{Uri.EscapeDataString(teamId)}/today\">{E(name)}</a></li>");
+        }
+
+        return Layout("Teams", user, (formFieldName, token), $"<h1>Teams</h1><ul>{items}</ul>");
+    }
+
+    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view)
+    {
+        var body = new StringBuilder();
+        var districts = string.Join(", ", view.Districts.Select(d => d.NameLocal is null ? d.Name : $"{d.Name} ({d.NameLocal})"));
+        body.Append(CultureInfo.InvariantCulture, $"<h1>{E(view.TeamName)}</h1><p>Districts: {E(districts)}</p>");
+        if (view.Day is not { } day)
+        {
+            body.Append("<p>No day has been attributed in these districts yet (airq attribute --date D writes one).</p>");
+        }
+        else
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<h2>Sources to inspect on {day:yyyy-MM-dd}</h2>");
+            if (view.SourcesToInspect.Count == 0)
+            {
+                body.Append("<p>No source to inspect: no episode in these districts reached the model's inspection threshold.</p>");
+            }
+
+            foreach (var source in view.SourcesToInspect)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<section class=\"source\" id=\"source-{E(source.SourceId)}\"><h3>{E(source.SourceId)} {E(source.Name)}</h3>");
+                body.Append(CultureInfo.InvariantCulture, $"<p>{E(source.Category.Replace('_', ' '))}, {E(source.Address)}</p><ul>");
+                foreach (var flag in source.Flags)
+                {
+                    body.Append(CultureInfo.InvariantCulture, $"<li>Episode {flag.AnomalyId} (flag {flag.FlagId}): probability {flag.Probability:P0}. {E(flag.Explanation)}</li>");
+                }
+
+                body.Append("</ul></section>");
+            }
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"<h2>Map{(view.Day is { } d ? $" for {d:yyyy-MM-dd}" : "")}</h2>");
+        body.Append(DistrictMap.Render(view));
+        body.Append("<p class=\"legend\">Sensors, daily PM2.5: ");
+        foreach (var category in new[] { "excellent", "good", "lightly_polluted", "moderately_polluted", "heavily_polluted", "severely_polluted" })
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch sw-{category}\"></i>{category.Replace('_', ' ')}</span>");
+        }
+
+        body.Append("<span><i class=\"swatch sw-none\"></i>no valid day</span><span><i class=\"swatch sw-source\"></i>source</span><span><i class=\"swatch sw-flagged\"></i>source to inspect</span></p>");
+        return Layout($"{view.TeamName}: today", user, (formFieldName, token), body.ToString());
+    }
+
+    public static string Message(string title, string text) => Layout(title, null, null, $"<h1>{E(title)}</h1><p>{E(text)}</p><p><a href=\"/\">Back</a></p>");
+
+    static string Layout(string title, ConsoleUser? user, (string Field, string Token)? signOut, string body)
+    {
+        var account = user is null || signOut is not { } form ? "" : $"""
+            <span>{E(user.Name)} ({E(user.Role.Replace('_', ' '))}{(user.TeamId is null ? "" : ", " + E(user.TeamId))})
+            <form class="inline" method="post" action="/signout"><input type="hidden" name="{E(form.Field)}" value="{E(form.Token)}"><button type="submit">Sign out</button></form></span>
+            """;
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(title)} · AirQuality console</title><link rel="stylesheet" href="/console.css"></head>
+            <body><header><a href="/">AirQuality enforcement console</a>{account}</header><main>{body}</main></body></html>
+            """;
+    }
+
+    static string E(string text) => HtmlEncoder.Default.Encode(text);
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace AirQuality.EnforcementConsole;
+
+/// <summary>
+/// Draws a team's districts as SVG from the registry's coordinates: sensors as circles coloured by the day's PM2.5
+/// category, sources as grey squares, flagged sources as large red squares with their id. No tiles: the machines are offline.
+/// </summary>
+/// <remarks>
+/// Equirectangular projection with longitude scaled by cos(latitude) at the map's centre, which is true to within a
+/// fraction of a percent over a district. Colours are attributes, not styles, so the page's CSP needs no 'unsafe-inline'.
+/// </remarks>
+public static class DistrictMap
+{
+    const double Width = 800;
+    const double Height = 560;
+    const double Margin = 24;
+
+    /// <summary>The HJ 633 colour of a category (grey without a valid day).</summary>
+    public static string Colour(string? category) => category switch
+    {
+        "excellent" => "#00e400",
+        "good" => "#ffff00",
+        "lightly_polluted" => "#ff7e00",
+        "moderately_polluted" => "#ff0000",
+        "heavily_polluted" => "#99004c",
+        "severely_polluted" => "#7e0023",
+        _ => "#b0b0b0",
+    };
+
+    public static string Render(TodayView view)
+    {
+        var points = view.Sensors.Select(s => (s.Latitude, s.Longitude)).Concat(view.Sources.Select(s => (s.Latitude, s.Longitude))).ToList();
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-labelledby=\"map-title\" class=\"map\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<title id=\"map-title\">Map of {Encode(view.TeamName)}'s districts: {view.Sensors.Count} sensors, {view.Sources.Count} sources, {view.Sources.Count(s => s.Flagged)} to inspect</title>");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"#f6f8fa\" stroke=\"#d0d7de\"/>");
+        if (points.Count == 0)
+        {
+            svg.Append("<text x=\"24\" y=\"40\">No sensors or sources in the registry for these districts.</text></svg>");
+            return svg.ToString();
+        }
+
+        var minLat = points.Min(p => p.Latitude);
+        var maxLat = points.Max(p => p.Latitude);
+        var minLon = points.Min(p => p.Longitude);
+        var maxLon = points.Max(p => p.Longitude);
+        var cos = Math.Cos((minLat + maxLat) / 2 * Math.PI / 180);
+        var spanX = Math.Max((maxLon - minLon) * cos, 1e-6);
+        var spanY = Math.Max(maxLat - minLat, 1e-6);
+        var scale = Math.Min((Width - 2 * Margin) / spanX, (Height - 2 * Margin) / spanY);
+        var offsetX = (Width - spanX * scale) / 2;
+        var offsetY = (Height - spanY * scale) / 2;
+        (double X, double Y) Project(double lat, double lon) => (offsetX + (lon - minLon) * cos * scale, Height - offsetY - (lat - minLat) * scale);
+
+        foreach (var source in view.Sources.Where(s => !s.Flagged))
+        {
+            var (x, y) = Project(source.Latitude, source.Longitude);
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"source\" x=\"{x - 4:F1}\" y=\"{y - 4:F1}\" width=\"8\" height=\"8\" fill=\"#57606a\"><title>{Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></rect>");
+        }
+
+        foreach (var sensor in view.Sensors)
+        {
+            var (x, y) = Project(sensor.Latitude, sensor.Longitude);
+            var reading = sensor.Pm25 is { } pm25 ? string.Create(CultureInfo.InvariantCulture, $"PM2.5 {pm25:F0} µg/m³, {sensor.Category?.Replace('_', ' ')}") : "no valid PM2.5 day";
+            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"sensor\" cx=\"{x:F1}\" cy=\"{y:F1}\" r=\"5\" fill=\"{Colour(sensor.Category)}\" stroke=\"#24292f\" stroke-width=\"0.8\"><title>{Encode(sensor.SensorId)} {Encode(sensor.Name)}: {Encode(reading)}</title></circle>");
+        }
+
+        // Flagged sources last, so nothing covers them.
+        foreach (var source in view.Sources.Where(s => s.Flagged))
+        {
+            var (x, y) = Project(source.Latitude, source.Longitude);
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"#cf222e\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 13:F1}\" y=\"{y + 8:F1}\" font-size=\"24\" stroke=\"#ffffff\" stroke-width=\"0.6\" font-weight=\"bold\" fill=\"#cf222e\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
+        }
+
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    static string Encode(string text) => HtmlEncoder.Default.Encode(text);
+}

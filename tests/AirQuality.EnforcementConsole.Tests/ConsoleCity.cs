@@ -1,0 +1,71 @@
+using AirQuality.Storage.Registry;
+using AirQuality.Tests.Support;
+using Dapper;
+using Npgsql;
+
+namespace AirQuality.EnforcementConsole.Tests;
+
+/// <summary>
+/// The shipped registry with one attributed day: Yuzhong has two sources to inspect (one flagged for two episodes)
+/// and one flag below the inspection threshold; Jiangbei has one source to inspect. Users: a Yuzhong district member,
+/// a Jiangbei district member and a city supervisor, each with <see cref="Password"/>.
+/// </summary>
+public static class ConsoleCity
+{
+    public const string Password = "correct horse battery";
+    public static readonly DateOnly Day = new(2026, 11, 30);
+
+    public sealed record Rows(string YuzhongSource1, string YuzhongSource2, string YuzhongAlsoNear, string JiangbeiSource);
+
+    public static async Task<Rows> CreateAsync(NpgsqlDataSource db)
+    {
+        await new RegistryStore(db).UpsertAsync(TestRegistry.Shipped(), CancellationToken.None);
+        await using var connection = await db.OpenConnectionAsync();
+        var yuzhong = (await connection.QueryAsync<string>("SELECT source_id FROM pollution_sources WHERE district_id = 'yuzhong' ORDER BY source_id LIMIT 3")).ToList();
+        var jiangbei = await connection.QueryFirstAsync<string>("SELECT source_id FROM pollution_sources WHERE district_id = 'jiangbei' ORDER BY source_id");
+        var rows = new Rows(yuzhong[0], yuzhong[1], yuzhong[2], jiangbei);
+
+        var yuzhongEpisode1 = await EpisodeAsync(connection, "yuzhong");
+        var yuzhongEpisode2 = await EpisodeAsync(connection, "yuzhong");
+        var jiangbeiEpisode = await EpisodeAsync(connection, "jiangbei");
+        await FlagAsync(connection, yuzhongEpisode1, 1, rows.YuzhongSource1, 0.81, true, "1.2 km upwind, wind 3 m/s towards the sensors");
+        await FlagAsync(connection, yuzhongEpisode1, 2, rows.YuzhongAlsoNear, 0.12, false, "also near, below the threshold");
+        await FlagAsync(connection, yuzhongEpisode2, 1, rows.YuzhongSource1, 0.64, true, "particulate at 3.4x its permitted limit from 02:00");
+        await FlagAsync(connection, yuzhongEpisode2, 2, rows.YuzhongSource2, 0.55, true, "0.4 km upwind, construction dust");
+        await FlagAsync(connection, jiangbeiEpisode, 1, rows.JiangbeiSource, 0.77, true, "jiangbei-only explanation");
+
+        // Yuzhong's sensors: alternately good and heavily polluted days (PM2.5 IAQI 75 and 250).
+        await connection.ExecuteAsync("""
+            INSERT INTO sensor_daily (sensor_id, day, district_id, pm25_ugm3, pm25_valid_hours, pm25_valid, pm10_valid_hours, pm10_valid,
+                no2_valid_hours, no2_valid, so2_valid_hours, so2_valid, co_valid_hours, co_valid, o3_valid_hours, o3_valid,
+                o3_8h_valid_windows, o3_8h_valid, expected_readings, pm25_readings, pm25_iaqi, pm25_limit_ugm3, standard_version)
+            SELECT s.sensor_id, @day, s.district_id, CASE WHEN n % 2 = 0 THEN 55 ELSE 200 END, 24, true, 0, false, 0, false, 0, false,
+                0, false, 0, false, 0, false, 24, 24, CASE WHEN n % 2 = 0 THEN 75 ELSE 250 END, 75, (SELECT min(standard_version) FROM aq_standards)
+            FROM (SELECT sensor_id, district_id, row_number() OVER (ORDER BY sensor_id) AS n FROM sensors WHERE district_id IN ('yuzhong', 'jiangbei')) s
+            """, new { day = Day });
+
+        foreach (var (name, role, team) in new[] { ("yu.member", ConsoleRoles.DistrictMember, "team-yuzhong"), ("jb.member", ConsoleRoles.DistrictMember, "team-jiangbei"), ("city.sup", ConsoleRoles.CitySupervisor, (string?)null) })
+        {
+            await ConsoleUserStore.AddOrUpdateAsync(db, name, role, team, Password, CancellationToken.None);
+        }
+
+        return rows;
+    }
+
+    static Task<long> EpisodeAsync(NpgsqlConnection connection, string district) => connection.ExecuteScalarAsync<long>("""
+        WITH a AS (
+            INSERT INTO anomalies (day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, detail)
+            SELECT @day, 'pollution', '{spike}', 2.5, ARRAY[min(sensor_id)], ARRAY[@district], ARRAY[min(township_id)],
+                   @day::timestamp AT TIME ZONE 'UTC', (@day::timestamp + interval '3 hours') AT TIME ZONE 'UTC', 180, 'test episode'
+            FROM sensors WHERE district_id = @district
+            RETURNING anomaly_id)
+        INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, model_version)
+        SELECT anomaly_id, @day, 'registered_source', 3, 'test', 'test' FROM a RETURNING anomaly_id
+        """, new { day = Day, district });
+
+    static Task<int> FlagAsync(NpgsqlConnection connection, long anomalyId, int rank, string sourceId, double probability, bool toInspect, string explanation) =>
+        connection.ExecuteAsync("""
+            INSERT INTO source_flags (anomaly_id, day, rank, source_id, probability, explanation, features, model_version, to_inspect)
+            VALUES (@anomalyId, @day, @rank, @sourceId, @probability, @explanation, '{}', 'test', @toInspect)
+            """, new { anomalyId, day = Day, rank = (short)rank, sourceId, probability = (float)probability, explanation, toInspect });
+}
