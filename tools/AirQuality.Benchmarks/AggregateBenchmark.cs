@@ -11,7 +11,7 @@ namespace AirQuality.Benchmarks;
 
 /// <summary>
 /// <c>airq bench aggregate</c>: generates readings for the registered sensors, loads them, and times side by side the
-/// columnar kernel, a naive per-row reduction, PostgreSQL's GROUP BY, and the whole refresh against the same outputs
+/// columnar kernel, a naive per-row reduction, PostgreSQL's and an in-process DuckDB's GROUP BY, and the whole refresh against the same outputs
 /// computed by PostgreSQL alone.
 /// </summary>
 /// <remarks>Runs on an empty, migrated database with a registry; it fills <c>sensor_readings</c> and the aggregate tables.</remarks>
@@ -73,6 +73,26 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         var pgOne = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_one AS SELECT sensor_id, {HourSql}, avg(pm25_ugm3), count(pm25_ugm3) FROM sensor_readings GROUP BY 1, 2", cancellationToken));
         var pgAll = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {HourSql}, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2", cancellationToken));
 
+        var hourDays = HourDays(columns, options.Zone);
+        progress("Timing PostgreSQL's daily means (valid hours' means per local day) from the raw readings ...");
+        await using (var hours = new NpgsqlCommand("CREATE TEMP TABLE bench_hour_day AS SELECT * FROM unnest($1::timestamptz[], $2::date[]) AS t(hour, day)", connection))
+        {
+            hours.Parameters.Add(new() { Value = hourDays.Select(h => HourlyColumns.HourStart(h.Hour)).ToArray() });
+            hours.Parameters.Add(new() { Value = hourDays.Select(h => h.Day).ToArray() });
+            await hours.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var pgDaily = await TimeAsync(() => Execute(connection, DailyMeansSql(HourSql, "bench_daily"), cancellationToken));
+
+        progress("Loading the same readings into an in-process DuckDB and timing the same GROUP BYs ...");
+        using var duck = new DuckDbPeer();
+        var duckLoad = duck.Load(columns, network, hourDays);
+        var duckOne = duck.Time($"CREATE TEMP TABLE bench_one AS SELECT sensor_id, {DuckDbPeer.HourSql} AS hour, avg(pm25_ugm3), count(pm25_ugm3) FROM sensor_readings GROUP BY 1, 2");
+        var duckAll = duck.Time($"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {DuckDbPeer.HourSql} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2");
+        var duckDaily = duck.Time(DailyMeansSql(DuckDbPeer.HourSql, "bench_daily"));
+        duck.Time(HourlySumsSql(DuckDbPeer.HourSql, "bench_sums"));
+        duck.CheckHourly("bench_sums", HourlyReducer.Reduce(columns.ToRecordBatch()));
+
         progress($"Keeping sensor_hourly as ingest does: reduce and append per {IngestBatch:N0}-reading batch, fold every {FoldEvery} batches ...");
         var batches = IngestBatches(columns);
         var rollup = await TimeAsync(() => RollupAsync(connection, batches, cancellationToken));
@@ -93,9 +113,66 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
             await YearOverYear.QueryAsync(database, Pollutant.Pm25, first, last, cancellationToken);
         });
 
+        progress("Checking DuckDB's daily means against sensor_daily as the refresh wrote it ...");
+        var duckDays = await duck.CheckDailyAsync("bench_daily", connection, cancellationToken);
+
         return new AggregateBenchmarkResult(columns.Length, runs, last.DayNumber - first.DayNumber + 1,
             columns.Length / one, columns.Length / allSeconds, columns.Length / naive,
-            columns.Length / pgOne, columns.Length / pgAll, copy, rollup, refresh, sqlRefresh);
+            columns.Length / pgOne, columns.Length / pgAll, copy, rollup, refresh, sqlRefresh)
+        {
+            PostgresDailySeconds = pgDaily,
+            DuckDbLoadSeconds = duckLoad,
+            DuckDbOneRowsPerSecond = columns.Length / duckOne,
+            DuckDbAllRowsPerSecond = columns.Length / duckAll,
+            DuckDbDailySeconds = duckDaily,
+            DuckDbDaysChecked = duckDays,
+        };
+    }
+
+    /// <summary>Each sensor hour's sums (in double precision) and counts of every pollutant, into <paramref name="table"/>; <paramref name="hour"/> numbers the hour.</summary>
+    internal static string HourlySumsSql(string hour, string table) =>
+        $"CREATE TEMP TABLE {table} AS SELECT sensor_id, {hour} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"sum({p.Column()}::float8) AS {p.Code()}_sum, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2";
+
+    /// <summary>
+    /// Each sensor's daily mean of every pollutant as the stage defines it (the mean of the valid hours' means; an
+    /// hour is valid when its readings cover 45 minutes) and its valid hours, from the raw readings, into
+    /// <paramref name="table"/>. <paramref name="hour"/> must match the keys of <c>bench_hour_day</c>. Plain SQL that
+    /// PostgreSQL and DuckDB both run.
+    /// </summary>
+    internal static string DailyMeansSql(string hour, string table)
+    {
+        var valid = (Pollutant p) => $"FILTER (WHERE h.{p.Code()}_readings * s.reporting_interval_s >= {DailyCalculator.ValidHourSeconds})";
+        return $"""
+            CREATE TEMP TABLE {table} AS
+            WITH h AS (
+                SELECT sensor_id, {hour} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"sum({p.Column()}::float8) / nullif(count({p.Column()}), 0) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))}
+                FROM sensor_readings GROUP BY 1, 2)
+            SELECT h.sensor_id, d.day, {string.Join(", ", Pollutants.All.Select(p => $"avg(h.{p.Code()}_mean) {valid(p)} AS {p.Code()}, count(*) {valid(p)} AS {p.Code()}_hours"))}
+            FROM h JOIN sensors s ON s.sensor_id = h.sensor_id JOIN bench_hour_day d ON d.hour = h.hour
+            GROUP BY 1, 2
+            """;
+    }
+
+    /// <summary>Every UTC hour the readings touch, with the local day it belongs to.</summary>
+    static List<(long Hour, DateOnly Day)> HourDays(ReadingColumns columns, TimeZoneInfo zone)
+    {
+        var times = columns.ObservedAtMicros;
+        var firstHour = HourlyReducer.HourOf(times[0]);
+        var lastHour = firstHour;
+        foreach (var t in times)
+        {
+            var h = HourlyReducer.HourOf(t);
+            firstHour = Math.Min(firstHour, h);
+            lastHour = Math.Max(lastHour, h);
+        }
+
+        var days = new List<(long, DateOnly)>();
+        for (var h = firstHour; h <= lastHour; h++)
+        {
+            days.Add((h, LocalDays.DayOfHour(h, zone)));
+        }
+
+        return days;
     }
 
     const string HourSql = "date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00')";
