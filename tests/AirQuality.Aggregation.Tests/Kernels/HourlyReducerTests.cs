@@ -41,6 +41,48 @@ public sealed class HourlyReducerTests
     }
 
     [Fact]
+    public void Runs_sum_and_count_only_valid_values_with_or_without_a_bitmap_and_at_any_offset()
+    {
+        var random = new Random(7);
+        const int n = 2000;
+        var values = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 500)).ToArray();
+        var starts = new List<int> { 0 };
+        while (starts[^1] < n)
+        {
+            // Mostly short runs (a sensor's hour), some long enough for the vector path, some with no valid value.
+            starts.Add(Math.Min(n, starts[^1] + (random.Next(10) == 0 ? random.Next(32, 80) : random.Next(1, 32))));
+        }
+
+        foreach (var offset in new[] { 0, 3, 8, 13 })
+        {
+            var valid = Enumerable.Range(0, offset + n).Select(i => i % 97 < 30 ? false : random.NextDouble() >= 0.3).ToArray();
+            var bitmap = new byte[(offset + n + 7) / 8];
+            for (var i = 0; i < valid.Length; i++)
+            {
+                bitmap[i / 8] |= (byte)(valid[i] ? 1 << (i % 8) : 0);
+            }
+
+            var beneath = values.Select((v, i) => valid[offset + i] ? v : (i % 2 == 0 ? float.NaN : -1e30f)).ToArray();
+            var runs = starts.Count - 1;
+            var sums = new double[runs];
+            var counts = new int[runs];
+            HourlyReducer.SumRuns(beneath, bitmap, offset, starts.ToArray(), sums, counts);
+            var allSums = new double[runs];
+            var allCounts = new int[runs];
+            HourlyReducer.SumRuns(values, default, 0, starts.ToArray(), allSums, allCounts);
+            for (var r = 0; r < runs; r++)
+            {
+                var rows = Enumerable.Range(starts[r], starts[r + 1] - starts[r]).ToArray();
+                var present = rows.Where(i => valid[offset + i]).ToArray();
+                Assert.Equal(present.Length, counts[r]);
+                Assert.Equal(present.Sum(i => (double)values[i]), sums[r], 1e-9);
+                Assert.Equal(rows.Length, allCounts[r]);
+                Assert.Equal(rows.Sum(i => (double)values[i]), allSums[r], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
     public void A_reading_stamped_on_the_hour_belongs_to_the_hour_it_ends()
     {
         var columns = new ReadingColumns(["A", "B"], 5);
