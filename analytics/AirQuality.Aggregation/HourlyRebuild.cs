@@ -51,7 +51,7 @@ public sealed class HourlyRebuild(NpgsqlDataSource dataSource, AggregationOption
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM sensor_hourly WHERE hour_start >= @start AND hour_start < @end", new { start, end }, transaction, cancellationToken: cancellationToken));
         // Staged and folded like ingest's sums, so one statement (fold_sensor_hourly) writes sensor_hourly and marks hours.
-        await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(columns), cancellationToken);
+        await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(columns.ToRecordBatch()), cancellationToken);
         await HourlyStore.FoldAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return columns.Length;

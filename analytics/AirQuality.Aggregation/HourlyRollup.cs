@@ -18,7 +18,7 @@ namespace AirQuality.Aggregation;
 public sealed class HourlyRollup : IReadingsRollup
 {
     public Task AddAsync(NpgsqlConnection connection, IReadOnlyList<SensorReading> stored, CancellationToken cancellationToken) =>
-        HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(ReadingColumnsBuilder.FromReadings(stored)), cancellationToken);
+        HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(ReadingColumnsBuilder.FromReadings(stored).ToRecordBatch()), cancellationToken);
 
     public Task<long> FoldAsync(NpgsqlConnection connection, CancellationToken cancellationToken) => HourlyStore.FoldAsync(connection, cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace AirQuality.Benchmarks;
 
 /// <summary>
 /// <c>airq bench aggregate</c>: generates readings for the registered sensors, loads them, and times side by side the
-/// columnar kernel, a naive per-row reduction, PostgreSQL's GROUP BY, and the whole refresh against the same outputs
+/// columnar kernel, a naive per-row reduction, PostgreSQL's and an in-process DuckDB's GROUP BY, and the whole refresh against the same outputs
 /// computed by PostgreSQL alone.
 /// </summary>
 /// <remarks>Runs on an empty, migrated database with a registry; it fills <c>sensor_readings</c> and the aggregate tables.</remarks>
@@ -28,7 +28,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         var first = new DateOnly(2026, 1, 1);
         progress($"Generating {readings:N0} readings for {network.SensorIds.Length} sensors at their reporting intervals ...");
         var columns = Generate(network, first, readings, options.Zone);
-        var lastObserved = ReadingColumns.FromMicros(columns.ObservedAtMicros.AsSpan(0, columns.Length).ToArray().Max());
+        var lastObserved = ReadingColumns.FromMicros(columns.ObservedAtMicros.ToArray().Max());
         var last = LocalDays.DayOfHour(HourReducerHour(lastObserved), options.Zone);
 
         progress("Timing the kernels in memory (best of 3, output buffers allocated once, as a streaming caller keeps them) ...");
@@ -39,17 +39,20 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         var counts = new int[columns.Length];
         var valid = new bool[columns.Length];
         var runs = 0;
+        // Each timing wraps the filled arrays as an Arrow batch (no copy) and reduces the batch's arrays.
         var one = Best(3, () =>
         {
-            runs = HourlyReducer.FindRuns(columns, starts, runSensor, runHour);
-            HourlyReducer.SumRuns(columns.Values[0].AsSpan(0, columns.Length), starts.AsSpan(0, runs + 1), sums, counts);
+            var batch = columns.ToRecordBatch();
+            runs = HourlyReducer.FindRuns(batch, starts, runSensor, runHour);
+            HourlyReducer.SumRuns(HourlyReducer.Concentrations(batch, Pollutant.Pm25), starts.AsSpan(0, runs + 1), sums, counts);
         });
         var allSeconds = Best(3, () =>
         {
-            runs = HourlyReducer.FindRuns(columns, starts, runSensor, runHour);
+            var batch = columns.ToRecordBatch();
+            runs = HourlyReducer.FindRuns(batch, starts, runSensor, runHour);
             for (var p = 0; p < Pollutants.Count; p++)
             {
-                HourlyReducer.SumRuns(columns.Values[p].AsSpan(0, columns.Length), starts.AsSpan(0, runs + 1), sums, counts);
+                HourlyReducer.SumRuns(HourlyReducer.Concentrations(batch, (Pollutant)p), starts.AsSpan(0, runs + 1), sums, counts);
                 for (var i = 0; i < runs; i++)
                 {
                     valid[i] = counts[i] * network.ReportingIntervalS[runSensor[i]] >= DailyCalculator.ValidHourSeconds;
@@ -58,7 +61,8 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         });
         GC.KeepAlive(valid);
         var rows = Enumerable.Range(0, columns.Length).Select(i => new NaiveReading(columns.Sensor[i], columns.ObservedAtMicros[i],
-            columns.Values[0][i], columns.Values[1][i], columns.Values[2][i], columns.Values[3][i], columns.Values[4][i], columns.Values[5][i])).ToList();
+            columns.ValueOrNaN(Pollutant.Pm25, i), columns.ValueOrNaN(Pollutant.Pm10, i), columns.ValueOrNaN(Pollutant.No2, i),
+            columns.ValueOrNaN(Pollutant.So2, i), columns.ValueOrNaN(Pollutant.O3, i), columns.ValueOrNaN(Pollutant.Co, i))).ToList();
         var naive = Best(1, () => Naive(rows, network));
         rows = null;
 
@@ -68,6 +72,26 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         progress("Timing PostgreSQL's hourly GROUP BY ...");
         var pgOne = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_one AS SELECT sensor_id, {HourSql}, avg(pm25_ugm3), count(pm25_ugm3) FROM sensor_readings GROUP BY 1, 2", cancellationToken));
         var pgAll = await TimeAsync(() => Execute(connection, $"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {HourSql}, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2", cancellationToken));
+
+        var hourDays = HourDays(columns, options.Zone);
+        progress("Timing PostgreSQL's daily means (valid hours' means per local day) from the raw readings ...");
+        await using (var hours = new NpgsqlCommand("CREATE TEMP TABLE bench_hour_day AS SELECT * FROM unnest($1::timestamptz[], $2::date[]) AS t(hour, day)", connection))
+        {
+            hours.Parameters.Add(new() { Value = hourDays.Select(h => HourlyColumns.HourStart(h.Hour)).ToArray() });
+            hours.Parameters.Add(new() { Value = hourDays.Select(h => h.Day).ToArray() });
+            await hours.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var pgDaily = await TimeAsync(() => Execute(connection, DailyMeansSql(HourSql, "bench_daily"), cancellationToken));
+
+        progress("Loading the same readings into an in-process DuckDB and timing the same GROUP BYs ...");
+        using var duck = new DuckDbPeer();
+        var duckLoad = duck.Load(columns, network, hourDays);
+        var duckOne = duck.Time($"CREATE TEMP TABLE bench_one AS SELECT sensor_id, {DuckDbPeer.HourSql} AS hour, avg(pm25_ugm3), count(pm25_ugm3) FROM sensor_readings GROUP BY 1, 2");
+        var duckAll = duck.Time($"CREATE TEMP TABLE bench_all AS SELECT sensor_id, {DuckDbPeer.HourSql} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"avg({p.Column()}) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2");
+        var duckDaily = duck.Time(DailyMeansSql(DuckDbPeer.HourSql, "bench_daily"));
+        duck.Time(HourlySumsSql(DuckDbPeer.HourSql, "bench_sums"));
+        duck.CheckHourly("bench_sums", HourlyReducer.Reduce(columns.ToRecordBatch()));
 
         progress($"Keeping sensor_hourly as ingest does: reduce and append per {IngestBatch:N0}-reading batch, fold every {FoldEvery} batches ...");
         var batches = IngestBatches(columns);
@@ -89,9 +113,66 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
             await YearOverYear.QueryAsync(database, Pollutant.Pm25, first, last, cancellationToken);
         });
 
+        progress("Checking DuckDB's daily means against sensor_daily as the refresh wrote it ...");
+        var duckDays = await duck.CheckDailyAsync("bench_daily", connection, cancellationToken);
+
         return new AggregateBenchmarkResult(columns.Length, runs, last.DayNumber - first.DayNumber + 1,
             columns.Length / one, columns.Length / allSeconds, columns.Length / naive,
-            columns.Length / pgOne, columns.Length / pgAll, copy, rollup, refresh, sqlRefresh);
+            columns.Length / pgOne, columns.Length / pgAll, copy, rollup, refresh, sqlRefresh)
+        {
+            PostgresDailySeconds = pgDaily,
+            DuckDbLoadSeconds = duckLoad,
+            DuckDbOneRowsPerSecond = columns.Length / duckOne,
+            DuckDbAllRowsPerSecond = columns.Length / duckAll,
+            DuckDbDailySeconds = duckDaily,
+            DuckDbDaysChecked = duckDays,
+        };
+    }
+
+    /// <summary>Each sensor hour's sums (in double precision) and counts of every pollutant, into <paramref name="table"/>; <paramref name="hour"/> numbers the hour.</summary>
+    internal static string HourlySumsSql(string hour, string table) =>
+        $"CREATE TEMP TABLE {table} AS SELECT sensor_id, {hour} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"sum({p.Column()}::float8) AS {p.Code()}_sum, count({p.Column()}) AS {p.Code()}_readings"))} FROM sensor_readings GROUP BY 1, 2";
+
+    /// <summary>
+    /// Each sensor's daily mean of every pollutant as the stage defines it (the mean of the valid hours' means; an
+    /// hour is valid when its readings cover 45 minutes) and its valid hours, from the raw readings, into
+    /// <paramref name="table"/>. <paramref name="hour"/> must match the keys of <c>bench_hour_day</c>. Plain SQL that
+    /// PostgreSQL and DuckDB both run.
+    /// </summary>
+    internal static string DailyMeansSql(string hour, string table)
+    {
+        var valid = (Pollutant p) => $"FILTER (WHERE h.{p.Code()}_readings * s.reporting_interval_s >= {DailyCalculator.ValidHourSeconds})";
+        return $"""
+            CREATE TEMP TABLE {table} AS
+            WITH h AS (
+                SELECT sensor_id, {hour} AS hour, {string.Join(", ", Pollutants.All.Select(p => $"sum({p.Column()}::float8) / nullif(count({p.Column()}), 0) AS {p.Code()}_mean, count({p.Column()}) AS {p.Code()}_readings"))}
+                FROM sensor_readings GROUP BY 1, 2)
+            SELECT h.sensor_id, d.day, {string.Join(", ", Pollutants.All.Select(p => $"avg(h.{p.Code()}_mean) {valid(p)} AS {p.Code()}, count(*) {valid(p)} AS {p.Code()}_hours"))}
+            FROM h JOIN sensors s ON s.sensor_id = h.sensor_id JOIN bench_hour_day d ON d.hour = h.hour
+            GROUP BY 1, 2
+            """;
+    }
+
+    /// <summary>Every UTC hour the readings touch, with the local day it belongs to.</summary>
+    static List<(long Hour, DateOnly Day)> HourDays(ReadingColumns columns, TimeZoneInfo zone)
+    {
+        var times = columns.ObservedAtMicros;
+        var firstHour = HourlyReducer.HourOf(times[0]);
+        var lastHour = firstHour;
+        foreach (var t in times)
+        {
+            var h = HourlyReducer.HourOf(t);
+            firstHour = Math.Min(firstHour, h);
+            lastHour = Math.Max(lastHour, h);
+        }
+
+        var days = new List<(long, DateOnly)>();
+        for (var h = firstHour; h <= lastHour; h++)
+        {
+            days.Add((h, LocalDays.DayOfHour(h, zone)));
+        }
+
+        return days;
     }
 
     const string HourSql = "date_bin('1 hour', observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00')";
@@ -177,7 +258,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
             importer.Write(ReadingColumns.FromMicros(columns.ObservedAtMicros[i]), NpgsqlDbType.TimestampTz);
             for (var p = 0; p < Pollutants.Count; p++)
             {
-                var v = columns.Values[p][i];
+                var v = columns.ValueOrNaN((Pollutant)p, i);
                 if (float.IsNaN(v))
                 {
                     importer.WriteNull();
@@ -196,23 +277,24 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
     static List<ReadingColumns> IngestBatches(ReadingColumns columns)
     {
         var order = Enumerable.Range(0, columns.Length).ToArray();
-        var times = columns.ObservedAtMicros.AsSpan(0, columns.Length).ToArray();
-        Array.Sort(times, order);
+        var times = columns.ObservedAtMicros.ToArray();
+        var sensors = columns.Sensor.ToArray();
+        Array.Sort(columns.ObservedAtMicros.ToArray(), order);
         var values = new float[Pollutants.Count];
         var batches = new List<ReadingColumns>();
         for (var start = 0; start < order.Length; start += IngestBatch)
         {
             var batch = order.AsSpan(start, Math.Min(IngestBatch, order.Length - start)).ToArray();
-            Array.Sort(batch, (a, b) => columns.Sensor[a] != columns.Sensor[b] ? columns.Sensor[a].CompareTo(columns.Sensor[b]) : columns.ObservedAtMicros[a].CompareTo(columns.ObservedAtMicros[b]));
+            Array.Sort(batch, (a, b) => sensors[a] != sensors[b] ? sensors[a].CompareTo(sensors[b]) : times[a].CompareTo(times[b]));
             var slice = new ReadingColumns(columns.SensorIds, batch.Length);
             foreach (var i in batch)
             {
                 for (var p = 0; p < Pollutants.Count; p++)
                 {
-                    values[p] = columns.Values[p][i];
+                    values[p] = columns.ValueOrNaN((Pollutant)p, i);
                 }
 
-                slice.Add(columns.Sensor[i], columns.ObservedAtMicros[i], values);
+                slice.Add(sensors[i], times[i], values);
             }
 
             batches.Add(slice);
@@ -232,7 +314,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
         {
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(batches[b]), cancellationToken);
+                await HourlyStore.AppendPendingAsync(connection, HourlyReducer.Reduce(batches[b].ToRecordBatch()), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 

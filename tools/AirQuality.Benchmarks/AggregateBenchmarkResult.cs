@@ -20,4 +20,22 @@ public sealed record AggregateBenchmarkResult(
     double CopySeconds, double RollupSeconds, double RefreshSeconds, double SqlRefreshSeconds)
 {
     public double RefreshSpeedup => SqlRefreshSeconds / RefreshSeconds;
+
+    /// <summary>PostgreSQL computing each sensor's daily means and valid hours from the raw readings (<see cref="AggregateBenchmark.DailyMeansSql"/>).</summary>
+    public double PostgresDailySeconds { get; init; }
+
+    /// <summary>Loading the readings into the in-process DuckDB with its appender.</summary>
+    public double DuckDbLoadSeconds { get; init; }
+
+    /// <summary>DuckDB's hourly GROUP BY of PM2.5 (avg and count) into a table, readings/s.</summary>
+    public double DuckDbOneRowsPerSecond { get; init; }
+
+    /// <summary>DuckDB's hourly GROUP BY of all six pollutants, readings/s.</summary>
+    public double DuckDbAllRowsPerSecond { get; init; }
+
+    /// <summary>DuckDB running the same daily-means SQL as <see cref="PostgresDailySeconds"/>.</summary>
+    public double DuckDbDailySeconds { get; init; }
+
+    /// <summary>Sensor days whose DuckDB means and valid hours were found equal to <c>sensor_daily</c> (its hourly sums equal the kernel's too).</summary>
+    public int DuckDbDaysChecked { get; init; }
 }

@@ -135,7 +135,7 @@ static class BenchCommand
     static Command Aggregate()
     {
         var readings = new Option<long>("--readings") { Description = "Readings to generate for the shipped registry's sensors.", DefaultValueFactory = _ => 10_000_000 };
-        var command = new Command("aggregate", "Time the columnar aggregation against PostgreSQL and a naive per-row reduction, and the whole refresh against the same outputs in SQL.") { readings };
+        var command = new Command("aggregate", "Time the columnar aggregation against PostgreSQL, an in-process DuckDB and a naive per-row reduction, and the whole refresh against the same outputs in SQL.") { readings };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
         {
             var count = parse.GetValue(readings);
@@ -159,6 +159,10 @@ static class BenchCommand
             Console.WriteLine($"  naive per-row, 6 pollutants:            {r.NaiveAllRowsPerSecond,15:N0}");
             Console.WriteLine($"  PostgreSQL GROUP BY hour, PM2.5:        {r.PostgresOneRowsPerSecond,15:N0}");
             Console.WriteLine($"  PostgreSQL GROUP BY hour, 6 pollutants: {r.PostgresAllRowsPerSecond,15:N0}");
+            Console.WriteLine($"  DuckDB GROUP BY hour, PM2.5:            {r.DuckDbOneRowsPerSecond,15:N0}   kernel {r.ColumnarOneRowsPerSecond / r.DuckDbOneRowsPerSecond:0.0}x DuckDB");
+            Console.WriteLine($"  DuckDB GROUP BY hour, 6 pollutants:     {r.DuckDbAllRowsPerSecond,15:N0}   kernel {r.ColumnarAllRowsPerSecond / r.DuckDbAllRowsPerSecond:0.0}x DuckDB");
+            Console.WriteLine("Daily means and valid hours per sensor from the raw readings (the same SQL in both):");
+            Console.WriteLine($"  PostgreSQL: {r.PostgresDailySeconds,7:0.00} s   DuckDB: {r.DuckDbDailySeconds,7:0.00} s   (DuckDB loaded in {r.DuckDbLoadSeconds:0.00} s; its hourly sums equal the kernel's and its {r.DuckDbDaysChecked:N0} sensor days equal sensor_daily)");
             Console.WriteLine("Whole refresh (hourly, daily, district, city, AQI for every pollutant, then year over year):");
             Console.WriteLine($"  from the hourly sums ingest keeps:      {r.RefreshSeconds,9:0.00} s");
             Console.WriteLine($"  PostgreSQL alone from the raw readings: {r.SqlRefreshSeconds,9:0.00} s   -> the columnar refresh is {r.RefreshSpeedup:0.0}x faster");
