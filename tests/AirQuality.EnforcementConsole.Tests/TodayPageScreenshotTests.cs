@@ -28,6 +28,12 @@ public sealed class TodayPageScreenshotTests(PostgresFixture postgres, ITestOutp
 
         Assert.Equal("/teams/team-yuzhong/today", (string)(await chromium.EvaluateAsync("location.pathname"))!);
         await chromium.NavigateAsync(new Uri(console.Address, "/teams/team-yuzhong/today")); // a settled load, stylesheet included
+        // The sign-in's own load event may be the one NavigateAsync saw; wait until this page's document is complete.
+        for (var i = 0; i < 100 && !await DocumentCompleteAsync(chromium); i++)
+        {
+            await Task.Delay(50);
+        }
+
         var text = (string)(await chromium.EvaluateAsync("document.body.innerText"))!;
         Assert.Contains(rows.YuzhongSource1, text, StringComparison.Ordinal);
         Assert.DoesNotContain(rows.JiangbeiSource, text, StringComparison.Ordinal);
@@ -47,5 +53,17 @@ public sealed class TodayPageScreenshotTests(PostgresFixture postgres, ITestOutp
         await File.WriteAllBytesAsync(png, bytes);
         Assert.True(bytes.Length > 10_000, $"{png} has only {bytes.Length} bytes.");
         output.WriteLine($"Screenshot: {png}");
+    }
+
+    static async Task<bool> DocumentCompleteAsync(HeadlessChromium chromium)
+    {
+        try
+        {
+            return (bool)(await chromium.EvaluateAsync("document.readyState === 'complete' && document.body !== null && location.pathname === '/teams/team-yuzhong/today'"))!;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // evaluated while the page was being replaced
+        }
     }
 }
