@@ -1,6 +1,6 @@
+using AirQuality.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AirQuality.Aggregation;
 
@@ -11,8 +11,7 @@ public static class AggregationServiceCollectionExtensions
     /// <remarks>Needs <c>AddStorage</c> and a <see cref="TimeProvider"/>.</remarks>
     public static IServiceCollection AddAggregation(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AggregationOptions>().Bind(configuration.GetSection("Aggregation")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AggregationOptions>>().Value);
+        services.AddSection<AggregationOptions>(configuration, "Aggregation", o => o.Validate());
         services.AddSingleton<Aggregator>();
         services.AddSingleton<HourlyRebuild>();
         return services;

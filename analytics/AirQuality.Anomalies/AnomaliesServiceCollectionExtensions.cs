@@ -1,6 +1,6 @@
+using AirQuality.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AirQuality.Anomalies;
@@ -12,8 +12,7 @@ public static class AnomaliesServiceCollectionExtensions
     /// <remarks>Needs <c>AddStorage</c> and <c>AddAggregation</c>.</remarks>
     public static IServiceCollection AddAnomalies(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection("Anomalies")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AnomalyOptions>>().Value);
+        services.AddSection<AnomalyOptions>(configuration, "Anomalies", o => o.Validate());
         services.AddSingleton(sp => new AnomalyDetector(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AnomalyOptions>(), sp.GetRequiredService<Aggregation.AggregationOptions>()));
         return services;

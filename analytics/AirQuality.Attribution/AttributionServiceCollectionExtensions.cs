@@ -1,7 +1,7 @@
 using AirQuality.Attribution.Model;
+using AirQuality.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AirQuality.Attribution;
 
@@ -20,8 +20,7 @@ public static class AttributionServiceCollectionExtensions
     /// </remarks>
     public static IServiceCollection AddAttribution(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AttributionOptions>().Bind(configuration.GetSection("Attribution")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AttributionOptions>>().Value);
+        services.AddSection<AttributionOptions>(configuration, "Attribution", o => o.Validate());
         services.AddSingleton<IAttributionModel>(sp => AttributionModel.Load(sp.GetRequiredService<AttributionOptions>().ModelPath));
         services.AddSingleton<AttributionRunner>();
         return services;

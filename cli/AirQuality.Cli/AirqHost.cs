@@ -10,7 +10,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AirQuality.Cli;
 
@@ -52,8 +51,7 @@ static class AirqHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration);
         services.AddSingleton(sp => new CityCalendar(configuration.Zone, sp.GetRequiredService<TimeProvider>()));
-        services.AddOptions<MonitoringOptions>().Bind(builder.Configuration.GetSection("Monitoring")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MonitoringOptions>>().Value);
+        services.AddSection<MonitoringOptions>(builder.Configuration, "Monitoring", o => o.Validate());
         services.AddStorage(builder.Configuration, connectionString)
             .AddIngest(builder.Configuration)
             .AddAggregation(builder.Configuration)

@@ -1,7 +1,7 @@
 using AirQuality.Ingest.Kafka;
+using AirQuality.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AirQuality.Ingest;
 
@@ -16,10 +16,8 @@ public static class IngestServiceCollectionExtensions
     /// <remarks>Needs <c>AddStorage</c>. The worker itself is made per run, once the registry it validates against is loaded.</remarks>
     public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection("Ingest")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestOptions>>().Value);
-        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<KafkaOptions>>().Value);
+        services.AddSection<IngestOptions>(configuration, "Ingest", o => o.Validate());
+        services.AddSection<KafkaOptions>(configuration, "Kafka", o => o.Validate());
         services.AddSingleton<IngestCounters>();
         return services;
     }

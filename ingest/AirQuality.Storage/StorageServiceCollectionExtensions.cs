@@ -19,8 +19,7 @@ public static class StorageServiceCollectionExtensions
     /// </remarks>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database")).Validate(o => o.Validate() is not null);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        services.AddSection<DatabaseOptions>(configuration, "Database", o => o.Validate());
         services.AddSingleton(_ => Database.CreateDataSource(connectionString));
         services.AddSingleton<Migrator>();
         services.AddSingleton<RegistryStore>();
