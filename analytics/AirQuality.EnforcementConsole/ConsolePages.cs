@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Standards;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -10,8 +11,12 @@ namespace AirQuality.EnforcementConsole;
 /// </summary>
 public static class ConsolePages
 {
-    /// <summary>The one stylesheet, served from <c>/console.css</c> (inline styles would need 'unsafe-inline').</summary>
-    public const string Stylesheet = """
+    /// <summary>The one stylesheet, served from <c>/console.css</c> (inline styles would need 'unsafe-inline'); the map legend's swatches take the map's colours.</summary>
+    public static readonly string Stylesheet = Styles
+        + string.Join(" ", AqiCategories.All.Select(c => $".sw-{c} {{ background: {DistrictMap.Colour(c)}; }}"))
+        + $"\n.sw-none {{ background: {DistrictMap.NoValidDay}; }} .sw-source {{ background: {DistrictMap.SourceColour}; }} .sw-flagged {{ background: {DistrictMap.FlaggedColour}; }}\n";
+
+    const string Styles = """
         body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; margin: 0; color: #24292f; }
         header { background: #0b3d5c; color: #fff; padding: 8px 16px; display: flex; justify-content: space-between; align-items: center; flex-wrap: wrap; }
         header a { color: #fff; }
@@ -25,9 +30,6 @@ public static class ConsolePages
         form.inline { display: inline; }
         label { display: block; margin: 8px 0 2px; }
         button { padding: 6px 14px; }
-        .sw-excellent { background: #00e400; } .sw-good { background: #ffff00; } .sw-lightly_polluted { background: #ff7e00; }
-        .sw-moderately_polluted { background: #ff0000; } .sw-heavily_polluted { background: #99004c; } .sw-severely_polluted { background: #7e0023; }
-        .sw-none { background: #b0b0b0; } .sw-source { background: #57606a; } .sw-flagged { background: #cf222e; }
         """;
 
     public static string SignIn(string formFieldName, string token, string? error, string? name) => Layout("Sign in", null, null, $"""
@@ -85,7 +87,7 @@ public static class ConsolePages
         body.Append(CultureInfo.InvariantCulture, $"<h2>Map{(view.Day is { } d ? $" for {d:yyyy-MM-dd}" : "")}</h2>");
         body.Append(DistrictMap.Render(view));
         body.Append("<p class=\"legend\">Sensors, daily PM2.5: ");
-        foreach (var category in new[] { "excellent", "good", "lightly_polluted", "moderately_polluted", "heavily_polluted", "severely_polluted" })
+        foreach (var category in AqiCategories.All)
         {
             body.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch sw-{category}\"></i>{category.Replace('_', ' ')}</span>");
         }

@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Standards;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -19,16 +20,16 @@ public static class DistrictMap
     const double Margin = 24;
 
     /// <summary>The HJ 633 colour of a category (grey without a valid day).</summary>
-    public static string Colour(string? category) => category switch
-    {
-        "excellent" => "#00e400",
-        "good" => "#ffff00",
-        "lightly_polluted" => "#ff7e00",
-        "moderately_polluted" => "#ff0000",
-        "heavily_polluted" => "#99004c",
-        "severely_polluted" => "#7e0023",
-        _ => "#b0b0b0",
-    };
+    public static string Colour(string? category) => AqiCategories.Colour(category) ?? NoValidDay;
+
+    /// <summary>The grey of a sensor without a valid day (the legend's <c>sw-none</c>).</summary>
+    public const string NoValidDay = "#b0b0b0";
+
+    /// <summary>A registered source's mark (the legend's <c>sw-source</c>).</summary>
+    public const string SourceColour = "#57606a";
+
+    /// <summary>A source to inspect (the legend's <c>sw-flagged</c>).</summary>
+    public const string FlaggedColour = "#cf222e";
 
     public static string Render(TodayView view)
     {
@@ -58,7 +59,7 @@ public static class DistrictMap
         foreach (var source in view.Sources.Where(s => !s.Flagged))
         {
             var (x, y) = Project(source.Latitude, source.Longitude);
-            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"source\" x=\"{x - 4:F1}\" y=\"{y - 4:F1}\" width=\"8\" height=\"8\" fill=\"#57606a\"><title>{Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></rect>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"source\" x=\"{x - 4:F1}\" y=\"{y - 4:F1}\" width=\"8\" height=\"8\" fill=\"{SourceColour}\"><title>{Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></rect>");
         }
 
         foreach (var sensor in view.Sensors)
@@ -72,8 +73,8 @@ public static class DistrictMap
         foreach (var source in view.Sources.Where(s => s.Flagged))
         {
             var (x, y) = Project(source.Latitude, source.Longitude);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"#cf222e\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 13:F1}\" y=\"{y + 8:F1}\" font-size=\"24\" stroke=\"#ffffff\" stroke-width=\"0.6\" font-weight=\"bold\" fill=\"#cf222e\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"{FlaggedColour}\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 13:F1}\" y=\"{y + 8:F1}\" font-size=\"24\" stroke=\"#ffffff\" stroke-width=\"0.6\" font-weight=\"bold\" fill=\"{FlaggedColour}\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
         }
 
         svg.Append("</svg>");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AirQuality.Aggregation.Standards;
 using AirQuality.Aggregation;
 
 namespace AirQuality.Reports.Internal;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AirQuality.Aggregation.Standards;
 using AirQuality.Aggregation;
 
 namespace AirQuality.Reports.Internal;
