@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
 using AirQuality.Simulation.Truth;
@@ -63,8 +64,8 @@ public sealed class SimulatedCity : IContributionSink
             throw new ArgumentOutOfRangeException(nameof(step), step, "The sampling step must divide an hour.");
         }
 
-        var startUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.ToDateTime(TimeOnly.MinValue), zone);
-        var endUtc = TimeZoneInfo.ConvertTimeToUtc(firstDay.AddDays(days).ToDateTime(TimeOnly.MinValue), zone);
+        var startUtc = LocalDays.StartOf(firstDay, zone).UtcDateTime;
+        var endUtc = LocalDays.StartOf(firstDay.AddDays(days), zone).UtcDateTime;
         var start = new DateTimeOffset(startUtc, TimeSpan.Zero);
         var world = new AirQualityWorld(registry, seed, start, endUtc - startUtc, physics);
         var firstHour = (startUtc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;

@@ -1,4 +1,5 @@
 using System.Data;
+using AirQuality.Aggregation.Daily;
 using Npgsql;
 
 namespace AirQuality.Export;
@@ -32,8 +33,8 @@ public sealed class TableExporter(NpgsqlDataSource dataSource)
 #pragma warning restore CA2100
         if (request.Table.PeriodIsTimestamp)
         {
-            command.Parameters.AddWithValue("from", LocalMidnightUtc(request.From, request.Zone));
-            command.Parameters.AddWithValue("to", LocalMidnightUtc(request.To.AddDays(1), request.Zone));
+            command.Parameters.AddWithValue("from", LocalDays.StartOf(request.From, request.Zone).UtcDateTime);
+            command.Parameters.AddWithValue("to", LocalDays.StartOf(request.To.AddDays(1), request.Zone).UtcDateTime);
         }
         else
         {
@@ -84,7 +85,4 @@ public sealed class TableExporter(NpgsqlDataSource dataSource)
         batch.Clear();
         return written;
     }
-
-    static DateTime LocalMidnightUtc(DateOnly day, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
 }

@@ -184,7 +184,7 @@ public sealed class AggregateBenchmark(NpgsqlDataSource database, AggregationOpt
     {
         var perHour = network.ReportingIntervalS.Sum(i => 3600.0 / i);
         var hours = (long)Math.Ceiling(readings / perHour);
-        var start = ReadingColumns.ToMicros(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(first.ToDateTime(TimeOnly.MinValue), zone), TimeSpan.Zero));
+        var start = ReadingColumns.ToMicros(LocalDays.StartOf(first, zone));
         var columns = new ReadingColumns(network.SensorIds, checked((int)readings));
         var random = new Random(42);
         Span<float> values = stackalloc float[Pollutants.Count];

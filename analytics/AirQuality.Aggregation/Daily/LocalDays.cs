@@ -51,9 +51,13 @@ public sealed class LocalDays
     public static DateOnly DayOfHour(long hour, TimeZoneInfo timeZone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddHours(hour), timeZone));
 
+    /// <summary>Local midnight at the start of <paramref name="day"/> in <paramref name="timeZone"/>, as an instant (offset zero).</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo timeZone) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), timeZone), TimeSpan.Zero);
+
     static long StartHour(DateOnly day, TimeZoneInfo timeZone)
     {
-        var utc = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), timeZone);
+        var utc = StartOf(day, timeZone).UtcDateTime;
         if (utc.Minute != 0 || utc.Second != 0)
         {
             throw new NotSupportedException(

@@ -106,9 +106,9 @@ static class DemoCommand
             var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
             var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);
             Console.WriteLine($"  {anomalies.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {anomalies.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
-            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Aggregation.Zone), limit: 12);
+            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Zone), limit: 12);
             Console.WriteLine();
-            Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, env.Configuration.Attribution, lastDay, env.Configuration.Aggregation.Zone));
+            Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, env.Configuration.Attribution, lastDay, env.Configuration.Zone));
             var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
 
             Console.WriteLine();

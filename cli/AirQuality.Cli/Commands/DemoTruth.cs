@@ -1,4 +1,5 @@
 using System.Globalization;
+using AirQuality.Aggregation.Daily;
 using AirQuality.Attribution;
 using AirQuality.Simulation.Truth;
 using AirQuality.Storage.Registry;
@@ -39,14 +40,12 @@ static class DemoTruth
         var listed = attributions.SelectMany(a => a.Flags.Where(f => f.ToInspect).Select(f => (a.Episode, f.SourceId)))
             .GroupBy(x => x.SourceId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Any(x => IncidentThen(x.SourceId, x.Episode)), StringComparer.Ordinal);
-        var (dayStart, dayEnd) = (Local(day, zone), Local(day.AddDays(1), zone));
+        var (dayStart, dayEnd) = (LocalDays.StartOf(day, zone), LocalDays.StartOf(day.AddDays(1), zone));
         var underWay = incidents.Where(i => i.SourceId is not null && i.Start < dayEnd && i.End > dayStart).ToList();
         var reached = underWay.Count(i => listed.ContainsKey(i.SourceId!));
         return string.Create(CultureInfo.InvariantCulture,
             $"Inspection list against the simulation's truth: {listed.Count} source(s) to inspect (each once, from {model.InspectAtOrAbove:0%}), {listed.Count(x => x.Value)} with an incident then: inspection yield {(listed.Count == 0 ? "n/a" : $"{listed.Count(x => x.Value) / (double)listed.Count:0%}")}; {reached} of the {underWay.Count} registered sources' incidents under way that day reached the list (some raised no sensor measurably).");
     }
-
-    static DateTimeOffset Local(DateOnly day, TimeZoneInfo zone) => new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone), TimeSpan.Zero);
 
     static DateTimeOffset HourStart(CityHours city, int hour) => new(DateTime.UnixEpoch.AddHours(city.FirstHour + hour), TimeSpan.Zero);
 

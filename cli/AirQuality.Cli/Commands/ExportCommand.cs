@@ -27,7 +27,7 @@ static class ExportCommand
             var first = parse.GetValue(from);
             var last = parse.GetValue(to) ?? first;
             var kind = parse.GetValue(format) == "arrow" ? ExportFormat.Arrow : ExportFormat.Parquet;
-            var request = new ExportRequest(ExportTable.Find(parse.GetValue(table)!), first, last, parse.GetValue(district), kind, env.Configuration.Aggregation.Zone);
+            var request = new ExportRequest(ExportTable.Find(parse.GetValue(table)!), first, last, parse.GetValue(district), kind, env.Configuration.Zone);
             try
             {
                 request.Validate();
