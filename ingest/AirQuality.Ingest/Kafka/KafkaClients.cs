@@ -36,13 +36,12 @@ public static class KafkaClients
             MaxPollIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds,
             // An idle partition's fetch returns within this, which bounds the latency added at low rates.
             FetchWaitMaxMs = 50,
-            // librdkafka stops fetching once the messages waiting in the client reach queued.min.messages (all
-            // partitions together) and, as measured on 2.0.2, looked again only after up to a second
-            // (fetch.queue.backoff.ms, which shortens that, came in 2.2 and is not yet benchmarked here). The default, 100,000, is a fraction of a second of backlog at this worker's pace, so
-            // a worker catching up spent most of its time waiting for fetches: the threshold must hold over a second
-            // of consumption. At most about 256 MB of messages wait in the client, and only while there is a backlog.
-            QueuedMinMessages = 500_000,
-            QueuedMaxMessagesKbytes = 256 * 1024,
+            // librdkafka stops fetching a partition once the messages waiting in the client reach queued.min.messages
+            // (default 100,000, all partitions together) and looks again only after fetch.queue.backoff.ms (default a
+            // second): at this worker's pace a catching-up worker then waited for fetches most of the time. 2.x lets
+            // the wait be short instead of the threshold large (500,000 messages and 256 MB before): in four
+            // alternating pairs of `airq bench ingest` the short wait kept up as well, with a quarter of the queue (64 MB).
+            FetchQueueBackoffMs = 10,
         };
         if (options.GroupProtocol == "consumer")
         {
