@@ -1,22 +1,15 @@
 using System.Net;
-using System.Reflection;
-using System.Runtime.ExceptionServices;
-using AirQuality.Aggregation;
-using AirQuality.Anomalies;
-using AirQuality.Cli.Monitoring;
 using AirQuality.Reports;
-using AirQuality.Attribution;
-using AirQuality.Ingest;
-using AirQuality.Ingest.Kafka;
-using AirQuality.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace AirQuality.Cli;
 
 /// <summary>
 /// Settings from, in increasing precedence: <c>appsettings.json</c> beside the program, <c>appsettings.json</c> in the
-/// working directory, environment variables prefixed <c>AIRQ_</c> (<c>AIRQ_Ingest__BatchSize=2000</c>), and the two
-/// short names <c>AIRQ_DB</c> and <c>AIRQ_KAFKA_BOOTSTRAP</c>. docs/configuration.md lists every setting.
+/// working directory, environment variables prefixed <c>AIRQ_</c> (<c>AIRQ_Ingest__BatchSize=2000</c>), and the
+/// short names <c>AIRQ_DB</c>, <c>AIRQ_KAFKA_BOOTSTRAP</c>, <c>AIRQ_SMTP_HOST</c> and the like. It holds what the command
+/// line decides itself (the sources, the city's time zone, the short names, the SMTP credentials); each stage's section
+/// is bound by the stage's <c>AddXxx</c> in the host (<see cref="AirqHost"/>), once. docs/configuration.md lists every setting.
 /// </summary>
 sealed class AirqConfiguration
 {
@@ -24,70 +17,19 @@ sealed class AirqConfiguration
     {
         Root = root;
         (TimeZone, Zone) = CityZone(root);
-        Database = root.GetSection("Database").Get<DatabaseOptions>() ?? new();
-        Kafka = root.GetSection("Kafka").Get<KafkaOptions>() ?? new();
-        Ingest = root.GetSection("Ingest").Get<IngestOptions>() ?? new();
-        Aggregation = root.GetSection("Aggregation").Get<AggregationOptions>() ?? new();
-        Aggregation.TimeZone = TimeZone;
-        Anomalies = root.GetSection("Anomalies").Get<AnomalyOptions>() ?? new();
-        Monitoring = root.GetSection("Monitoring").Get<MonitoringOptions>() ?? new();
-        Reports = BindReports(root, TimeZone);
         SmtpCredentials = ReportOptions.SmtpCredentials(root["SMTP_USER"], root["SMTP_PASSWORD"]);
-        Attribution = root.GetSection("Attribution").Get<AttributionOptions>() ?? new();
-        if (root["DB"] is { Length: > 0 } db)
-        {
-            Database.ConnectionString = db;
-        }
-
-        if (root["KAFKA_BOOTSTRAP"] is { Length: > 0 } bootstrap)
-        {
-            Kafka.BootstrapServers = bootstrap;
-        }
-
-        if (root["KAFKA_SASL_PASSWORD"] is { Length: > 0 } saslPassword)
-        {
-            Kafka.SaslPassword = saslPassword;
-        }
-
-        if (root["KAFKA_SSL_KEY_PASSWORD"] is { Length: > 0 } keyPassword)
-        {
-            Kafka.SslKeyPassword = keyPassword;
-        }
-
-        Kafka.Validate();
-
-        Database.Validate();
-        Ingest.Validate();
-        Aggregation.Validate();
-        Anomalies.Validate();
-        Monitoring.Validate();
-        Attribution.Validate();
     }
 
+    /// <summary>The settings as read, before the short names are applied; the stages bind their sections from the host, which lays <see cref="StageKeys"/> over this.</summary>
     public IConfiguration Root { get; }
-
-    public DatabaseOptions Database { get; }
-
-    public KafkaOptions Kafka { get; }
-
-    public IngestOptions Ingest { get; }
-
-    public AggregationOptions Aggregation { get; }
-
-    public AnomalyOptions Anomalies { get; }
-
-    public MonitoringOptions Monitoring { get; }
-
-    public ReportOptions Reports { get; }
 
     /// <summary>SMTP user and password, from <c>AIRQ_SMTP_USER</c> and <c>AIRQ_SMTP_PASSWORD</c> only; null when neither is set.</summary>
     public NetworkCredential? SmtpCredentials { get; }
-    public AttributionOptions Attribution { get; }
 
-    /// <summary>The model file, relative paths taken from the repository root.</summary>
-    public string ModelPath => Path.Combine(RepositoryRoot, Attribution.ModelPath);
+    /// <summary>The registry folder shipped in the repository.</summary>
+    public static string DefaultRegistryDirectory => Path.Combine(RepositoryRoot, "infra", "registry");
 
-    /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry.</summary>
+    /// <summary>The repository the program was started from (set by the <c>./airq</c> launcher), for the shipped registry and model.</summary>
     public static string RepositoryRoot => Environment.GetEnvironmentVariable("AIRQ_REPO") is { Length: > 0 } repo ? repo : Directory.GetCurrentDirectory();
 
     /// <summary>
@@ -129,42 +71,11 @@ sealed class AirqConfiguration
     /// <summary><see cref="TimeZone"/>, resolved.</summary>
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>Section <c>Reports</c>, with the city's <c>TimeZone</c>, <c>AIRQ_SMTP_HOST</c> and <c>AIRQ_SMTP_PORT</c> applied last; the options check themselves as they are made.</summary>
-    static ReportOptions BindReports(IConfiguration root, string timeZone)
-    {
-        var overrides = new Dictionary<string, string?> { ["TimeZone"] = timeZone };
-        if (root["SMTP_HOST"] is { Length: > 0 } host)
-        {
-            overrides["SmtpHost"] = host;
-        }
-
-        if (root["SMTP_PORT"] is { Length: > 0 } port)
-        {
-            overrides["SmtpPort"] = port;
-        }
-
-        var section = new ConfigurationBuilder().AddConfiguration(root.GetSection("Reports")).AddInMemoryCollection(overrides).Build();
-        try
-        {
-            return section.Get<ReportOptions>() ?? new ReportOptions();
-        }
-        catch (TargetInvocationException e) when (e.InnerException is ArgumentOutOfRangeException inner)
-        {
-            // The binder calls the constructor by reflection; the sentence it threw is what the user needs.
-            ExceptionDispatchInfo.Throw(inner);
-            throw;
-        }
-        catch (InvalidOperationException e)
-        {
-            // A value of the wrong form ("25:00" for a time of day) fails in the binder before any check of ours.
-            throw new ArgumentOutOfRangeException(nameof(root), $"Reports: {e.Message} Write a time of day as HH:mm (07:30) and a duration as [d.]hh:mm:ss (00:00:30).");
-        }
-    }
-
     /// <summary>
     /// What the short names and the CLI's own rules decided, under the stages' own keys, laid over <see cref="Root"/> when a
-    /// command builds its host: <c>AIRQ_KAFKA_BOOTSTRAP</c> and the Kafka passwords, the one <c>TimeZone</c> for aggregation
-    /// and reports, <c>AIRQ_SMTP_HOST</c>/<c>AIRQ_SMTP_PORT</c>, and the model path taken from the repository root.
+    /// command builds its host: <c>AIRQ_DB</c>, <c>AIRQ_KAFKA_BOOTSTRAP</c> and the Kafka passwords, the one <c>TimeZone</c>
+    /// for aggregation and reports, and <c>AIRQ_SMTP_HOST</c>/<c>AIRQ_SMTP_PORT</c>. Raw values only: binding and checking
+    /// them is each stage's <c>AddXxx</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string?> StageKeys()
     {
@@ -172,11 +83,14 @@ sealed class AirqConfiguration
         {
             ["Aggregation:TimeZone"] = TimeZone,
             ["Reports:TimeZone"] = TimeZone,
-            ["Attribution:ModelPath"] = ModelPath,
         };
-        foreach (var (key, value) in new[] { ("Kafka:BootstrapServers", Kafka.BootstrapServers), ("Kafka:SaslPassword", Kafka.SaslPassword), ("Kafka:SslKeyPassword", Kafka.SslKeyPassword), ("Reports:SmtpHost", Root["SMTP_HOST"]), ("Reports:SmtpPort", Root["SMTP_PORT"]) })
+        foreach (var (key, shortName) in new[]
         {
-            if (value is { Length: > 0 })
+            ("Database:ConnectionString", "DB"), ("Kafka:BootstrapServers", "KAFKA_BOOTSTRAP"), ("Kafka:SaslPassword", "KAFKA_SASL_PASSWORD"),
+            ("Kafka:SslKeyPassword", "KAFKA_SSL_KEY_PASSWORD"), ("Reports:SmtpHost", "SMTP_HOST"), ("Reports:SmtpPort", "SMTP_PORT"),
+        })
+        {
+            if (Root[shortName] is { Length: > 0 } value)
             {
                 keys[key] = value;
             }
@@ -188,7 +102,7 @@ sealed class AirqConfiguration
     /// <summary>Settings that are secrets: read from the environment only, refused in a file.</summary>
     static readonly string[] SecretKeys = ["Kafka:SaslPassword", "Kafka:SslKeyPassword", "Kafka:Client:sasl.password", "Kafka:Client:ssl.key.password", "Kafka:Client:ssl.keystore.password", "SMTP_PASSWORD"];
 
-    /// <summary>Settings from <paramref name="root"/> alone, checked as <see cref="Load"/> checks them.</summary>
+    /// <summary>Settings from <paramref name="root"/> alone (the time zone checked as <see cref="Load"/> checks it).</summary>
     internal static AirqConfiguration From(IConfiguration root) => new(root);
 
     public static AirqConfiguration Load()

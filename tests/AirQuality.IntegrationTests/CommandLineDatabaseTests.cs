@@ -68,6 +68,55 @@ public sealed class CommandLineDatabaseTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Db_info_shows_a_database_with_a_pending_migration_and_names_what_is_pending()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var last = await UnapplyLastMigrationAsync(db);
+
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string> { ["AIRQ_DB"] = postgres.ConnectionString(db) }, "db", "info");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"Pending:     {last.Version:0000}_{last.Name}", output, StringComparison.Ordinal);
+        Assert.Contains("Migrations:", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("export", "city_daily", "--from", "2026-06-30", "--out", "{tmp}/city.parquet")]
+    [InlineData("attribute", "--date", "2026-06-30")]
+    [InlineData("user", "add", "officer.li", "--role", "city_supervisor")]
+    [InlineData("registry", "import", "{registry}")]
+    public async Task Commands_that_read_or_write_data_refuse_a_database_with_a_pending_migration_and_change_nothing(params string[] command)
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var last = await UnapplyLastMigrationAsync(db);
+        await using var connection = await db.OpenConnectionAsync();
+        var tmp = Directory.CreateTempSubdirectory("airq-pending-").FullName;
+        var args = command.Select(a => a.Replace("{tmp}", tmp, StringComparison.Ordinal).Replace("{registry}", TestRegistry.ShippedDirectory, StringComparison.Ordinal)).ToArray();
+
+        var (exit, output) = AirqProcess.Run(new Dictionary<string, string>
+        {
+            ["AIRQ_DB"] = postgres.ConnectionString(db),
+            ["AIRQ_Attribution__ModelPath"] = Path.Combine(TestRegistry.RepositoryRoot, "infra", "models", "attribution-model.json"),
+        }, args);
+
+        Assert.True(exit == 1, $"exit code {exit}:{Environment.NewLine}{output}");
+        Assert.Contains($"error: 1 migration pending ({last.Version:0000}_{last.Name}), and this command does not change the schema", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM console_users"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sensors"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = @Version", new { last.Version }));
+    }
+
+    /// <summary>Makes the newest migration pending again (its row gone, its objects left, as a database one release behind would look to the check).</summary>
+    static async Task<Migration> UnapplyLastMigrationAsync(NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var last = Migrator.All[^1];
+        await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version = @Version", new { last.Version });
+        return last;
+    }
+
+    [Fact]
     public async Task A_command_on_a_database_never_migrated_refuses_and_creates_nothing()
     {
         await using var db = await postgres.NewDatabaseAsync(migrate: false);

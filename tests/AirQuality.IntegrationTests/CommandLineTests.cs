@@ -180,6 +180,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_command_that_needs_no_database_runs_where_none_can_be_reached()
+    {
+        var output = Directory.CreateTempSubdirectory("airq-generated-").FullName;
+        var (exit, printed) = Airq(new Dictionary<string, string> { ["AIRQ_DB"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x" }, "registry", "generate", "--out", output, "--seed", "3");
+
+        Assert.True(exit == 0, printed);
+        Assert.Contains("Wrote ", printed, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "sensors.csv")));
+    }
+
+    [Fact]
     public void Demo_help_gives_the_two_days_it_simulates_as_the_default()
     {
         var (exit, output) = Airq(null, "demo", "--help");

@@ -31,8 +31,7 @@ static class AggregateCommand
                 throw new UsageException("--anomalies goes with --every; for one day's anomalies use ./airq anomalies --date yyyy-MM-dd.");
             }
 
-            var configuration = AirqConfiguration.Load();
-            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>
             {
                 ["Monitoring:Port"] = parse.GetValue(IngestCommand.MetricsPort)?.ToString(CultureInfo.InvariantCulture),
             }, token);
@@ -83,10 +82,11 @@ static class AggregateCommand
                 services.GetRequiredService<ILoggerFactory>().CreateLogger("AirQuality.Monitoring"));
             var detector = parse.GetValue(anomalies) ? services.GetRequiredService<AnomalyDetector>() : null;
             // Attribution follows detection when a trained model is at hand; without one the worker says so once and goes on.
-            var model = detector is not null && File.Exists(configuration.ModelPath) ? services.GetRequiredService<IAttributionModel>() : null;
+            var modelPath = services.GetRequiredService<AttributionOptions>().ModelPath;
+            var model = detector is not null && File.Exists(modelPath) ? services.GetRequiredService<IAttributionModel>() : null;
             if (detector is not null && model is null)
             {
-                Console.WriteLine($"No attribution model at {configuration.ModelPath}: episodes will not be attributed (./airq model train).");
+                Console.WriteLine($"No attribution model at {modelPath}: episodes will not be attributed (./airq model train).");
             }
 
             DateOnly? detected = null;

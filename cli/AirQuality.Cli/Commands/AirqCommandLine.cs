@@ -32,14 +32,6 @@ static class AirqCommandLine
         return root;
     }
 
-    /// <summary>Runs a verb's body with the environment, turning expected failures into one clear line and an exit code.</summary>
-    public static Task<int> RunAsync(Func<AirqEnvironment, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
-        RunAsync(async token =>
-        {
-            await using var environment = new AirqEnvironment(AirqConfiguration.Load());
-            return await body(environment, token);
-        }, cancellationToken);
-
     /// <summary>
     /// Runs a verb's body, which builds its own host (<see cref="AirqHost"/>), turning expected failures into one clear
     /// line and an exit code: the one place where errors become sentences.

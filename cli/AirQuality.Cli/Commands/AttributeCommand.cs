@@ -3,7 +3,8 @@ using System.Globalization;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
-using AirQuality.Attribution.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -14,18 +15,20 @@ static class AttributeCommand
     {
         var date = new Option<DateOnly?>("--date") { Description = "Local day, yyyy-MM-dd. Default: yesterday." };
         var command = new Command("attribute", "Flag the registered sources most likely behind each of a day's pollution episodes (detecting the episodes first if needed), with probabilities and reasons.") { date };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var day = parse.GetValue(date) ?? env.Calendar.Yesterday;
-            var model = AttributionModel.Load(env.Configuration.ModelPath);
-            var dataSource = await env.DatabaseAsync(token);
-            if ((await AnomalyDetector.LoadAsync(dataSource, day, token)).Count == 0)
+            // The model first: without one there is nothing to do, whatever state the database is in.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), new HostNeeds(Model: true), token);
+            var services = host.Services;
+            var day = parse.GetValue(date) ?? services.GetRequiredService<CityCalendar>().Yesterday;
+            var model = services.GetRequiredService<IAttributionModel>();
+            if ((await AnomalyDetector.LoadAsync(services.GetRequiredService<NpgsqlDataSource>(), day, token)).Count == 0)
             {
-                await new Aggregator(dataSource, env.Configuration.Aggregation, env.Time).RunAsync(null, token);
-                await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(day, token);
+                await services.GetRequiredService<Aggregator>().RunAsync(null, token);
+                await services.GetRequiredService<AnomalyDetector>().RunAsync(day, token);
             }
 
-            var (_, results) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(day, token);
+            var (_, results) = await services.GetRequiredService<AttributionRunner>().RunAsync(day, token);
             Print(day, results, model);
             return 0;
         }, ct));

@@ -4,7 +4,11 @@ using AirQuality.Benchmarks;
 using AirQuality.Contracts;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage;
+using AirQuality.Ingest;
 using AirQuality.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace AirQuality.Cli.Commands;
@@ -24,7 +28,7 @@ static class BenchCommand
         {
             readings, warmup, perMessage, rate, seconds,
         };
-        ingest.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        ingest.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var count = parse.GetValue(readings);
             if (count is < 10_000 or > 50_000_000)
@@ -44,15 +48,18 @@ static class BenchCommand
                 throw new UsageException("--per-message must be between 1 and 1,000 readings.");
             }
 
-            await using var setup = await IngestBenchSetup.StartAsync(env, token);
+            using var host = await ServerHostAsync(token);
+            var services = host.Services;
+            await using var setup = await IngestBenchSetup.StartAsync(services, token);
             var (bootstrap, database, registry) = (setup.Bootstrap, setup.Scratch.DataSource, setup.Registry);
-            var benchmark = new IngestBenchmark(bootstrap, env.Configuration.Kafka, database, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time, new HourlyRollup())
+            var benchmark = new IngestBenchmark(bootstrap, services.GetRequiredService<KafkaOptions>(), database, registry, services.GetRequiredService<IngestOptions>(),
+                services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>(), new HourlyRollup())
             {
                 ReadingsPerMessage = batch,
             };
-            var result = await benchmark.RunAsync(count, warm, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), AirqEnvironment.Progress, token);
+            var result = await benchmark.RunAsync(count, warm, parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), Progress.Line, token);
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; {Batching(env.Configuration.Ingest)}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}; topic {Topics.SensorReadings}{(setup.Broker is null ? "" : $", {IngestBenchSetup.ReadingPartitions} partitions")}; {Batching(services.GetRequiredService<IngestOptions>())}; {batch} reading{(batch == 1 ? "" : "s")} per message.");
             Console.WriteLine($"Produce (backlog):           {result.ProduceReadingsPerSecond,12:N0} readings/s");
             Console.WriteLine($"End to end (consume→commit): {result.EndToEndReadingsPerSecond,12:N0} readings/s for {result.Readings:N0} readings, after {result.WarmupReadings:N0} to warm up");
             Console.WriteLine($"Ceiling (plain binary COPY): {result.CopyCeilingMean,12:N0} rows/s, same rows, same table (mean of {result.CopyCeilingRowsPerSecond.Before:N0} before the worker and {result.CopyCeilingRowsPerSecond.After:N0} after)");
@@ -90,7 +97,7 @@ static class BenchCommand
         {
             readings, processes,
         };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var count = parse.GetValue(readings);
             var most = parse.GetValue(processes);
@@ -104,23 +111,26 @@ static class BenchCommand
                 throw new UsageException("--processes must be between 1 and 16.");
             }
 
-            await using var setup = await IngestBenchSetup.StartAsync(env, token);
+            using var host = await ServerHostAsync(token);
+            var services = host.Services;
+            await using var setup = await IngestBenchSetup.StartAsync(services, token);
             var (bootstrap, scratch, registry) = (setup.Bootstrap, setup.Scratch, setup.Registry);
 
-            AirqEnvironment.Progress($"Producing {count:N0} readings to {Topics.SensorReadings} ({IngestBenchSetup.ReadingPartitions} partitions) once, for every run ...");
-            await new IngestBenchmark(bootstrap, env.Configuration.Kafka, scratch.DataSource, registry, env.Configuration.Ingest, env.LoggerFactory, env.Time)
+            Progress.Line($"Producing {count:N0} readings to {Topics.SensorReadings} ({IngestBenchSetup.ReadingPartitions} partitions) once, for every run ...");
+            await new IngestBenchmark(bootstrap, services.GetRequiredService<KafkaOptions>(), scratch.DataSource, registry, services.GetRequiredService<IngestOptions>(),
+                services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>())
                 .ProduceBacklogAsync(count, token);
-            var connectionString = new NpgsqlConnectionStringBuilder(env.ConnectionString!) { Database = new NpgsqlConnectionStringBuilder(scratch.DataSource.ConnectionString).Database }.ConnectionString;
-            var benchmark = new ScaleBenchmark(bootstrap, connectionString, scratch.DataSource, IngestBenchSetup.ReadingPartitions + Topics.DefaultPartitions, AirqEnvironment.Progress);
+            var connectionString = new NpgsqlConnectionStringBuilder(services.GetRequiredService<DatabaseServer>().ConnectionString) { Database = new NpgsqlConnectionStringBuilder(scratch.DataSource.ConnectionString).Database }.ConnectionString;
+            var benchmark = new ScaleBenchmark(bootstrap, connectionString, scratch.DataSource, IngestBenchSetup.ReadingPartitions + Topics.DefaultPartitions, Progress.Line);
             var runs = new List<ScaleRun>();
             for (var n = 1; n <= most; n++)
             {
-                AirqEnvironment.Progress($"Run with {n} ingest process(es):");
+                Progress.Line($"Run with {n} ingest process(es):");
                 runs.Add(await benchmark.RunAsync(n, count, token));
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; {Batching(env.Configuration.Ingest)}.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; database {setup.DatabaseKind}; broker {bootstrap}{(setup.Broker is null ? "" : " (embedded, in this process)")}; {IngestBenchSetup.ReadingPartitions} readings partitions; {Batching(services.GetRequiredService<IngestOptions>())}.");
             Console.WriteLine("Processes  Readings timed  Seconds  Readings/s  vs 1 process  Load average (1 min) at the end");
             foreach (var run in runs)
             {
@@ -136,7 +146,7 @@ static class BenchCommand
     {
         var readings = new Option<long>("--readings") { Description = "Readings to generate for the shipped registry's sensors.", DefaultValueFactory = _ => 10_000_000 };
         var command = new Command("aggregate", "Time the columnar aggregation against PostgreSQL, an in-process DuckDB and a naive per-row reduction, and the whole refresh against the same outputs in SQL.") { readings };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var count = parse.GetValue(readings);
             if (count is < 100_000 or > 100_000_000)
@@ -144,12 +154,13 @@ static class BenchCommand
                 throw new UsageException("--readings must be between 100,000 and 100,000,000.");
             }
 
-            var server = await env.ServerAsync(token);
-            await using var scratch = await FreshDatabaseAsync(server, env.ConnectionString!, token);
-            await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, token);
-            await new RegistryStore(scratch.DataSource).UpsertAsync(RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory), token);
+            using var host = await ServerHostAsync(token);
+            var services = host.Services;
+            await using var scratch = await FreshDatabaseAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<DatabaseServer>().ConnectionString, token);
+            await new Migrator(scratch.DataSource, services.GetRequiredService<DatabaseOptions>()).MigrateAsync(null, token);
+            await new RegistryStore(scratch.DataSource).UpsertAsync(RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory), token);
             var info = await DatabaseInfo.ReadAsync(scratch.DataSource, token);
-            var r = await new AggregateBenchmark(scratch.DataSource, env.Configuration.Aggregation, env.Time).RunAsync(count, AirqEnvironment.Progress, token);
+            var r = await new AggregateBenchmark(scratch.DataSource, services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<TimeProvider>()).RunAsync(count, Progress.Line, token);
             Console.WriteLine();
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, SIMD {System.Numerics.Vector<byte>.Count * 8}-bit; database {(info.TimescaleVersion is null ? "plain PostgreSQL" : $"TimescaleDB {info.TimescaleVersion}")}.");
             Console.WriteLine($"{r.Readings:N0} readings, {r.HourlyRows:N0} sensor hours, {r.Days} local days.");
@@ -171,6 +182,10 @@ static class BenchCommand
         }, ct));
         return command;
     }
+
+    /// <summary>The server whatever its schema: a benchmark measures in a scratch database of its own, migrated there.</summary>
+    static Task<IHost> ServerHostAsync(CancellationToken cancellationToken) =>
+        AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), new HostNeeds(DatabaseMode.ServerOnly), cancellationToken);
 
     /// <summary>A new database beside the configured one, so a benchmark never touches real data; dropped when disposed.</summary>
     internal static async Task<ScratchDatabase> FreshDatabaseAsync(NpgsqlDataSource server, string serverConnectionString, CancellationToken cancellationToken)

@@ -12,8 +12,10 @@ static class BrokerCommand
     {
         var brokers = new Option<int>("--brokers") { Description = "Number of mock brokers in the cluster.", DefaultValueFactory = _ => 1 };
         var command = new Command("broker", "Run the embedded Kafka-protocol broker until Ctrl+C and print its bootstrap address.") { brokers };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (_, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
+            // No database; the broker this command runs is its own, for clients in other processes.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), HostNeeds.Nothing, token);
             using var broker = EmbeddedBroker.Start(parse.GetValue(brokers));
             foreach (var topic in Topics.All)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.EnforcementConsole;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace AirQuality.Cli.Commands;
@@ -15,10 +16,11 @@ static class ConsoleCommand
             DefaultValueFactory = _ => ConsoleApp.DefaultUrls,
         };
         var command = new Command("console", "Run the enforcement console (sign-in, each team's sources to inspect and map) until stopped.") { urls };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            await env.DatabaseAsync(token);
-            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, env.ConnectionString!, new ConsoleOptions { KeysDirectory = Path.Combine(AirqConfiguration.RepositoryRoot, ".airq", "console-keys") });
+            // The host checks the settings and the schema and starts the server; the console is a web app of its own on that server.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, host.Services.GetRequiredService<DatabaseServer>().ConnectionString, new ConsoleOptions { KeysDirectory = Path.Combine(AirqConfiguration.RepositoryRoot, ".airq", "console-keys") });
             Console.WriteLine($"Enforcement console on {parse.GetValue(urls)} (add users with ./airq user add; Ctrl+C stops).");
             await HostingAbstractionsHostExtensions.RunAsync(app, token);
             return 0;

@@ -9,7 +9,10 @@ using AirQuality.Reports;
 using AirQuality.Ingest;
 using AirQuality.Simulation;
 using AirQuality.Simulation.Truth;
+using AirQuality.Ingest.Kafka;
+using AirQuality.Storage;
 using AirQuality.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AirQuality.Cli.Commands;
@@ -24,29 +27,34 @@ static class DemoCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(".airq", "demo")) };
         var command = new Command("demo", "Simulate the last days of the city (two by default, ending yesterday) and the same days a year earlier, ingest them through Kafka, aggregate, print each district's daily figures and year-over-year change, detect yesterday's episodes and list the sources flagged for each next to the true culprit, and write each team's daily report.") { output };
         simulation.AddTo(command);
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var options = simulation.Read(parse, env.Calendar);
+            // The embedded broker lives as long as this process, so offsets stored by an earlier demo mean nothing to it:
+            // a consumer group of its own makes the worker start at the beginning of this broker's topics.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?> { ["Kafka:GroupId"] = $"airq-demo-{Guid.NewGuid():N}" },
+                new HostNeeds(DatabaseMode.Migrated, BrokerMode.EmbeddedUnlessConfigured, Model: true), token);
+            var services = host.Services;
+            var time = services.GetRequiredService<TimeProvider>();
+            var kafka = services.GetRequiredService<KafkaOptions>();
+            var attribution = services.GetRequiredService<AttributionOptions>();
+            var zone = services.GetRequiredService<AirqConfiguration>().Zone;
+            var options = simulation.Read(parse, services.GetRequiredService<CityCalendar>());
             if (parse.GetResult(simulation.From) is null or { Implicit: true })
             {
                 // Without --from the period ends with yesterday, the last whole day, which is the one detected and reported.
                 options = options with { Start = options.Start.AddDays(1) - options.Duration };
             }
 
-            var bootstrap = env.KafkaBootstrap(embeddedAllowed: true);
-            var dataSource = await env.MigratedDatabaseAsync(token);
-            var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
-            await new RegistryStore(dataSource).UpsertAsync(registry, token);
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
+            await services.GetRequiredService<RegistryStore>().UpsertAsync(registry, token);
             Console.WriteLine($"Registry: {registry.Districts.Count} districts, {registry.Sensors.Count} sensors, {registry.Sources.Count} pollution sources.");
 
-            // The embedded broker lives as long as this process, so offsets stored by an earlier demo mean nothing to it:
-            // a consumer group of its own makes the worker start at the beginning of this broker's topics.
-            env.Configuration.Kafka.GroupId = $"airq-demo-{Guid.NewGuid():N}";
-            var counters = new IngestCounters();
+            var counters = services.GetRequiredService<IngestCounters>();
             using var stopIngest = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var (worker, refreshing) = await IngestCommand.CreateWorkerAsync(env, bootstrap, counters, stopIngest.Token);
+            var (worker, refreshing) = await IngestCommand.CreateWorkerAsync(services, stopIngest.Token);
             var ingesting = worker.RunAsync(stopIngest.Token);
-            var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
+            var simulator = new GatewaySimulator(kafka.BootstrapServers!, kafka, time);
             // The same days a year earlier first, so the year-over-year comparison has both sides.
             var lastYear = options with { Start = options.Start.AddYears(-1), Seed = options.Seed + 1, Faults = null };
             long messages;
@@ -74,7 +82,7 @@ static class DemoCommand
             Console.WriteLine($"Reconciled: {messages:N0} sent = {counters.Stored:N0} stored + {counters.Duplicates:N0} duplicates + {counters.Rejected:N0} rejected.");
 
             Console.WriteLine("Aggregating (hourly sums were kept by ingest; daily, district and city figures now) ...");
-            await AggregateCommand.RunAsync(new Aggregator(dataSource, env.Configuration.Aggregation, env.Time), token);
+            await AggregateCommand.RunAsync(services.GetRequiredService<Aggregator>(), token);
             var firstDay = DateOnly.FromDateTime(options.Start.DateTime);
             var lastDay = DateOnly.FromDateTime((options.Start + options.Duration - TimeSpan.FromSeconds(1)).DateTime);
             var days = await DistrictDay.QueryAsync(dataSource, firstDay, lastDay, token);
@@ -101,15 +109,15 @@ static class DemoCommand
             }
 
             Console.WriteLine();
-            var model = AttributionModel.Load(env.Configuration.ModelPath);
+            var model = services.GetRequiredService<IAttributionModel>();
             Console.WriteLine($"Detecting {lastDay:yyyy-MM-dd}'s anomalies and attributing them to sources ...");
-            var anomalies = await new AnomalyDetector(dataSource, env.Configuration.Anomalies, env.Configuration.Aggregation).RunAsync(lastDay, token);
-            var (city, attributions) = await new AttributionRunner(dataSource, model, env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution).RunAsync(lastDay, token);
+            var anomalies = await services.GetRequiredService<AnomalyDetector>().RunAsync(lastDay, token);
+            var (city, attributions) = await services.GetRequiredService<AttributionRunner>().RunAsync(lastDay, token);
             Console.WriteLine($"  {anomalies.Count(a => a.Category == Anomaly.Pollution)} pollution episode(s), {anomalies.Count(a => a.Category == Anomaly.SensorFault)} sensor fault(s).");
-            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, env.Configuration.Attribution, env.Configuration.Zone), limit: 12);
+            AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, attribution, zone), limit: 12);
             Console.WriteLine();
-            Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, env.Configuration.Attribution, lastDay, env.Configuration.Zone));
-            var reports = await WriteReportsAsync(dataSource, env.Configuration.Reports, lastDay, Path.Combine(outDir.FullName, "reports"), token);
+            Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, attribution, lastDay, zone));
+            var reports = await WriteReportsAsync(services.GetRequiredService<ReportQueries>(), lastDay, Path.Combine(outDir.FullName, "reports"), token);
 
             Console.WriteLine();
             Console.WriteLine("Outputs:");
@@ -122,16 +130,16 @@ static class DemoCommand
             }
 
             Console.WriteLine($"  ground truth, {truth.Count} incidents (CSV): {truthCsv} (and table simulation_incidents)");
-            Console.WriteLine($"  database: {(env.Configuration.Database.ConnectionString is { Length: > 0 } ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(env.Configuration.Database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily, anomalies, source_flags; ./airq yoy");
+            var database = services.GetRequiredService<DatabaseOptions>();
+            Console.WriteLine($"  database: {(services.GetRequiredService<DatabaseServer>().PrivateCluster is null ? "AIRQ_DB" : $"private cluster in {Path.GetFullPath(database.DataDirectory)} (./airq db info)")}; tables sensor_readings, sensor_hourly_means, sensor_daily, district_daily, city_daily, anomalies, source_flags; ./airq yoy");
             return 0;
         }, ct));
         return command;
     }
 
     /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html and team.txt; returns the HTML paths.</summary>
-    static async Task<IReadOnlyList<string>> WriteReportsAsync(NpgsqlDataSource dataSource, ReportOptions options, DateOnly day, string folder, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<string>> WriteReportsAsync(ReportQueries queries, DateOnly day, string folder, CancellationToken cancellationToken)
     {
-        var queries = new ReportQueries(dataSource, options.Zone);
         var written = new List<string>();
         foreach (var team in await queries.TeamsAsync(cancellationToken))
         {

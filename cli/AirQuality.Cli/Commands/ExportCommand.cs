@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using AirQuality.Export;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -22,12 +24,13 @@ static class ExportCommand
         {
             table, from, to, district, format, output,
         };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
+            var configuration = AirqConfiguration.Load();
             var first = parse.GetValue(from);
             var last = parse.GetValue(to) ?? first;
             var kind = parse.GetValue(format) == "arrow" ? ExportFormat.Arrow : ExportFormat.Parquet;
-            var request = new ExportRequest(ExportTable.Find(parse.GetValue(table)!), first, last, parse.GetValue(district), kind, env.Configuration.Zone);
+            var request = new ExportRequest(ExportTable.Find(parse.GetValue(table)!), first, last, parse.GetValue(district), kind, configuration.Zone);
             try
             {
                 request.Validate();
@@ -39,7 +42,9 @@ static class ExportCommand
 
             var path = parse.GetValue(output) ?? string.Create(CultureInfo.InvariantCulture,
                 $"{request.Table.Name}_{first:yyyy-MM-dd}_{last:yyyy-MM-dd}{(request.District is null ? "" : "_" + request.District)}.{(kind == ExportFormat.Arrow ? "arrow" : "parquet")}");
-            var dataSource = await env.DatabaseAsync(token);
+            // The request is checked before the database is touched.
+            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), token);
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             // Written beside the target and moved into place when complete, so a stopped export never leaves a truncated file under the name.
             var partial = path + ".partial";
             var watch = Stopwatch.StartNew();

@@ -3,6 +3,8 @@ using AirQuality.Development;
 using AirQuality.Ingest.Kafka;
 using AirQuality.Storage.Registry;
 using AirQuality.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -28,22 +30,23 @@ sealed class IngestBenchSetup : IAsyncDisposable
 
     public DatabaseInfo Info { get; }
 
-    public static async Task<IngestBenchSetup> StartAsync(AirqEnvironment env, CancellationToken cancellationToken)
+    /// <summary>Starts the broker and makes the scratch database beside the server of <paramref name="services"/>, a host built with <see cref="DatabaseMode.ServerOnly"/>.</summary>
+    public static async Task<IngestBenchSetup> StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         // A configured cluster is used as it is.
-        var broker = env.Configuration.Kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
+        var kafka = services.GetRequiredService<KafkaOptions>();
+        var broker = kafka.BootstrapServers is { Length: > 0 } ? null : EmbeddedBroker.Start();
         try
         {
             broker?.CreateTopic(Topics.SensorReadings, ReadingPartitions);
             broker?.CreateTopic(Topics.SourceTelemetry, Topics.DefaultPartitions);
             broker?.CreateTopic(Topics.DeadLetter, Topics.DefaultPartitions);
-            var server = await env.ServerAsync(cancellationToken);
-            var scratch = await BenchCommand.FreshDatabaseAsync(server, env.ConnectionString!, cancellationToken);
-            await new Migrator(scratch.DataSource, env.Configuration.Database).MigrateAsync(null, cancellationToken);
-            var registry = RegistryCsv.Load(AirqEnvironment.DefaultRegistryDirectory);
+            var scratch = await BenchCommand.FreshDatabaseAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<DatabaseServer>().ConnectionString, cancellationToken);
+            await new Migrator(scratch.DataSource, services.GetRequiredService<DatabaseOptions>()).MigrateAsync(null, cancellationToken);
+            var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
             await new RegistryStore(scratch.DataSource).UpsertAsync(registry, cancellationToken);
             var info = await DatabaseInfo.ReadAsync(scratch.DataSource, cancellationToken);
-            return new IngestBenchSetup(broker, broker?.BootstrapServers ?? env.Configuration.Kafka.BootstrapServers!, scratch, registry, info);
+            return new IngestBenchSetup(broker, broker?.BootstrapServers ?? kafka.BootstrapServers!, scratch, registry, info);
         }
         catch
         {

@@ -30,14 +30,12 @@ static class IngestCommand
         };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            var configuration = AirqConfiguration.Load();
             // The broker is checked before the database is started: a worker without one has nothing to do.
-            var bootstrap = AirqHost.ConfiguredBroker(configuration, parse.GetValue(SimulateCommand.Bootstrap));
-            using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>
             {
-                ["Kafka:BootstrapServers"] = bootstrap,
+                ["Kafka:BootstrapServers"] = parse.GetValue(SimulateCommand.Bootstrap),
                 ["Monitoring:Port"] = parse.GetValue(MetricsPort)?.ToString(CultureInfo.InvariantCulture),
-            }, token);
+            }, new HostNeeds(Broker: BrokerMode.Configured), token);
             var services = host.Services;
             var dataSource = services.GetRequiredService<NpgsqlDataSource>();
             var time = services.GetRequiredService<TimeProvider>();
@@ -46,8 +44,7 @@ static class IngestCommand
             // Ends the registry refresh and the progress lines with the worker, whether it was stopped or stopped itself:
             // a worker that stopped on an error must take the process with it, so that the service manager restarts it.
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var (worker, refreshing) = await CreateWorkerAsync(
-                dataSource, bootstrap, services.GetRequiredService<KafkaOptions>(), services.GetRequiredService<IngestOptions>(), counters, loggers, time, stopping.Token);
+            var (worker, refreshing) = await CreateWorkerAsync(services, stopping.Token);
             // Ready: consuming (subscribed, not stopped) and the database answers. Live: the endpoint answers.
             await using var health = HealthServer.Start(
                 services.GetRequiredService<MonitoringOptions>(),
@@ -97,17 +94,17 @@ static class IngestCommand
     }
 
     /// <summary>
-    /// A worker on the migrated database, validating against the registry stored there, and the task that keeps
-    /// its sensor list fresh until <paramref name="cancellationToken"/> is cancelled.
+    /// A worker on the host's database and broker (<c>Kafka:BootstrapServers</c>), counting into the host's
+    /// <see cref="IngestCounters"/> and validating against the registry stored there, and the task that keeps its
+    /// sensor list fresh until <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(AirqEnvironment env, string bootstrap, IngestCounters counters, CancellationToken cancellationToken) =>
-        await CreateWorkerAsync(await env.DatabaseAsync(cancellationToken), bootstrap, env.Configuration.Kafka, env.Configuration.Ingest, counters, env.LoggerFactory, env.Time, cancellationToken);
-
-    /// <inheritdoc cref="CreateWorkerAsync(AirqEnvironment, string, IngestCounters, CancellationToken)"/>
-    static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(
-        NpgsqlDataSource dataSource, string bootstrap, KafkaOptions kafka, IngestOptions options, IngestCounters counters, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<(IngestWorker Worker, Task Refreshing)> CreateWorkerAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var store = new RegistryStore(dataSource);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var kafka = services.GetRequiredService<KafkaOptions>();
+        var options = services.GetRequiredService<IngestOptions>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var store = services.GetRequiredService<RegistryStore>();
         var registry = await store.LoadAsync(cancellationToken);
         if (registry.Sensors.Count == 0)
         {
@@ -116,10 +113,10 @@ static class IngestCommand
 
         var sensors = new KnownIds(registry.Sensors.Select(s => s.SensorId));
         var sources = new KnownIds(registry.Sources.Select(s => s.SourceId));
-        var logger = loggers.CreateLogger("AirQuality.Ingest");
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AirQuality.Ingest");
         var refreshing = RefreshRegistryAsync(store, sensors, sources, options.RegistryRefresh, logger, time, cancellationToken);
         var validator = new MessageValidator(sensors, sources, options, time);
-        return (new IngestWorker(bootstrap, kafka, options, dataSource, validator, counters, logger, time, new HourlyRollup()), refreshing);
+        return (new IngestWorker(kafka.BootstrapServers!, kafka, options, dataSource, validator, services.GetRequiredService<IngestCounters>(), logger, time, new HourlyRollup()), refreshing);
     }
 
     static async Task RefreshRegistryAsync(RegistryStore store, KnownIds sensors, KnownIds sources, TimeSpan interval, ILogger logger, TimeProvider time, CancellationToken cancellationToken)

@@ -3,7 +3,12 @@ using System.Globalization;
 using AirQuality.Attribution;
 using AirQuality.Attribution.Model;
 using AirQuality.Attribution.Training;
+using AirQuality.Aggregation;
+using AirQuality.Anomalies;
 using AirQuality.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -32,17 +37,22 @@ static class ModelCommand
         };
         trainers.AcceptOnlyFromAmong([.. BinaryClassifier.Trainers]);
         var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache, trainers };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
-            var path = parse.GetValue(output) ?? env.Configuration.ModelPath;
-            var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
-            var trainer = Trainer(env);
+            // The database only for the recorded outcomes; the worlds are simulated on the shipped registry.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(),
+                parse.GetValue(outcomes) ? HostNeeds.CheckedDatabase : HostNeeds.Nothing, token);
+            var services = host.Services;
+            var path = parse.GetValue(output) ?? services.GetRequiredService<AttributionOptions>().ModelPath;
+            var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
+            var trainer = Trainer(host);
             var specs = WorldSpec.Training(w, d);
             Console.WriteLine($"Simulating {w} training world(s) of {d} day(s) each and detecting their episodes ...");
             var (episodes, incidents) = trainer.Episodes(registry, specs, parse.GetValue(cache));
             var rows = parse.GetValue(outcomes)
-                ? await OutcomeLabels.LoadAsync(await env.DatabaseAsync(token), env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, token)
+                ? await OutcomeLabels.LoadAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<AnomalyOptions>(),
+                    services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<AttributionOptions>(), token)
                 : [];
             var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
                 parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null);
@@ -73,11 +83,14 @@ static class ModelCommand
         };
         kinds.AcceptOnlyFromAmong([.. WorldSpec.Kinds]);
         var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, cache, kinds };
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
-            var model = AttributionModel.Load(parse.GetValue(modelPath) ?? env.Configuration.ModelPath);
-            var registry = await env.RegistryAsync(AirqEnvironment.DefaultRegistryDirectory, token);
+            // No database: held-out worlds are simulated on the shipped registry.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), HostNeeds.Nothing, token);
+            var attribution = host.Services.GetRequiredService<AttributionOptions>();
+            var model = AttributionModel.Load(parse.GetValue(modelPath) ?? attribution.ModelPath);
+            var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
             var all = new List<LabelledEpisode>();
             foreach (var kind in parse.GetValue(kinds) ?? [.. WorldSpec.Kinds])
             {
@@ -85,14 +98,14 @@ static class ModelCommand
                 Console.WriteLine();
                 Console.WriteLine($"== Held-out worlds of kind ({kind}): {specs[0].Physics} physics; {specs[0].Network}.");
                 Console.WriteLine($"Scoring {model.Version} on {w} world(s) of {d} day(s) each ...");
-                var (episodes, incidents) = Trainer(env).Episodes(registry, specs, parse.GetValue(cache));
-                Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), env.Configuration.Attribution.MaxFlags);
+                var (episodes, incidents) = Trainer(host).Episodes(registry, specs, parse.GetValue(cache));
+                Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), attribution.MaxFlags);
                 all.AddRange(episodes);
             }
 
             if (parse.GetValue(candidatesCsv) is { } csv)
             {
-                await File.WriteAllTextAsync(csv, CandidatesCsv(model, all, env.Configuration.Attribution.MaxFlags), token);
+                await File.WriteAllTextAsync(csv, CandidatesCsv(model, all, attribution.MaxFlags), token);
                 Console.WriteLine($"Wrote every candidate to {csv}.");
             }
 
@@ -106,8 +119,8 @@ static class ModelCommand
         Description = "Keep each world's labelled episodes in this folder and reuse them on the next run (for trying models on the same worlds; keyed by world, registry, settings and features).",
     };
 
-    static ModelTrainer Trainer(AirqEnvironment env) =>
-        new(env.Configuration.Anomalies, env.Configuration.Aggregation, env.Configuration.Attribution, AirqEnvironment.Progress);
+    static ModelTrainer Trainer(IHost host) =>
+        new(host.Services.GetRequiredService<AnomalyOptions>(), host.Services.GetRequiredService<AggregationOptions>(), host.Services.GetRequiredService<AttributionOptions>(), Progress.Line);
 
     static void Print(AttributionModel model, IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays, int maxFlags)
     {

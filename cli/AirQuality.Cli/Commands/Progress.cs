@@ -19,6 +19,9 @@ sealed class Progress : IDisposable
         }, CancellationToken.None);
     }
 
+    /// <summary>One progress line, for the stages' <c>Action&lt;string&gt;</c> callbacks (migrations, the private cluster, benchmarks).</summary>
+    public static void Line(string message) => Console.WriteLine(message);
+
     public static Progress Every(TimeSpan interval, Func<string> line, CancellationToken cancellationToken) => new(interval, line, cancellationToken);
 
     public void Dispose()

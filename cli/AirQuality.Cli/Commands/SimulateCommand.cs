@@ -1,6 +1,10 @@
 using System.CommandLine;
 using AirQuality.Simulation;
+using AirQuality.Ingest.Kafka;
 using AirQuality.Simulation.Truth;
+using AirQuality.Storage.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -17,17 +21,17 @@ static class SimulateCommand
         var recordTruth = new Option<bool>("--record-truth") { Description = "Also file the incidents in the database's simulation_incidents table (AIRQ_DB or the private cluster)." };
         var command = new Command("simulate", "Publish plausible readings for every registry sensor to Kafka, at a chosen speed.") { Bootstrap, registry, truth, recordTruth };
         simulation.AddTo(command);
-        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
-            if (parse.GetValue(Bootstrap) is { } b)
-            {
-                env.Configuration.Kafka.BootstrapServers = b;
-            }
-
-            var options = simulation.Read(parse, env.Calendar);
-            var bootstrap = env.KafkaBootstrap(embeddedAllowed: false);
-            var cities = await env.RegistryAsync(parse.GetValue(registry)?.FullName ?? AirqEnvironment.DefaultRegistryDirectory, token);
-            var simulator = new GatewaySimulator(bootstrap, env.Configuration.Kafka, env.Time);
+            // The database only to file the truth in it; the registry comes from CSV files.
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = parse.GetValue(Bootstrap) },
+                new HostNeeds(parse.GetValue(recordTruth) ? DatabaseMode.Checked : DatabaseMode.None, BrokerMode.Configured), token);
+            var services = host.Services;
+            var options = simulation.Read(parse, services.GetRequiredService<CityCalendar>());
+            var kafka = services.GetRequiredService<KafkaOptions>();
+            var bootstrap = kafka.BootstrapServers!;
+            var cities = RegistryCsv.Load(parse.GetValue(registry)?.FullName ?? AirqConfiguration.DefaultRegistryDirectory);
+            var simulator = new GatewaySimulator(bootstrap, kafka, services.GetRequiredService<TimeProvider>());
             Console.WriteLine($"Simulating {cities.Sensors.Count} sensors from {options.Start:yyyy-MM-dd HH:mm zzz} for {options.Duration.TotalDays:0.##} day(s) to {bootstrap} ...");
             using var progress = Progress.Every(TimeSpan.FromSeconds(2), () => $"  sent {simulator.Sent:N0} messages", token);
             var summary = await simulator.RunAsync(cities, options, token);
@@ -37,7 +41,7 @@ static class SimulateCommand
             Console.WriteLine($"Ground truth: {summary.Incidents.Count} incident(s) ({summary.Incidents.Count(i => i.SourceId is null)} by unregistered emitters) in {path}");
             if (parse.GetValue(recordTruth))
             {
-                await GroundTruthStore.WriteTableAsync(await env.DatabaseAsync(token), GroundTruthStore.SimulationName(options), summary.Incidents, token);
+                await GroundTruthStore.WriteTableAsync(services.GetRequiredService<NpgsqlDataSource>(), GroundTruthStore.SimulationName(options), summary.Incidents, token);
                 Console.WriteLine("  and in table simulation_incidents.");
             }
 

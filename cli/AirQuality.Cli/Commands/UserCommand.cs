@@ -1,6 +1,8 @@
 using System.CommandLine;
 using AirQuality.EnforcementConsole;
 using AirQuality.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
@@ -16,11 +18,12 @@ static class UserCommand
         var role = new Option<string>("--role") { Description = string.Join(", ", ConsoleRoles.All) + ".", Required = true };
         role.AcceptOnlyFromAmong([.. ConsoleRoles.All]);
         var add = new Command("add", $"Add a console user, or set an existing one's team, role and password. Password from {PasswordVariable}, or generated and printed once.") { name, team, role };
-        add.SetAction((parse, ct) => AirqCommandLine.RunAsync(async (env, token) =>
+        add.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var given = Environment.GetEnvironmentVariable(PasswordVariable);
             var password = given is { Length: > 0 } ? given : DatabaseRoles.GeneratePassword();
-            var dataSource = await env.DatabaseAsync(token);
+            using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             var created = await ConsoleUserStore.AddOrUpdateAsync(dataSource, parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(team), password, token);
             Console.WriteLine($"{(created ? "Added" : "Updated")} console user {parse.GetValue(name)} ({parse.GetValue(role)}{(parse.GetValue(team) is { } t ? ", team " + t : "")}).");
             Console.WriteLine(given is { Length: > 0 }

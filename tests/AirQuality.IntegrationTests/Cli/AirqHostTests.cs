@@ -48,8 +48,8 @@ public sealed class AirqHostTests(PostgresFixture postgres)
         Assert.NotNull(services.GetRequiredService<AnomalyDetector>());
         Assert.NotNull(services.GetRequiredService<ReportQueries>());
         // The flags are the host's: the configuration the command read is left as it was (commands used to write into it).
-        Assert.Equal(0, configuration.Monitoring.Port);
-        Assert.Null(configuration.Kafka.BootstrapServers);
+        Assert.Equal("0", configuration.Root["Monitoring:Port"]);
+        Assert.Null(configuration.Root["Kafka:BootstrapServers"]);
     }
 
     [Fact]
@@ -62,6 +62,50 @@ public sealed class AirqHostTests(PostgresFixture postgres)
         var error = Assert.Throws<AttributionModelException>(() => host.Services.GetRequiredService<AttributionRunner>());
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("Attribution:ModelPath", error.Message, StringComparison.Ordinal);
+    }
+
+    const string Unreachable = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2";
+
+    [Fact]
+    public async Task A_bad_setting_is_refused_before_the_database_is_touched()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            AirqHost.BuildAsync(Configuration(Unreachable, ("Ingest:BatchSize", "0")), new Dictionary<string, string?>(), CancellationToken.None));
+        Assert.Contains("Ingest:BatchSize must be between 1 and 100,000 messages.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_without_a_database_builds_where_none_can_be_reached_and_says_so_if_one_is_asked_for()
+    {
+        using var host = await AirqHost.BuildAsync(Configuration(Unreachable), new Dictionary<string, string?>(), HostNeeds.Nothing, CancellationToken.None);
+
+        Assert.NotNull(host.Services.GetRequiredService<AggregationOptions>());
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
+        Assert.Contains("without a database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_only_leaves_a_database_never_migrated_as_it_is_and_migrated_applies_every_migration()
+    {
+        await using var db = await postgres.NewDatabaseAsync(migrate: false);
+        var configuration = Configuration(postgres.ConnectionString(db), ("Database:Timescale", "off"));
+        using (var server = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), new HostNeeds(DatabaseMode.ServerOnly), CancellationToken.None))
+        {
+            Assert.Empty(server.Services.GetRequiredService<DatabaseServer>().Applied);
+            Assert.Empty((await DatabaseInfo.ReadAsync(server.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), CancellationToken.None)).Migrations);
+        }
+
+        using var migrated = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), new HostNeeds(DatabaseMode.Migrated), CancellationToken.None);
+        Assert.Equal(Migrator.All.Count, migrated.Services.GetRequiredService<DatabaseServer>().Applied.Count);
+        await migrated.Services.GetRequiredService<Migrator>().EnsureUpToDateAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_worker_without_a_broker_is_refused_before_the_database_is_touched()
+    {
+        var error = await Assert.ThrowsAsync<UsageException>(() =>
+            AirqHost.BuildAsync(Configuration(Unreachable), new Dictionary<string, string?>(), new HostNeeds(Broker: BrokerMode.Configured), CancellationToken.None));
+        Assert.Contains("./airq broker", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using AirQuality.Aggregation;
 using AirQuality.Cli;
 using AirQuality.Reports;
 using AirQuality.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace AirQuality.IntegrationTests.Cli;
@@ -18,16 +20,20 @@ public sealed class CityCalendarTests
     [Theory]
     [InlineData(null, "2026-06-30")]
     [InlineData("America/Los_Angeles", "2026-06-29")]
-    public void A_non_default_zone_moves_yesterday_for_the_commands_the_aggregation_and_the_reports_alike(string? zone, string expected)
+    public async Task A_non_default_zone_moves_yesterday_for_the_commands_the_aggregation_and_the_reports_alike(string? zone, string expected)
     {
         var configuration = zone is null ? Configuration() : Configuration(("TimeZone", zone));
+        // The stages' options as a command's host binds them; no database is needed for that.
+        using var host = await AirqHost.BuildAsync(configuration, new Dictionary<string, string?>(), HostNeeds.Nothing, CancellationToken.None);
+        var aggregation = host.Services.GetRequiredService<AggregationOptions>();
+        var reports = host.Services.GetRequiredService<ReportOptions>();
         var yesterday = new CityCalendar(configuration.Zone, new FixedTime(Now)).Yesterday;
 
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), yesterday);
-        Assert.Equal(zone ?? "Asia/Shanghai", configuration.Aggregation.TimeZone);
-        Assert.Equal(zone ?? "Asia/Shanghai", configuration.Reports.TimeZone);
-        Assert.Equal(yesterday, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, configuration.Aggregation.Zone).Date).AddDays(-1));
-        Assert.Equal(yesterday, ReportSchedule.LatestDueDay(Now, TimeOnly.MinValue, configuration.Reports.Zone));
+        Assert.Equal(zone ?? "Asia/Shanghai", aggregation.TimeZone);
+        Assert.Equal(zone ?? "Asia/Shanghai", reports.TimeZone);
+        Assert.Equal(yesterday, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, aggregation.Zone).Date).AddDays(-1));
+        Assert.Equal(yesterday, ReportSchedule.LatestDueDay(Now, TimeOnly.MinValue, reports.Zone));
     }
 
     [Fact]
