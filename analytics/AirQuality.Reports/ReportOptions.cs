@@ -14,7 +14,7 @@ public sealed class ReportOptions
     public ReportOptions(
         TimeOnly? sendAt = null, string timeZone = "Asia/Shanghai", string from = "airq-reports@localhost", string fromName = "AirQuality daily report",
         string smtpHost = "localhost", int smtpPort = 25, bool startTls = true, int maxAttempts = 4, TimeSpan? retryDelay = null, TimeSpan? maxRetryDelay = null,
-        TimeSpan? sendTimeout = null, TimeSpan? claimTimeout = null)
+        TimeSpan? sendTimeout = null, TimeSpan? claimTimeout = null, bool implicitTls = false)
     {
         SendAt = sendAt ?? new TimeOnly(7, 30);
         TimeZone = timeZone;
@@ -38,6 +38,7 @@ public sealed class ReportOptions
             ? smtpPort
             : throw new ArgumentOutOfRangeException(nameof(smtpPort), smtpPort, "Reports:SmtpPort (or AIRQ_SMTP_PORT) must be between 1 and 65,535; 587 is the usual port for STARTTLS submission.");
         StartTls = startTls;
+        ImplicitTls = implicitTls;
         MaxAttempts = maxAttempts is >= 1 and <= 20
             ? maxAttempts
             : throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, "Reports:MaxAttempts must be between 1 and 20 attempts per report.");
@@ -83,6 +84,15 @@ public sealed class ReportOptions
     /// does not offer it). Default true. Turn it off only for a server on this machine, such as a test sink.
     /// </summary>
     public bool StartTls { get; }
+
+    /// <summary>
+    /// Whether the connection is TLS from its first byte (SMTPS, usually port 465) instead of upgraded by STARTTLS;
+    /// when on, <see cref="StartTls"/> does not apply. Default false.
+    /// </summary>
+    public bool ImplicitTls { get; }
+
+    /// <summary>How the connection is protected, as the CLI prints it.</summary>
+    public string Security => ImplicitTls ? "implicit TLS" : StartTls ? "STARTTLS" : "no TLS";
 
     /// <summary>SMTP attempts per report before it is recorded as failed; only transient failures (4xx, connection errors) are retried. Default 4.</summary>
     public int MaxAttempts { get; }

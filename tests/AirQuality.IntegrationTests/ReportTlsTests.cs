@@ -6,15 +6,18 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>
-/// <c>airq report send</c> against an SMTP server that requires STARTTLS and a login, with a certificate made for
+/// <c>airq report send</c> against an SMTP server that requires STARTTLS (or speaks TLS from the first byte, as on
+/// port 465) and a login, with a certificate made for
 /// the test: trusted (through <c>SSL_CERT_FILE</c>, which .NET on Linux reads for its root store) it sends; not
 /// trusted it refuses to send, so the upgrade is real and the certificate is checked.
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed class ReportTlsTests(PostgresFixture postgres)
 {
-    [Fact]
-    public async Task The_report_goes_over_STARTTLS_with_a_login_and_an_untrusted_certificate_stops_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_report_goes_over_TLS_with_a_login_and_an_untrusted_certificate_stops_it(bool implicitTls)
     {
         var folder = Directory.CreateTempSubdirectory("airq-tls-");
         try
@@ -25,7 +28,7 @@ public sealed class ReportTlsTests(PostgresFixture postgres)
             var registry = TestRegistry.Shipped();
             await new RegistryStore(db).UpsertAsync(registry, CancellationToken.None);
             var team = registry.Teams[0];
-            await using var sink = await SmtpSink.StartAsync(auth: "airq-mail:tls-test-pass", tls: (certificate, key));
+            await using var sink = await SmtpSink.StartAsync(auth: "airq-mail:tls-test-pass", tls: (certificate, key), implicitTls: implicitTls);
             Dictionary<string, string> Environment(bool trusted)
             {
                 var environment = new Dictionary<string, string>
@@ -36,6 +39,7 @@ public sealed class ReportTlsTests(PostgresFixture postgres)
                     ["AIRQ_SMTP_USER"] = "airq-mail",
                     ["AIRQ_SMTP_PASSWORD"] = "tls-test-pass",
                     ["AIRQ_Reports__MaxAttempts"] = "1",
+                    ["AIRQ_Reports__ImplicitTls"] = implicitTls ? "true" : "false",
                     // Only this certificate is trusted in the child process (or, untrusted, only an empty file).
                     ["SSL_CERT_DIR"] = folder.CreateSubdirectory("no-certificates").FullName,
                 };
@@ -51,7 +55,7 @@ public sealed class ReportTlsTests(PostgresFixture postgres)
 
             var (code, output) = AirqProcess.Run(Environment(trusted: true), "report", "send", "--date", "2026-06-30", "--team", team.TeamId, "--force");
             Assert.True(code == 0, output);
-            Assert.Contains("(STARTTLS, authenticated)", output, StringComparison.Ordinal);
+            Assert.Contains(implicitTls ? "(implicit TLS, authenticated)" : "(STARTTLS, authenticated)", output, StringComparison.Ordinal);
             var mail = Assert.Single(await sink.WaitForMessagesAsync(1));
             Assert.True(mail.Tls, "The message arrived without TLS.");
             Assert.Equal("airq-mail", mail.Login);

@@ -52,6 +52,8 @@ public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<
         Assert.All(results, r => Assert.Equal((DeliveryOutcome.Sent, 1), (r.Outcome, r.Attempts)));
         var messages = await sink.WaitForMessagesAsync(2);
         Assert.Equal(2, messages.Count);
+        // One SMTP connection for the run's reports.
+        Assert.Single(messages.Select(m => m.Connection).Distinct());
         var mail = Assert.Single(messages, m => m.RcptTos.Contains(ReportCity.TeamD1Recipients[0]));
         Assert.Equal(ReportCity.TeamD1Recipients, mail.RcptTos);
         Assert.Equal(ReportCity.TeamD1Recipients, mail.To);
@@ -72,6 +74,10 @@ public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<
         var text = mail.Parts.Single(p => p.ContentType == "text/plain");
         var html = mail.Parts.Single(p => p.ContentType == "text/html");
         Assert.Equal(("utf-8", "utf-8"), (text.CharSet, html.CharSet));
+        // The server offers 8BITMIME, so the UTF-8 text travels as it is, declared in MAIL FROM (the HTML's lines are
+        // longer than SMTP allows, so it stays quoted-printable).
+        Assert.Contains("BODY=8BITMIME", mail.MailOptions);
+        Assert.Equal(("8bit", "quoted-printable"), (text.TransferEncoding, html.TransferEncoding));
         Assert.Contains("Shapingba 沙坪坝区", text.Text, StringComparison.Ordinal);
         Assert.Contains($"quoting its flag: #1: flag {rows.TopFlagId}; ", text.Text, StringComparison.Ordinal);
         Assert.Contains("Shapingba 沙坪坝区", html.Text, StringComparison.Ordinal);

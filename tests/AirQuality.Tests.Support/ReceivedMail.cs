@@ -5,7 +5,8 @@ namespace AirQuality.Tests.Support;
 /// <summary>A message the <see cref="SmtpSink"/> accepted, as Python's <c>email</c> package read it: decoded headers and parts.</summary>
 public sealed record ReceivedMail(
     string MailFrom, IReadOnlyList<string> RcptTos, string? Login, string Subject, string From, IReadOnlyList<string> To, string? MessageId,
-    IReadOnlyDictionary<string, string> RawHeaders, bool HeadersAscii, string ContentType, IReadOnlyList<ReceivedPart> Parts, string EmlPath, bool Tls, bool SmtpUtf8)
+    IReadOnlyDictionary<string, string> RawHeaders, bool HeadersAscii, string ContentType, IReadOnlyList<ReceivedPart> Parts, string EmlPath, bool Tls, bool SmtpUtf8,
+    IReadOnlyList<string> MailOptions, int Connection)
 {
     public static ReceivedMail Parse(string json, string emlPath)
     {
@@ -20,6 +21,7 @@ public sealed record ReceivedMail(
             [.. r.GetProperty("parts").EnumerateArray().Select(p => new ReceivedPart(
                 p.GetProperty("content_type").GetString()!, S(p, "charset"), S(p, "filename"), S(p, "disposition"), S(p, "transfer_encoding"),
                 p.TryGetProperty("text", out var text) ? text.GetString() : null))],
-            emlPath, r.GetProperty("tls").GetBoolean(), r.GetProperty("smtp_utf8").GetBoolean());
+            emlPath, r.GetProperty("tls").GetBoolean(), r.GetProperty("smtp_utf8").GetBoolean(),
+            [.. r.GetProperty("mail_options").EnumerateArray().Select(x => x.GetString()!)], r.GetProperty("connection").GetInt32());
     }
 }

@@ -52,10 +52,11 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>
     /// Starts the sink; with <paramref name="auth"/> ("user:password") it requires that login, and with
-    /// <paramref name="tls"/> (PEM certificate and key files) it requires STARTTLS first. It offers SMTPUTF8 (non-ASCII
+    /// <paramref name="tls"/> (PEM certificate and key files) it requires STARTTLS first, or with <paramref name="implicitTls"/>
+    /// speaks TLS from the first byte (SMTPS). It offers SMTPUTF8 (non-ASCII
     /// addresses and headers), as aiosmtpd's Controller does by default, unless <paramref name="smtpUtf8"/> is false.
     /// </summary>
-    public static async Task<SmtpSink> StartAsync(string? auth = null, (string Certificate, string Key)? tls = null, bool smtpUtf8 = true)
+    public static async Task<SmtpSink> StartAsync(string? auth = null, (string Certificate, string Key)? tls = null, bool smtpUtf8 = true, bool implicitTls = false)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "smtp_sink.py");
         var folder = Path.Combine(Path.GetTempPath(), $"airq-smtp-{Guid.NewGuid():N}");
@@ -71,7 +72,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
         if (tls is { } t)
         {
-            psi.ArgumentList.Add("--tls");
+            psi.ArgumentList.Add(implicitTls ? "--implicit-tls" : "--tls");
             psi.ArgumentList.Add(t.Certificate);
             psi.ArgumentList.Add(t.Key);
         }

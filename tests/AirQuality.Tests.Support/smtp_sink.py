@@ -1,8 +1,9 @@
 """SMTP server for the tests (Debian's python3-aiosmtpd): stores every accepted message and what Python's email
 package reads in it, and can be told to refuse the next messages.
 
-Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT KEY] [--no-smtputf8]
-  with --tls it offers STARTTLS with that certificate and requires it before MAIL;
+Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT KEY | --implicit-tls CERT KEY] [--no-smtputf8]
+  with --tls it offers STARTTLS with that certificate and requires it before MAIL; with --implicit-tls it speaks
+  TLS from the first byte (SMTPS, as on port 465);
   it offers SMTPUTF8 (RFC 6531: UTF-8 in addresses and headers), as aiosmtpd's Controller does by default; with
   --no-smtputf8 it does not advertise it, refuses "MAIL FROM:<...> SMTPUTF8" (501) and non-ASCII commands (500);
   prints "ready PORT" once it listens on 127.0.0.1:PORT;
@@ -31,11 +32,20 @@ class Sink:
         self.lock = threading.Lock()
         self.refusals = []
         self.count = 0
+        self.connections = 0
 
     async def auth_login(self, server, args):
         # .NET's SmtpClient names the mechanism in lower case ("AUTH login ..."), which aiosmtpd 1.4 matches
         # case-sensitively against its LOGIN; RFC 4954 says mechanism names are case-insensitive.
         return await server.auth_LOGIN(server, args)
+
+    def connection_of(self, session):
+        """The number of the connection a message came on, counted from 1 (aiosmtpd makes one session per connection)."""
+        with self.lock:
+            if not hasattr(session, "sink_connection"):
+                self.connections += 1
+                session.sink_connection = self.connections
+            return session.sink_connection
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -54,8 +64,11 @@ class Sink:
         summary["rcpt_tos"] = list(envelope.rcpt_tos)
         login = getattr(session, "auth_data", None)
         summary["login"] = login.decode() if isinstance(login, bytes) else login
-        summary["tls"] = session.ssl is not None
+        # STARTTLS sets session.ssl; implicit TLS shows only on the transport.
+        summary["tls"] = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         summary["smtp_utf8"] = bool(envelope.smtp_utf8)
+        summary["mail_options"] = list(envelope.mail_options)
+        summary["connection"] = self.connection_of(session)
         # Bytes that are not UTF-8 are surrogate escapes in the summary; JSON gets U+FFFD for them.
         with open(base + ".json.tmp", "w", encoding="utf-8", errors="replace") as f:
             json.dump(summary, f, ensure_ascii=False, indent=1)
@@ -70,8 +83,10 @@ def describe(raw):
     text = raw.decode("utf-8", "surrogateescape")
     parsed = email.message_from_string(text, policy=email.policy.default)
     raw_headers = email.message_from_string(text, policy=email.policy.compat32)
+    # Parts from the bytes: a part sent 8bit (under 8BITMIME) decodes right only from its bytes, where the text
+    # parse would turn its UTF-8 into escapes.
     parts = []
-    for part in parsed.walk():
+    for part in email.message_from_bytes(raw, policy=email.policy.default).walk():
         entry = {
             "content_type": part.get_content_type(),
             "charset": part.get_content_charset(),
@@ -117,6 +132,11 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
         options.update({"tls_context": context, "require_starttls": True})
+    if "--implicit-tls" in sys.argv:
+        at = sys.argv.index("--implicit-tls")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
+        options["ssl_context"] = context
     # aiosmtpd's Controller turns SMTPUTF8 on unless told otherwise (its SMTP class alone has it off).
     options["enable_SMTPUTF8"] = "--no-smtputf8" not in sys.argv
     sink = Sink(folder)

@@ -35,7 +35,7 @@ static class ReportCommand
             var options = host.Services.GetRequiredService<ReportOptions>();
             var teams = await TeamsAsync(host.Services.GetRequiredService<ReportQueries>(), parse.GetValue(team), token);
             var sender = NewSender(host, Console.WriteLine);
-            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({(options.StartTls ? "STARTTLS" : "no TLS")}{(configuration.SmtpCredentials is null ? "" : ", authenticated")}){DefaultServerNote(configuration)} ...");
+            Console.WriteLine($"Sending the reports of {parse.GetValue(date):yyyy-MM-dd} through {options.SmtpHost}:{options.SmtpPort} ({options.Security}{(configuration.SmtpCredentials is null ? "" : ", authenticated")}){DefaultServerNote(configuration)} ...");
             var results = await sender.SendAsync(teams, parse.GetValue(date), parse.GetValue(force), token);
             var failed = results.Count(r => r.Outcome == DeliveryOutcome.Failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
