@@ -117,6 +117,32 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             }
         }
 
+        // Issue 22 (calibration on every kind): the same choice with the candidate probabilities recalibrated isotonically,
+        // cross-fitted by fold, against Platt's, on what the inspectors would get; recorded, not shipped.
+        var isotonicRows = IsotonicCheck.CrossFitted(candidateOutOfFold, labels, folds);
+        var isotonicOutOfFold = new Dictionary<LabelledEpisode, double[]>(ReferenceEqualityComparer.Instance);
+        next = 0;
+        foreach (var e in episodes)
+        {
+            isotonicOutOfFold[e] = isotonicRows[next..(next + e.Candidates.Count)];
+            next += e.Candidates.Count;
+        }
+
+        var plattScore = InspectionEvaluation.Score(unseen.WithThreshold(best.Abstain), episodes, incidents, registry, teamDays, options.MaxFlags, best.Inspect);
+        var isotonicScore = InspectionEvaluation.Score(new ModelEvaluation.Method("isotonic", e => isotonicOutOfFold[e], (e, _) => registeredOutOfFold.GetValueOrDefault(e)).WithThreshold(best.Abstain),
+            episodes, incidents, registry, teamDays, options.MaxFlags, best.Inspect);
+        var calibration = new Dictionary<string, double>
+        {
+            ["candidate_log_loss_out_of_fold_platt"] = Math.Round(BinaryClassifier.LogLoss(candidateOutOfFold, labels), 5),
+            ["candidate_log_loss_out_of_fold_isotonic"] = Math.Round(BinaryClassifier.LogLoss(isotonicRows, labels), 5),
+            ["calibration_error_out_of_fold_platt"] = Math.Round(plattScore.CalibrationError, 4),
+            ["calibration_error_out_of_fold_isotonic"] = Math.Round(isotonicScore.CalibrationError, 4),
+            ["inspection_yield_out_of_fold_isotonic"] = Math.Round(isotonicScore.Yield.Value, 4),
+            ["end_to_end_recall_out_of_fold_isotonic"] = Math.Round(isotonicScore.Recall.Value, 4),
+        };
+        progress?.Invoke("Calibration out of fold (candidate log loss, ECE of the lists at the chosen thresholds): "
+            + string.Join(", ", calibration.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Key} {c.Value}"))));
+
         var final = model.With(Math.Round(best.Abstain, 2), Math.Round(best.Inspect, 2), new Dictionary<string, double>());
         var s = ModelEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, options.MaxFlags);
         var inspection = InspectionEvaluation.Score(ModelEvaluation.Methods(final, options.MaxFlags)[0], episodes, incidents, registry, teamDays, options.MaxFlags, final.InspectAtOrAbove);
@@ -134,7 +160,7 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             ["wrong_on_unregistered"] = Math.Round(s.WrongOnUnregistered.Value, 4),
             ["incident_episodes"] = s.RecallAt3.Total,
             ["outcome_rows"] = outcomes.Count,
-        });
+        }.Concat(calibration).ToDictionary());
 
         static IEnumerable<double> Grid(double from, double to)
         {

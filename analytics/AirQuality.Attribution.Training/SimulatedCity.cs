@@ -64,6 +64,8 @@ public sealed class SimulatedCity : IContributionSink
             throw new ArgumentOutOfRangeException(nameof(step), step, "The sampling step must divide an hour.");
         }
 
+        // The registry's stated hours are this world's true ones (its physics may move them); blank ones stay blank.
+        registry = RegistryGenerator.WithHoursOf(registry, physics ?? WorldPhysics.Standard);
         var startUtc = LocalDays.StartOf(firstDay, zone).UtcDateTime;
         var endUtc = LocalDays.StartOf(firstDay.AddDays(days), zone).UtcDateTime;
         var start = new DateTimeOffset(startUtc, TimeSpan.Zero);

@@ -86,7 +86,9 @@ public static class CandidateFeatures
             var footprint = Correlation(footprintCells, localExcess);
             var telemetry = Telemetry(city, plume, j, episode, lead);
             var (down, downRose, up, upRose) = DownwindUpwind(city, source, episode);
-            var working = plume.IsDustSite(j) ? hours.Count(h => plume.Activity(j, h) == 1) / (double)hours.Length : 1;
+            // The share of the episode in the source's working hours, from the registry or its telemetry; missing (NaN) when
+            // neither tells them, never a guess such as 07:00-19:00.
+            var working = plume.HoursFrom(j) == HoursKnownFrom.Unknown ? double.NaN : hours.Count(h => plume.Working(j, h) == true) / (double)hours.Length;
             var required = (excessSum + 1) / (usual + 0.1);
             var dustSite = plume.IsDustSite(j) ? 1.0 : 0.0;
             var hasTelemetry = source.HasTelemetry ? 1.0 : 0.0;
@@ -122,7 +124,7 @@ public static class CandidateFeatures
                 EpisodeEvening = evening,
                 EpisodeMealTime = mealTime,
                 // Interactions a linear model cannot form by itself.
-                DustSiteIdle = dustSite * (1 - working),
+                DustSiteIdle = dustSite == 0 ? 0 : 1 - working,
                 DustSiteRequiredFactorLog = dustSite * requiredLog,
                 UnmonitoredInEvening = (1 - hasTelemetry) * evening,
                 // Logs, because the chance that a dust site did it scales with the share that looks like dust: none, and it cannot be.
@@ -142,7 +144,7 @@ public static class CandidateFeatures
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
                 down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse,
-                so2PerPm25, coPerPm25, so2Footprint);
+                so2PerPm25, coPerPm25, so2Footprint, plume.HoursFrom(j));
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 

@@ -44,8 +44,10 @@ public static class Explanation
             Invariant($"the sensors that rose match its plume (r = {f.FootprintCorrelation:0.00}); explaining them needs {f.RequiredFactor:0.#}× its usual emission"),
         "downwind_rose_share" or "upwind_rose_share" when f.DownwindSensors > 0 =>
             Invariant($"{f.DownwindRose} of {f.DownwindSensors} sensor-hours downwind rose, {f.UpwindRose} of {f.UpwindSensors} upwind"),
-        "in_working_hours" or "dust_site" when f.DustSite =>
-            Invariant($"a dust site{(f.HasTelemetry ? " with a dust monitor" : " without telemetry")}, working during {f.WorkingHoursShare:0%} of the episode"),
+        // Hours cited only where they were known (the registry's or learnt from telemetry): never an assumed working day.
+        "in_working_hours" or "dust_site" when f.DustSite && f.HoursFrom != HoursKnownFrom.Unknown && !double.IsNaN(f.WorkingHoursShare) =>
+            Invariant($"a dust site{(f.HasTelemetry ? " with a dust monitor" : " without telemetry")}, working during {f.WorkingHoursShare:0%} of the episode ({(f.HoursFrom == HoursKnownFrom.Registry ? "its registered hours" : "hours read off its telemetry")})"),
+        "dust_site" when f.DustSite => Invariant($"a dust site{(f.HasTelemetry ? " with a dust monitor" : " without telemetry")}, its working hours not known"),
         "coarse_excess_ratio" or "dust_site_log_dust_share" or "stack_log_fine_share" => f.CoarseExcessRatio >= 2.5
             ? Invariant($"the added PM10 was {f.CoarseExcessRatio:0.0}× the added PM2.5, coarse dust")
             : Invariant($"the added PM10 was only {f.CoarseExcessRatio:0.0}× the added PM2.5, fine particles as from a stack or smoke"),

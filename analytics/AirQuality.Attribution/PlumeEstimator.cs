@@ -21,6 +21,8 @@ public sealed class PlumeEstimator
     readonly StabilityClass[] _stability;
     readonly (double Median, double Mad)[] _usualParticulate;
     readonly double[] _windOffsetDeg;
+    readonly SourceActivity[] _activity;
+
 
     public PlumeEstimator(CityHours city, TimeZoneInfo zone)
     {
@@ -29,6 +31,7 @@ public sealed class PlumeEstimator
         _localHour = [.. Enumerable.Range(0, city.Hours).Select(h => city.LocalHourOfDay(h, zone))];
         _stability = [.. Enumerable.Range(0, city.Hours).Select(h => Stability.Classify(double.IsNaN(city.WindSpeedMs[h]) ? 1.5 : city.WindSpeedMs[h], _localHour[h], AssumedCloudCover))];
         _usualParticulate = [.. Enumerable.Range(0, city.Sources.Count).Select(UsualParticulate)];
+        _activity = [.. Enumerable.Range(0, city.Sources.Count).Select(j => SourceActivity.Of(city.Sources[j], city.Particulate.AsSpan(j * city.Hours, city.Hours), _localHour))];
         _windOffsetDeg = new double[city.Sensors.Count];
         for (var s = 0; s < city.Sensors.Count; s++)
         {
@@ -107,21 +110,31 @@ public sealed class PlumeEstimator
     /// <summary>Whether source <paramref name="j"/> is a ground-level dust site (construction, road, yard).</summary>
     public bool IsDustSite(int j) => _city.Sources[j].StackHeightM is null;
 
-    /// <summary>A dust site works 07:00–19:00 local and nearly stops at night; a stack runs around the clock.</summary>
-    public double Activity(int j, int hour) => !IsDustSite(j) || _localHour[hour] is >= 7 and < 19 ? 1 : 0.1;
+    /// <summary>Where source <paramref name="j"/>'s working hours come from: the registry, its telemetry, or nowhere (unknown).</summary>
+    public HoursKnownFrom HoursFrom(int j) => _activity[j].From;
+
+    /// <summary>
+    /// How active source <paramref name="j"/> usually is in <paramref name="hour"/>, 0 to 1: inside its registered hours 1
+    /// and outside them <see cref="SourceActivity.IdleShare"/>; else its telemetry's median at that hour of day over its median at the
+    /// busiest hour (<see cref="SourceActivity"/>); else 1, every hour possible (<see cref="HoursFrom"/> says it is unknown).
+    /// </summary>
+    public double Activity(int j, int hour) => _activity[j].At(_localHour[hour]);
+
+    /// <summary>Whether source <paramref name="j"/> is usually at work in <paramref name="hour"/>; null when its hours are not known.</summary>
+    public bool? Working(int j, int hour) => _activity[j].From == HoursKnownFrom.Unknown ? null : Activity(j, hour) >= 0.5;
 
     /// <summary>The source's usual emission in that hour, g/s: the registry estimate and its working hours.</summary>
     public double UsualEmission(int j, int hour) => _city.Sources[j].EstimatedPm25EmissionGS * Activity(j, hour);
 
-    /// <summary>The emission its telemetry implies, g/s: usual × (particulate now / its usual particulate); usual where it reports nothing.</summary>
-    public double ReportedEmission(int j, int hour) => UsualEmission(j, hour) * TelemetryRatio(j, hour);
-
-    /// <summary>Particulate in that hour against the source's own median; 1 without telemetry.</summary>
-    public double TelemetryRatio(int j, int hour)
+    /// <summary>
+    /// The emission its telemetry implies, g/s: the registry estimate × (particulate now / its usual particulate while
+    /// working), so that its idle hours are read off the telemetry once, not also off its hours; usual where it reports nothing.
+    /// </summary>
+    public double ReportedEmission(int j, int hour)
     {
         var v = _city.Particulate[j * _city.Hours + hour];
-        var (median, _) = _usualParticulate[j];
-        return double.IsNaN(v) || !(median > 0) ? 1 : v / median;
+        var working = _activity[j].WorkingLevel;
+        return double.IsNaN(v) || !(working > 0) ? UsualEmission(j, hour) : _city.Sources[j].EstimatedPm25EmissionGS * v / working;
     }
 
     /// <summary>Median and MAD of the source's particulate over the whole panel (NaN without telemetry).</summary>

@@ -23,6 +23,9 @@ public static class RegistryGenerator
     const double SourceRadiusKm = 1.5;
     const string EmailDomain = "airq.example.org";
 
+    /// <summary>Share of sources whose operating hours the registry states; the rest are left blank, as many a real registry would.</summary>
+    const double StatedHoursShare = 0.8;
+
     // Industrial townships (last argument true) are where heavy industry is put; Yuzhong, the dense
     // commercial peninsula, has none, so it only gets boilers, building sites, roads and yards.
     static readonly DistrictDef[] Districts =
@@ -133,6 +136,15 @@ public static class RegistryGenerator
         return moved;
     }
 
+    /// <summary>
+    /// <paramref name="registry"/> as a world of <paramref name="physics"/> would have it: every source whose hours it
+    /// states gets the hours the source really works there (<see cref="WorldPhysics.TrueHours"/>); blank ones stay blank.
+    /// </summary>
+    public static CityRegistry WithHoursOf(CityRegistry registry, WorldPhysics physics) => registry with
+    {
+        Sources = [.. registry.Sources.Select(s => s.OperatingHours is null ? s : s with { OperatingHours = physics.TrueHours(s) })],
+    };
+
     /// <summary>Generates the registry; the same <paramref name="seed"/> always gives an identical registry.</summary>
     public static CityRegistry Generate(int seed = 7)
     {
@@ -142,6 +154,8 @@ public static class RegistryGenerator
         var sensors = GenerateSensors(rng, places);
         var sources = GenerateSources(rng, places);
         sensors = KeepClearOfSources(sensors, sources);
+        // Drawn last, so a seed keeps the sources and sensors it had before the registry held hours.
+        sources = [.. sources.Select(s => rng.NextDouble() < StatedHoursShare ? s with { OperatingHours = WorldPhysics.Standard.TrueHours(s) } : s)];
         var teams = Districts.Select(Team).ToList();
         var townships = places.SelectMany(p => p.Select(t => t.Township)).ToList();
         return new CityRegistry(districts, townships, sensors, sources, teams);

@@ -1,3 +1,5 @@
+using AirQuality.Storage.Registry;
+
 namespace AirQuality.Simulation;
 
 /// <summary>
@@ -75,6 +77,15 @@ public sealed record WorldPhysics
 
     /// <summary>How far a source's true position lies from its registry entry: null, about 80 m (half-normal); else uniformly up to this, m.</summary>
     public double? PositionErrorUpToM { get; init; }
+
+    /// <summary>
+    /// The hours source <paramref name="source"/> really works in this world: stacks around the clock, haul roads and
+    /// yards around the clock when <see cref="RoadsAndYardsAroundTheClock"/>, other dust sites <see cref="ConstructionHours"/>.
+    /// </summary>
+    public OperatingHours TrueHours(PollutionSource source) =>
+        source.StackHeightM is not null || (RoadsAndYardsAroundTheClock && source.Category is "road" or "storage_yard")
+            ? OperatingHours.AroundTheClock
+            : new OperatingHours(ConstructionHours.Start, ConstructionHours.End);
 
     public override string ToString() => Name;
 }

@@ -20,7 +20,7 @@ public sealed class CandidateFeaturesTests
     const int Start = 7 * 24 + 2; // 02:00 local on the last day
     const int End = Start + 4;
 
-    static (CityHours City, AttributionEpisode Episode) Morning()
+    static (CityHours City, AttributionEpisode Episode) Morning(params PollutionSource[] more)
     {
         static (double, double) At(double northKm, double eastKm) => Geo.Move(Lat, Lon, Math.Sqrt(northKm * northKm + eastKm * eastKm) * 1000, Math.Atan2(eastKm, northKm));
         var sensors = new List<Sensor>();
@@ -37,6 +37,7 @@ public sealed class CandidateFeaturesTests
             new("A", "Stack A", "steel", "D1", "T1", "1 North Road", aLat, aLon, 60, true, 20, 100, null, 3),
             new("B", "Stack B", "power", "D1", "T1", "1 South Road", bLat, bLon, 60, true, 20, 60, null, 3),
         };
+        sources.AddRange(more);
         var firstHour = (new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)).UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerHour;
         var city = new CityHours(sensors, sources, firstHour, Hours);
         var random = new Random(5);
@@ -221,10 +222,39 @@ public sealed class CandidateFeaturesTests
         var (city, episode) = Morning();
         var candidate = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions())[0];
         string Said(bool telemetry) => Explanation.Write(city, Zone, episode,
-            candidate with { Facts = candidate.Facts with { DustSite = true, HasTelemetry = telemetry, WorkingHoursShare = 1 } }, [("dust_site", 1.0)]);
+            candidate with { Facts = candidate.Facts with { DustSite = true, HasTelemetry = telemetry, WorkingHoursShare = 1, HoursFrom = HoursKnownFrom.Registry } }, [("dust_site", 1.0)]);
 
-        Assert.EndsWith("; a dust site with a dust monitor, working during 100% of the episode", Said(true), StringComparison.Ordinal);
-        Assert.EndsWith("; a dust site without telemetry, working during 100% of the episode", Said(false), StringComparison.Ordinal);
+        Assert.EndsWith("; a dust site with a dust monitor, working during 100% of the episode (its registered hours)", Said(true), StringComparison.Ordinal);
+        Assert.EndsWith("; a dust site without telemetry, working during 100% of the episode (its registered hours)", Said(false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dust_site_whose_hours_nobody_knows_has_them_missing_and_no_explanation_cites_them()
+    {
+        // Two dust sites beside the rise (02:00-06:00), neither with telemetry: one with registered hours 07:00-19:00, one without.
+        var (lat, lon) = Geo.Move(Lat, Lon, 800, 0);
+        PollutionSource Site(string id, OperatingHours? hours) =>
+            new(id, $"Site {id}", "construction", "D1", "T1", "2 Site Road", lat, lon, null, false, null, null, null, 1.5, hours);
+        var (city, episode) = Morning(Site("KNOWN", new OperatingHours(7, 19)), Site("UNKNOWN", null));
+        var plume = new PlumeEstimator(city, Zone);
+        var candidates = CandidateFeatures.Compute(city, plume, episode, new AttributionOptions());
+        Candidate Of(string id) => candidates.Single(c => city.Sources[c.Source].SourceId == id);
+        double F(string id, string feature) => Of(id).Features[CandidateFeatures.Index(feature)];
+
+        Assert.Equal(HoursKnownFrom.Registry, plume.HoursFrom(city.SourceIndex("KNOWN")!.Value));
+        Assert.Equal(0, F("KNOWN", "in_working_hours"));
+        Assert.Equal(1, F("KNOWN", "dust_site_idle"));
+        // Not 07:00-19:00 assumed: missing, so the model is told it does not know, and every hour is possible for the plume.
+        Assert.Equal(HoursKnownFrom.Unknown, plume.HoursFrom(city.SourceIndex("UNKNOWN")!.Value));
+        Assert.True(double.IsNaN(F("UNKNOWN", "in_working_hours")));
+        Assert.True(double.IsNaN(F("UNKNOWN", "dust_site_idle")));
+        Assert.Equal(1, plume.Activity(city.SourceIndex("UNKNOWN")!.Value, Start));
+
+        var said = Explanation.Write(city, Zone, episode, Of("UNKNOWN"), [("in_working_hours", 2.0), ("dust_site", 1.0)]);
+        Assert.DoesNotContain("working during", said, StringComparison.Ordinal);
+        Assert.Contains("its working hours not known", said, StringComparison.Ordinal);
+        Assert.Contains("working during 0% of the episode (its registered hours)",
+            Explanation.Write(city, Zone, episode, Of("KNOWN"), [("in_working_hours", 2.0)]), StringComparison.Ordinal);
     }
 
     [Fact]

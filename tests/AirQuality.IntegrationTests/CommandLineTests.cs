@@ -79,7 +79,7 @@ public sealed class CommandLineTests
     public void A_registry_with_a_bad_file_is_refused_with_file_line_and_field()
     {
         var dir = TestRegistry.CopyToTemp();
-        File.AppendAllText(Path.Combine(dir, "sources.csv"), "P999,Ghost Works,steel,nowhere,yuzhong-daping,1 Road,29.5,106.5,80,true,20,50,100,5\n");
+        File.AppendAllText(Path.Combine(dir, "sources.csv"), "P999,Ghost Works,steel,nowhere,yuzhong-daping,1 Road,29.5,106.5,80,true,20,50,100,5,00:00-24:00\n");
         var lines = File.ReadAllLines(Path.Combine(dir, "sources.csv")).Length;
 
         // An unreachable database: the files are checked before any connection is made.

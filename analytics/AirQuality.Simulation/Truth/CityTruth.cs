@@ -176,9 +176,7 @@ public sealed class CityTruth
 
     readonly WorldPhysics _physics;
 
-    bool Working(int i, double localHour) =>
-        (_physics.RoadsAndYardsAroundTheClock && Sources[i].Category is "road" or "storage_yard")
-        || (localHour >= _physics.ConstructionHours.Start && localHour < _physics.ConstructionHours.End);
+    bool Working(int i, double localHour) => _physics.TrueHours(Sources[i]).Contains(localHour);
 
     static int Poisson(Random random, double mean)
     {

@@ -34,6 +34,8 @@ public sealed class CsvFile
 
     public int ColumnIndex(string column) => _columns[column];
 
+    public bool HasColumn(string column) => _columns.ContainsKey(column);
+
     /// <summary>Reads <paramref name="path"/>; adds an error and returns null when the file is missing, malformed or lacks a required column.</summary>
     public static CsvFile? Read(string path, IReadOnlyList<string> requiredColumns, ICollection<RegistryError> errors)
     {

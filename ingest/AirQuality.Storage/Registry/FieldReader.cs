@@ -60,6 +60,17 @@ sealed class FieldReader(ICollection<RegistryError> errors)
     public double? OptionalNumber(CsvRow row, string field, double min, double max) =>
         Value(row, field) is { Length: > 0 } text ? Parse(row, field, text, min, max) : null;
 
+    /// <summary>Operating hours (<see cref="OperatingHours.Parse"/>) from an optional column; null when empty or the column is absent.</summary>
+    public OperatingHours? OptionalHours(CsvRow row, string field)
+    {
+        if (!row.File.HasColumn(field) || Value(row, field) is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return OperatingHours.Parse(text, out var error) is { } hours ? hours : Fail<OperatingHours?>(row, field, error!, null);
+    }
+
     public bool Boolean(CsvRow row, string field) => Value(row, field) switch
     {
         null => false,

@@ -17,6 +17,9 @@ public static class RegistryCsv
         "source_id", "name", "category", "district_id", "township_id", "address", "latitude", "longitude", "stack_height_m", "has_telemetry",
         "permitted_particulate_mgm3", "permitted_so2_mgm3", "permitted_nox_mgm3", "estimated_pm25_emission_g_s",
     ];
+
+    /// <summary>Optional in <c>sources.csv</c>: a registry written before it existed loads with every source's hours unknown.</summary>
+    const string OperatingHoursColumn = "operating_hours";
     static readonly string[] TeamColumns = ["team_id", "name", "district_ids", "recipient_emails"];
 
     /// <summary>Loads and checks every file in <paramref name="directory"/>; throws <see cref="RegistryValidationException"/> listing every problem.</summary>
@@ -63,7 +66,8 @@ public static class RegistryCsv
                 f.Text(r, "address"), f.Number(r, "latitude", -90, 90), f.Number(r, "longitude", -180, 180),
                 f.OptionalNumber(r, "stack_height_m", 0, 400), f.Boolean(r, "has_telemetry"),
                 f.OptionalNumber(r, "permitted_particulate_mgm3", 0.001, 10000), f.OptionalNumber(r, "permitted_so2_mgm3", 0.001, 10000),
-                f.OptionalNumber(r, "permitted_nox_mgm3", 0.001, 10000), f.Number(r, "estimated_pm25_emission_g_s", 0, 100000));
+                f.OptionalNumber(r, "permitted_nox_mgm3", 0.001, 10000), f.Number(r, "estimated_pm25_emission_g_s", 0, 100000),
+                f.OptionalHours(r, OperatingHoursColumn));
             f.TownshipInDistrict(r, s.TownshipId, s.DistrictId, townshipDistrict);
             return s;
         });
@@ -91,11 +95,11 @@ public static class RegistryCsv
             registry.Townships.Select(t => new object?[] { t.TownshipId, t.DistrictId, t.Name, t.NameLocal }));
         WriteFile(Path.Combine(directory, "sensors.csv"), SensorColumns,
             registry.Sensors.Select(s => new object?[] { s.SensorId, s.Name, s.DistrictId, s.TownshipId, s.Latitude, s.Longitude, s.Kind, s.ReportingIntervalS }));
-        WriteFile(Path.Combine(directory, "sources.csv"), SourceColumns,
+        WriteFile(Path.Combine(directory, "sources.csv"), [.. SourceColumns, OperatingHoursColumn],
             registry.Sources.Select(s => new object?[]
             {
                 s.SourceId, s.Name, s.Category, s.DistrictId, s.TownshipId, s.Address, s.Latitude, s.Longitude, s.StackHeightM, s.HasTelemetry ? "true" : "false",
-                s.PermittedParticulateMgm3, s.PermittedSo2Mgm3, s.PermittedNoxMgm3, s.EstimatedPm25EmissionGS,
+                s.PermittedParticulateMgm3, s.PermittedSo2Mgm3, s.PermittedNoxMgm3, s.EstimatedPm25EmissionGS, s.OperatingHours?.ToString(),
             }));
         WriteFile(Path.Combine(directory, "teams.csv"), TeamColumns,
             registry.Teams.Select(t => new object?[] { t.TeamId, t.Name, string.Join(';', t.DistrictIds), string.Join(';', t.RecipientEmails) }));

@@ -9,11 +9,16 @@ public sealed record Township(string TownshipId, string DistrictId, string Name,
 /// <summary>An ambient air-quality sensor. Coordinates: WGS84 degrees; interval in seconds.</summary>
 public sealed record Sensor(string SensorId, string Name, string DistrictId, string TownshipId, double Latitude, double Longitude, string Kind, int ReportingIntervalS);
 
-/// <summary>A pollution source. Stack height in metres (null at ground level); limits in mg/m³; emission estimate in g/s.</summary>
+/// <summary>
+/// A pollution source. Stack height in metres (null at ground level); limits in mg/m³; emission estimate in g/s;
+/// operating hours in local time, null where the registry does not know them (attribution then learns them from the
+/// source's telemetry, or treats every hour as possible).
+/// </summary>
 public sealed record PollutionSource(
     string SourceId, string Name, string Category, string DistrictId, string TownshipId, string Address,
     double Latitude, double Longitude, double? StackHeightM, bool HasTelemetry,
-    double? PermittedParticulateMgm3, double? PermittedSo2Mgm3, double? PermittedNoxMgm3, double EstimatedPm25EmissionGS);
+    double? PermittedParticulateMgm3, double? PermittedSo2Mgm3, double? PermittedNoxMgm3, double EstimatedPm25EmissionGS,
+    OperatingHours? OperatingHours = null);
 
 /// <summary>An enforcement team, the districts it covers and who receives its report.</summary>
 public sealed record EnforcementTeam(string TeamId, string Name, IReadOnlyList<string> DistrictIds, IReadOnlyList<string> RecipientEmails);

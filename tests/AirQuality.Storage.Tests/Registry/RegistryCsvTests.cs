@@ -5,7 +5,7 @@ using Xunit;
 
 namespace AirQuality.Storage.Tests.Registry;
 
-public sealed class RegistryCsvTests
+public sealed partial class RegistryCsvTests
 {
     [Fact]
     public void The_shipped_registry_is_a_city_of_the_required_size()

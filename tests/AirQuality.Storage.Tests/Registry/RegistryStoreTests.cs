@@ -19,6 +19,9 @@ public sealed class RegistryStoreTests(PostgresFixture postgres) : IClassFixture
         Assert.Equal(shipped.Districts.OrderBy(d => d.DistrictId, StringComparer.Ordinal), loaded.Districts);
         Assert.Equal(shipped.Sensors.OrderBy(s => s.SensorId, StringComparer.Ordinal), loaded.Sensors);
         Assert.Equal(shipped.Sources.OrderBy(s => s.SourceId, StringComparer.Ordinal), loaded.Sources);
+        // Operating hours (migration 0018) included: stated for most sources, blank (unknown) for some.
+        Assert.Contains(loaded.Sources, s => s.OperatingHours == new OperatingHours(7, 19));
+        Assert.Contains(loaded.Sources, s => s.OperatingHours is null);
         Assert.Equal(
             shipped.Teams.OrderBy(t => t.TeamId, StringComparer.Ordinal).Select(t => (t.TeamId, string.Join(';', t.DistrictIds), string.Join(';', t.RecipientEmails))),
             loaded.Teams.Select(t => (t.TeamId, string.Join(';', t.DistrictIds), string.Join(';', t.RecipientEmails))));
