@@ -66,6 +66,14 @@ public sealed class AnomalyOptions
     public bool RoutineWindSpeedScaling { get; set; }
 
     /// <summary>
+    /// The routine high needs history with the hour's wind on at least this many different days; with fewer, its wind
+    /// tolerance (<see cref="RoutineWindDeg"/>) is doubled, up to any wind, until it has them. Default 1: a wind the
+    /// sensor never had in its baseline days is judged against the highest level it reached with the nearest winds it
+    /// had, instead of against no routine at all. 0 turns the widening off.
+    /// </summary>
+    public int RoutineWindMinDays { get; set; } = 1;
+
+    /// <summary>
     /// A single 15-minute mean also rises when it stands this many robust standard deviations of the sensor's
     /// 15-minute noise above its usual level (and above its 15-minute routine high), however short the rise: a sharp
     /// incident of half an hour is diluted in the running mean. Default 6; 0 turns it off. Has no effect when
@@ -121,6 +129,7 @@ public sealed class AnomalyOptions
         Check(IsQuarters(RiseWindow) && RiseWindow <= TimeSpan.FromHours(3), nameof(RiseWindow), RiseWindow, "Anomalies:RiseWindow must be a multiple of 15 minutes from 00:15:00 to 03:00:00.");
         Check(RoutineWindDeg is > 0 and <= 180, nameof(RoutineWindDeg), RoutineWindDeg, "Anomalies:RoutineWindDeg must be above 0 and at most 180 degrees.");
         Check(RoutineDays is >= 1 and <= 90, nameof(RoutineDays), RoutineDays, "Anomalies:RoutineDays must be between 1 and 90.");
+        Check(RoutineWindMinDays is >= 0 and <= 90, nameof(RoutineWindMinDays), RoutineWindMinDays, "Anomalies:RoutineWindMinDays must be between 0 (off) and 90.");
         Check(SharpRiseSigmas is >= 0 and <= 100, nameof(SharpRiseSigmas), SharpRiseSigmas, "Anomalies:SharpRiseSigmas must be between 0 (off) and 100.");
         Check(RiseSigmas is > 0 and <= 100, nameof(RiseSigmas), RiseSigmas, "Anomalies:RiseSigmas must be above 0 and at most 100.");
         Check(MinRiseUgm3 is >= 0 and <= 2000, nameof(MinRiseUgm3), MinRiseUgm3, "Anomalies:MinRiseUgm3 must be between 0 and 2,000 µg/m³.");
