@@ -225,7 +225,8 @@ sealed class UsualLevels(AnomalyOptions options)
     /// days of its history, while the city's wind blew from within <see cref="AnomalyOptions.RoutineWindDeg"/> of the
     /// wind of hour <paramref name="at"/>, at any hour (each level's excess over <paramref name="typicalRatio"/> scaled
     /// by the wind speed then over now, see <see cref="AnomalyOptions.RoutineWindSpeedScaling"/>); minus infinity when
-    /// the wind was not measured or blew from there on fewer days.
+    /// the wind was not measured or blew from there on fewer days; NaN (not judged) when it blew from there on fewer than
+    /// <see cref="AnomalyOptions.RoutineWindMinDays"/> days.
     /// </summary>
     /// <remarks>
     /// A site's everyday plume reaches a sensor only when the wind lines them up, so at a given hour it is rare and the
@@ -245,10 +246,35 @@ sealed class UsualLevels(AnomalyOptions options)
         var speeds = options.RoutineWindSpeedScaling ? grid.WindSpeedMs : null;
         var now = speeds is null ? double.NaN : Math.Max(speeds[at], MinWindSpeedMs);
 
-        var daily = Highs(options.RoutineWindDeg);
-        // A wind the sensor has had on fewer than RoutineWindMinDays days may bring a site's plume it never had: there is
-        // nothing to tell that from an incident, so it is not judged (NaN).
-        if (options.RoutineWindMinDays > 0 && daily.Count < options.RoutineWindMinDays)
+        // Each local day's highest; the routine is what the sensor reached on RoutineDays days or more.
+        var daily = new Dictionary<int, double>();
+        for (var h = 0; h < historyHours; h++)
+        {
+            if (double.IsNaN(winds[h]) || AngleBetween(wind, winds[h]) > options.RoutineWindDeg)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < Q; k++)
+            {
+                var q = s * quarters + h * Q + k;
+                if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
+                {
+                    var ratio = Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3));
+                    if (speeds is not null && !double.IsNaN(now) && !double.IsNaN(speeds[h]) && ratio > typicalRatio)
+                    {
+                        // The excess over the sensor's typical ratio, scaled by then/now wind speed.
+                        ratio = typicalRatio + Math.Log(1 + (Math.Exp(ratio - typicalRatio) - 1) * Math.Max(speeds[h], MinWindSpeedMs) / now);
+                    }
+
+                    daily[dayIndex[h]] = daily.TryGetValue(dayIndex[h], out var high) ? Math.Max(high, ratio) : ratio;
+                }
+            }
+        }
+
+        // A wind the sensor had on fewer than RoutineWindMinDays days may bring a site's plume it never had, and nothing in its
+        // history tells that everyday plume from an incident: the hour is not judged.
+        if (daily.Count < options.RoutineWindMinDays)
         {
             return double.NaN;
         }
@@ -259,37 +285,6 @@ sealed class UsualLevels(AnomalyOptions options)
         }
 
         return daily.Values.OrderDescending().ElementAt(options.RoutineDays - 1);
-
-        // Each local day's highest with the wind within the tolerance; the routine is what the sensor reached on RoutineDays days or more.
-        Dictionary<int, double> Highs(double tolerance)
-        {
-            var highs = new Dictionary<int, double>();
-            for (var h = 0; h < historyHours; h++)
-            {
-                if (double.IsNaN(winds[h]) || AngleBetween(wind, winds[h]) > tolerance)
-                {
-                    continue;
-                }
-
-                for (var k = 0; k < Q; k++)
-                {
-                    var q = s * quarters + h * Q + k;
-                    if (!double.IsNaN(values[q]) && !double.IsNaN(reference[q]))
-                    {
-                        var ratio = Math.Log(Math.Max(values[q], FloorUgm3) / Math.Max(reference[q], FloorUgm3));
-                        if (speeds is not null && !double.IsNaN(now) && !double.IsNaN(speeds[h]) && ratio > typicalRatio)
-                        {
-                            // The excess over the sensor's typical ratio, scaled by then/now wind speed.
-                            ratio = typicalRatio + Math.Log(1 + (Math.Exp(ratio - typicalRatio) - 1) * Math.Max(speeds[h], MinWindSpeedMs) / now);
-                        }
-
-                        highs[dayIndex[h]] = highs.TryGetValue(dayIndex[h], out var high) ? Math.Max(high, ratio) : ratio;
-                    }
-                }
-            }
-
-            return highs;
-        }
     }
 
     /// <summary>Each sensor-quarter's concurrent reference level, µg/m³: the median of the other sensors near it, or of the city.</summary>
