@@ -145,6 +145,11 @@ sealed class UsualLevels(AnomalyOptions options)
                 // merely touch, so a sharp rise clears it by one standard deviation; a running mean is steady enough not to.
                 var routineMargin = sharp ? noise : 0;
                 var routine = RoutineHigh(s, offset, offset + h, grid, values, reference, quarters, dayIndex, typicalRatio);
+                    if (double.IsNaN(routine))
+                    {
+                        continue;
+                    }
+
                     for (var k = 0; k < Q; k++)
                     {
                         var q = s * quarters + (offset + h) * Q + k;
@@ -220,7 +225,8 @@ sealed class UsualLevels(AnomalyOptions options)
     /// days of its history, while the city's wind blew from within <see cref="AnomalyOptions.RoutineWindDeg"/> of the
     /// wind of hour <paramref name="at"/>, at any hour (each level's excess over <paramref name="typicalRatio"/> scaled
     /// by the wind speed then over now, see <see cref="AnomalyOptions.RoutineWindSpeedScaling"/>); minus infinity when
-    /// the wind was not measured or blew from there on fewer days.
+    /// the wind was not measured or blew from there on fewer days; NaN (not judged) when it blew from there on fewer than
+    /// <see cref="AnomalyOptions.RoutineWindMinDays"/> days.
     /// </summary>
     /// <remarks>
     /// A site's everyday plume reaches a sensor only when the wind lines them up, so at a given hour it is rare and the
@@ -264,6 +270,13 @@ sealed class UsualLevels(AnomalyOptions options)
                     daily[dayIndex[h]] = daily.TryGetValue(dayIndex[h], out var high) ? Math.Max(high, ratio) : ratio;
                 }
             }
+        }
+
+        // A wind the sensor had on fewer than RoutineWindMinDays days may bring a site's plume it never had, and nothing in its
+        // history tells that everyday plume from an incident: the hour is not judged.
+        if (daily.Count < options.RoutineWindMinDays)
+        {
+            return double.NaN;
         }
 
         if (daily.Count < options.RoutineDays)

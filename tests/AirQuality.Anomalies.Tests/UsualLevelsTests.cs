@@ -139,6 +139,23 @@ public sealed class UsualLevelsTests
     }
 
     [Fact]
+    public void A_rise_with_a_wind_the_sensor_never_had_is_not_judged()
+    {
+        // The wind from the east (90°) on baseline days 1 and 3 and from the west otherwise; on the day from 130°, 40° off
+        // any wind S1 had (beyond RoutineWindDeg), and a site that wind brings adds 40 µg/m³ to S1 from 10:00 to 12:00. S1's
+        // history holds nothing to tell a site's everyday plume with that wind from an incident.
+        static double Wind(int day, int hour) => day is 1 or 3 ? 90 : day == 7 ? 130 : 270;
+        var grid = Grid(_ => 0.05, (s, day, hour, _) => s == 1 && day == 7 && hour is >= 10 and < 12 ? 40 : 0, Wind);
+
+        Assert.Empty(Episodes(grid));
+        // With RoutineWindMinDays 0 there is just no routine high, and it is an episode.
+        Assert.Equal(["S1"], Assert.Single(Episodes(grid, With(o => o.RoutineWindMinDays = 0))).SensorIds);
+        // The same rise with a wind S1 had on one baseline day (90°) is judged, and rises.
+        var seen = Grid(_ => 0.05, (s, day, hour, _) => s == 1 && day == 7 && hour is >= 10 and < 12 ? 40 : 0, (day, hour) => day is 1 or 3 or 7 ? 90 : 270);
+        Assert.Equal(["S1"], Assert.Single(Episodes(seen)).SensorIds);
+    }
+
+    [Fact]
     public void A_single_sharp_15_minute_rise_that_the_running_mean_dilutes_is_found()
     {
         // A steady S1 (3 % noise) gains 15 µg/m³ for one quarter hour, 14:15 to 14:30: a quarter of it in the hour's
