@@ -28,6 +28,7 @@ public static class ConsoleEndpoints
         app.MapPost("/signout", SignOutAsync);
         app.MapGet("/", HomeAsync).RequireAuthorization();
         app.MapGet("/teams/{teamId}/today", TodayAsync).RequireAuthorization();
+        app.MapWorkflow();
         return app;
     }
 
@@ -52,7 +53,7 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>Null when the form's anti-forgery token is valid; else the 400 answer.</summary>
-    static async Task<IResult?> RefuseForgeryAsync(HttpContext context, IAntiforgery antiforgery)
+    internal static async Task<IResult?> RefuseForgeryAsync(HttpContext context, IAntiforgery antiforgery)
     {
         if (await antiforgery.IsRequestValidAsync(context))
         {
@@ -125,7 +126,7 @@ public static class ConsoleEndpoints
         return Results.Content(ConsolePages.Teams(user, tokens.FormFieldName, tokens.RequestToken!, await queries.TeamsAsync(context.RequestAborted)), "text/html; charset=utf-8");
     }
 
-    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries)
+    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries, WorkflowStore workflow)
     {
         var user = CurrentUser(context.User);
         // Checked before the team is looked up, so another team's user learns nothing, not even whether the id exists.
@@ -141,10 +142,12 @@ public static class ConsoleEndpoints
         }
 
         var tokens = antiforgery.GetAndStoreTokens(context);
-        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view), "text/html; charset=utf-8");
+        // Overdue dispatches are the lead's to chase (and the city's, on the city page).
+        var overdue = user.Role is ConsoleRoles.DistrictLead or ConsoleRoles.CitySupervisor ? await workflow.OverdueAsync(teamId, context.RequestAborted) : null;
+        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, overdue), "text/html; charset=utf-8");
     }
 
-    static ConsoleUser CurrentUser(ClaimsPrincipal principal) => new(
+    internal static ConsoleUser CurrentUser(ClaimsPrincipal principal) => new(
         long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture),
         principal.FindFirstValue(ClaimTypes.Name)!,
         principal.FindFirstValue(ClaimTypes.Role)!,
