@@ -28,6 +28,7 @@ public static class ConsoleEndpoints
         app.MapPost("/signout", SignOutAsync);
         app.MapGet("/", HomeAsync).RequireAuthorization();
         app.MapGet("/teams/{teamId}/today", TodayAsync).RequireAuthorization();
+        app.MapGet("/city", CityAsync).RequireAuthorization();
         app.MapWorkflow();
         return app;
     }
@@ -145,6 +146,19 @@ public static class ConsoleEndpoints
         // Overdue dispatches are the lead's to chase (and the city's, on the city page).
         var overdue = user.Role is ConsoleRoles.DistrictLead or ConsoleRoles.CitySupervisor ? await workflow.OverdueAsync(teamId, context.RequestAborted) : null;
         return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, overdue), "text/html; charset=utf-8");
+    }
+
+    static async Task<IResult> CityAsync(HttpContext context, IAntiforgery antiforgery, CityQueries queries)
+    {
+        var user = CurrentUser(context.User);
+        if (!ConsoleRoles.IsCityWide(user.Role))
+        {
+            return Results.Content(ConsolePages.Message("City supervisors and analysts only", "The city page shows every district; you see your own team's today page."),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return Results.Content(CityPage.Render(user, tokens.FormFieldName, tokens.RequestToken!, await queries.LoadAsync(context.RequestAborted)), "text/html; charset=utf-8");
     }
 
     internal static ConsoleUser CurrentUser(ClaimsPrincipal principal) => new(

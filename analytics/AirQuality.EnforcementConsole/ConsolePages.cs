@@ -30,6 +30,7 @@ public static class ConsolePages
         form.inline { display: inline; }
         label { display: block; margin: 8px 0 2px; }
         button { padding: 6px 14px; }
+        .wide { overflow-x: auto; }
         .photo { max-width: 100%; height: auto; margin-top: 6px; }
         table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: 3px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
         """;
@@ -53,7 +54,7 @@ public static class ConsolePages
             items.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/teams/{Uri.EscapeDataString(teamId)}/today\">{E(name)}</a></li>");
         }
 
-        return Layout("Teams", user, (formFieldName, token), $"<h1>Teams</h1><ul>{items}</ul>");
+        return Layout("Teams", user, (formFieldName, token), $"<p><a href=\"/city\">The city page</a>: every district's status, overdue dispatches and response times.</p><h1>Teams</h1><ul>{items}</ul>");
     }
 
     public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, IReadOnlyList<OverdueDispatch>? overdue = null)

@@ -33,6 +33,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton(sp => new ConsoleUserStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TodayQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource));
         services.AddSingleton(sp => new WorkflowStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CityQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowStore>()));
         // Never ASP.NET Core's default key ring in the user's home folder: keys live where the options say, or in memory.
         var dataProtection = services.AddDataProtection().SetApplicationName("airq-console");
         if (options.KeysDirectory is { } keys)
