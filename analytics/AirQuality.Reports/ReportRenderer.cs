@@ -12,10 +12,12 @@ public static class ReportRenderer
     /// <summary>File name of the attached source flags.</summary>
     public const string SourceFlagsCsv = "source-flags.csv";
 
-    public static RenderedReport Render(TeamReport report)
+    /// <summary>The report; with <paramref name="consoleBaseUrl"/> (<c>Console:BaseUrl</c>) each flag links to its page in the console.</summary>
+    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null)
     {
         var subject = Subject(report);
-        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject), TextReportWriter.Write(report),
+        Func<long, Uri?> link = consoleBaseUrl is null ? _ => null : id => new Uri(consoleBaseUrl, "flags/" + id.ToString(CultureInfo.InvariantCulture));
+        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link), TextReportWriter.Write(report, link),
             [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)]);
     }
 

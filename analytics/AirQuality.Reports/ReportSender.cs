@@ -48,7 +48,7 @@ public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions opti
                 return new DeliveryResult(team.TeamId, day, DeliveryOutcome.AlreadySent, sent.MessageId, sent.Attempts, null);
             }
 
-            var rendered = ReportRenderer.Render(await _queries.LoadAsync(team, day, cancellationToken));
+            var rendered = ReportRenderer.Render(await _queries.LoadAsync(team, day, cancellationToken), options.ConsoleBaseUrl);
             var outgoing = new OutgoingMail(options.From, options.FromName, team.Recipients, rendered.Subject, rendered.Text, rendered.Html, rendered.Attachments, NewMessageId(team.TeamId, day));
             // Set before the claim: a claim interrupted on its way may still have been made, and releasing one that was not touches nothing.
             messageId = outgoing.MessageId;

@@ -90,6 +90,29 @@ public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task With_Console_BaseUrl_each_flag_links_to_its_console_page_in_the_text_and_the_html_and_no_command_is_shown()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var rows = await ReportCity.CreateAsync(db);
+        await using var sink = await SmtpSink.StartAsync();
+
+        await SendAsync(db, Options(sink).WithConsoleBaseUrl("https://console.example.org/airq"), team: "team-d1");
+
+        var mail = Assert.Single(await sink.WaitForMessagesAsync(1));
+        var text = mail.Parts.Single(p => p.ContentType == "text/plain").Text;
+        var html = mail.Parts.Single(p => p.ContentType == "text/html").Text;
+        var link = $"https://console.example.org/airq/flags/{rows.TopFlagId}";
+        Assert.Contains($"on its flag's page in the enforcement console (sign-in needed): #1: {link}; #3: https://console.example.org/airq/flags/", text, StringComparison.Ordinal);
+        Assert.Contains($"<a style=\"color:#0f4c5c;\" href=\"{link}\">{link}</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("quoting its flag", text, StringComparison.Ordinal);
+        foreach (var shell in new[] { "./airq", "airq ", " --" })
+        {
+            Assert.DoesNotContain(shell, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(shell, WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_second_run_sends_nothing_and_force_sends_again_with_a_new_message_id()
     {
         await using var db = await postgres.NewDatabaseAsync();
