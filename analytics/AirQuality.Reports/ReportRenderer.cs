@@ -12,13 +12,17 @@ public static class ReportRenderer
     /// <summary>File name of the attached source flags.</summary>
     public const string SourceFlagsCsv = "source-flags.csv";
 
-    /// <summary>The report; with <paramref name="consoleBaseUrl"/> (<c>Console:BaseUrl</c>) each flag links to its page in the console.</summary>
-    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null)
+    /// <summary>
+    /// The report; with <paramref name="consoleBaseUrl"/> (<c>Console:BaseUrl</c>) each flag links to its page in the
+    /// console; with <paramref name="figures"/> the HTML shows the map and the episode charts (<see cref="ReportImages"/>).
+    /// </summary>
+    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null, ReportFigures? figures = null)
     {
         var subject = Subject(report);
         Func<long, Uri?> link = consoleBaseUrl is null ? _ => null : id => new Uri(consoleBaseUrl, "flags/" + id.ToString(CultureInfo.InvariantCulture));
-        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link), TextReportWriter.Write(report, link),
-            [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)]);
+        IReadOnlyList<InlineImage> images = figures is null ? [] : ReportImages.Render(report, figures);
+        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link, images), TextReportWriter.Write(report, link, images),
+            [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)], images);
     }
 
     /// <summary>

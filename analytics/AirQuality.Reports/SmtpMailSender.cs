@@ -107,6 +107,16 @@ public sealed class SmtpMailSender : IMailSender
 
             var html = AlternateView.CreateAlternateViewFromString(mail.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html);
             html.TransferEncoding = TransferEncoding.QuotedPrintable;
+            foreach (var image in mail.Images ?? [])
+            {
+                // multipart/related beside the HTML: the <img src="cid:..."> finds its picture without fetching anything.
+                html.LinkedResources.Add(new LinkedResource(new MemoryStream(image.Png.ToArray(), writable: false), "image/png")
+                {
+                    ContentId = image.ContentId,
+                    TransferEncoding = TransferEncoding.Base64,
+                });
+            }
+
             message.AlternateViews.Add(html);
             foreach (var file in mail.Attachments)
             {

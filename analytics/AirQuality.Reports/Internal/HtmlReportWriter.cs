@@ -22,7 +22,7 @@ static class HtmlReportWriter
     const string Muted = "color:#4b5563;font-size:13px;";
     const string Red = "#b91c1c";
 
-    public static string Write(TeamReport report, string subject, Func<long, Uri?> link)
+    public static string Write(TeamReport report, string subject, Func<long, Uri?> link, IReadOnlyList<InlineImage> images)
     {
         var h = new HtmlBuilder();
         h.Doctype().Open("html", null, ("lang", "en")).Open("head")
@@ -49,6 +49,7 @@ static class HtmlReportWriter
         }
 
         Anomalies(h, report);
+        Images(h, images);
         Sources(h, report, link);
         Contributors(h, report);
         Health(h, report);
@@ -56,6 +57,17 @@ static class HtmlReportWriter
 
         h.Close("table").Close("td").Close("tr").Close("table").Close("body").Close("html");
         return h.ToString();
+    }
+
+    /// <summary>The map and the episode charts, each at most the mail's width, with its alt text (the text part has the same words).</summary>
+    static void Images(HtmlBuilder h, IReadOnlyList<InlineImage> images)
+    {
+        foreach (var image in images)
+        {
+            Row(h, "padding:6px 16px;")
+                .Void("img", "display:block;width:100%;max-width:560px;height:auto;border:0;", ("src", "cid:" + image.ContentId), ("alt", image.AltText), ("width", "560"))
+                .Close("td").Close("tr");
+        }
     }
 
     static HtmlBuilder Row(HtmlBuilder h, string style) => h.Open("tr").Open("td", style);

@@ -8,7 +8,7 @@ namespace AirQuality.Reports.Internal;
 /// <summary>The plain-text alternative of a report: the same facts as the HTML, in the same order, for clients that show no HTML.</summary>
 static class TextReportWriter
 {
-    public static string Write(TeamReport report, Func<long, Uri?> link)
+    public static string Write(TeamReport report, Func<long, Uri?> link, IReadOnlyList<InlineImage> images)
     {
         var t = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -78,6 +78,16 @@ static class TextReportWriter
                 .AppendLine($"   Sensors: {string.Join("; ", a.Sensors.Select(s => ReportFormat.Sensor(s, a.PeakSensorId)))}")
                 .AppendLine($"   What: {ReportFormat.Kinds(a.Kinds)} · severity {ReportFormat.Number(a.Severity, "0.00")}")
                 .AppendLine($"   {a.Detail}");
+        }
+
+        if (images.Count > 0)
+        {
+            // The pictures' facts in words, for clients that show no images.
+            Title(t, "Map and charts (pictures in the HTML version)");
+            foreach (var image in images)
+            {
+                t.AppendLine(image.AltText);
+            }
         }
 
         Title(t, "Sources to inspect");
