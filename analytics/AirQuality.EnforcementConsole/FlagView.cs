@@ -20,9 +20,10 @@ public sealed record FlagView(
     FindingView? Finding,
     IReadOnlyList<OfficerView> Officers);
 
-/// <summary>A dispatch: to whom (null: the whole team), by whom and when, and its later steps (null until made).</summary>
+/// <summary>A dispatch: to which team and whom (null: the whole team), by whom and when, and its later steps (null until made).</summary>
 public sealed record DispatchView(
     long DispatchId,
+    string TeamId,
     string? AssignedTo,
     long? AssignedUserId,
     string DispatchedBy,

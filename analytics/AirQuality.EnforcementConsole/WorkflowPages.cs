@@ -46,7 +46,7 @@ static class WorkflowPages
 
         b.Append("</ol>");
 
-        var assignee = flag.Dispatch is { } a && (a.AssignedUserId is null ? user.TeamId is not null : a.AssignedUserId == user.UserId)
+        var assignee = flag.Dispatch is { } a && a.TeamId == user.TeamId && (a.AssignedUserId is null || a.AssignedUserId == user.UserId)
             && user.Role is ConsoleRoles.TownshipOfficer or ConsoleRoles.DistrictMember;
         if (user.Role == ConsoleRoles.DistrictLead && flag.Dispatch is null)
         {

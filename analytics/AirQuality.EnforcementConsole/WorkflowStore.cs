@@ -31,7 +31,7 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
         }
 
         var dispatch = await connection.QuerySingleOrDefaultAsync<DispatchRow>(new CommandDefinition("""
-            SELECT d.dispatch_id AS DispatchId, assigned.name AS AssignedTo, d.assigned_user_id AS AssignedUserId,
+            SELECT d.dispatch_id AS DispatchId, d.team_id AS TeamId, assigned.name AS AssignedTo, d.assigned_user_id AS AssignedUserId,
                    dispatcher.name AS DispatchedBy, d.dispatched_at AS DispatchedAt,
                    ack.name AS AcknowledgedBy, d.acknowledged_at AS AcknowledgedAt, res.name AS ResolvedBy, d.resolved_at AS ResolvedAt,
                    fi.finding AS Finding, fi.notes AS Notes, fi.photo IS NOT NULL AS HasPhoto, rec.name AS RecordedBy, fi.recorded_at AS RecordedAt,
@@ -51,7 +51,7 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
 
         return new FlagView(flag.FlagId, flag.AnomalyId, flag.Day, flag.SourceId, flag.SourceName, flag.DistrictId, flag.TeamIds,
             flag.Probability, flag.Explanation, flag.ToInspect, Utc(flag.FlaggedAt),
-            dispatch is null ? null : new DispatchView(dispatch.DispatchId, dispatch.AssignedTo, dispatch.AssignedUserId, dispatch.DispatchedBy, Utc(dispatch.DispatchedAt),
+            dispatch is null ? null : new DispatchView(dispatch.DispatchId, dispatch.TeamId, dispatch.AssignedTo, dispatch.AssignedUserId, dispatch.DispatchedBy, Utc(dispatch.DispatchedAt),
                 dispatch.AcknowledgedBy, Utc(dispatch.AcknowledgedAt), dispatch.ResolvedBy, Utc(dispatch.ResolvedAt)),
             dispatch?.Finding is null ? null : new FindingView(dispatch.Finding, dispatch.Notes, dispatch.HasPhoto, dispatch.RecordedBy!, Utc(dispatch.RecordedAt!.Value), dispatch.OutcomeId),
             officers);
@@ -184,6 +184,7 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
     {
         Require(user.Role == ConsoleRoles.DistrictLead, "Only the district lead resolves flags.");
         var dispatch = flag.Dispatch ?? throw Conflict("Not dispatched", $"Flag {flag.FlagId} has not been dispatched; dispatch it first.");
+        RequireTeam(user, flag, dispatch);
         if (flag.Finding is null)
         {
             throw Conflict("No finding yet", $"Flag {flag.FlagId} has no finding yet; it is resolved once the officer has recorded one.");
@@ -235,6 +236,7 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
     {
         Require(user.Role is ConsoleRoles.TownshipOfficer or ConsoleRoles.DistrictMember, $"Only the township officer or team member it was sent to may {step} a flag.");
         var dispatch = flag.Dispatch ?? throw Conflict("Not dispatched", $"Flag {flag.FlagId} has not been dispatched yet; the district lead dispatches it first.");
+        RequireTeam(user, flag, dispatch);
         if (dispatch.AssignedUserId is { } assigned && assigned != user.UserId)
         {
             throw new WorkflowException(StatusCodes.Status403Forbidden, "Sent to someone else", $"Flag {flag.FlagId} was sent to {dispatch.AssignedTo}; only they may {step} it.");
@@ -246,6 +248,15 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
         }
 
         return dispatch;
+    }
+
+    /// <summary>A district two teams cover shows its flags to both; the dispatch belongs to the team whose lead sent it.</summary>
+    static void RequireTeam(ConsoleUser user, FlagView flag, DispatchView dispatch)
+    {
+        if (!string.Equals(dispatch.TeamId, user.TeamId, StringComparison.Ordinal))
+        {
+            throw new WorkflowException(StatusCodes.Status403Forbidden, "Another team's dispatch", $"Flag {flag.FlagId} was dispatched to team {dispatch.TeamId}; only that team takes it further.");
+        }
     }
 
     static void Require(bool allowed, string message)
@@ -283,7 +294,7 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
         public string[] TeamIds { get; init; } = [];
     }
 
-    sealed record DispatchRow(long DispatchId, string? AssignedTo, long? AssignedUserId, string DispatchedBy, DateTime DispatchedAt, string? AcknowledgedBy, DateTime? AcknowledgedAt,
+    sealed record DispatchRow(long DispatchId, string TeamId, string? AssignedTo, long? AssignedUserId, string DispatchedBy, DateTime DispatchedAt, string? AcknowledgedBy, DateTime? AcknowledgedAt,
         string? ResolvedBy, DateTime? ResolvedAt, string? Finding, string? Notes, bool HasPhoto, string? RecordedBy, DateTime? RecordedAt, long? OutcomeId);
 
     sealed record OverdueRow(long DispatchId, long? FlagId, string SourceId, string SourceName, string TeamId, string? AssignedTo, DateTime DispatchedAt);

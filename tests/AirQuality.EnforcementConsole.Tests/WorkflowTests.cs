@@ -180,6 +180,43 @@ public sealed class WorkflowTests(PostgresFixture postgres) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task Where_two_teams_cover_a_district_only_the_dispatching_team_takes_the_flag_further()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var rows = await ConsoleCity.CreateAsync(db);
+        await ConsoleCity.AddWorkflowUsersAsync(db);
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO enforcement_teams (team_id, name, recipient_emails) VALUES ('team-river', 'River patrol', '{river@airq.example.org}');
+                INSERT INTO enforcement_team_districts (team_id, district_id) VALUES ('team-river', 'yuzhong');
+                """);
+        }
+
+        await ConsoleUserStore.AddOrUpdateAsync(db, "river.officer", ConsoleRoles.TownshipOfficer, "team-river", ConsoleCity.Password, CancellationToken.None);
+        await ConsoleUserStore.AddOrUpdateAsync(db, "river.lead", ConsoleRoles.DistrictLead, "team-river", ConsoleCity.Password, CancellationToken.None);
+        var flag = await ConsoleCity.FlagIdAsync(db, rows.YuzhongSource1);
+        await using var console = await RunningConsole.StartAsync(postgres, db);
+        using var lead = await SignedInAsync(console, "yu.lead");
+        using var officer = await SignedInAsync(console, "yu.officer");
+        using var riverOfficer = await SignedInAsync(console, "river.officer");
+        using var riverLead = await SignedInAsync(console, "river.lead");
+        Assert.Equal(HttpStatusCode.OK, (await riverOfficer.GetAsync($"/flags/{flag}")).StatusCode); // both teams see it
+
+        await StepAsync(lead, flag, "dispatch", ("officer", "team"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await StepAsync(riverOfficer, flag, "acknowledge")).StatusCode);
+        Assert.DoesNotContain("/acknowledge", await (await riverOfficer.GetAsync($"/flags/{flag}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await StepAsync(officer, flag, "acknowledge");
+        Assert.Equal(HttpStatusCode.Forbidden, (await StepAsync(riverOfficer, flag, "finding", ("finding", "confirmed"))).StatusCode);
+        await StepAsync(officer, flag, "finding", ("finding", "confirmed"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await StepAsync(riverLead, flag, "resolve")).StatusCode);
+
+        await using var check = await db.OpenConnectionAsync();
+        Assert.Null(await check.QuerySingleAsync<DateTime?>("SELECT resolved_at FROM flag_dispatches"));
+        Assert.Equal(["dispatch", "acknowledge", "finding"], await check.QueryAsync<string>("SELECT action FROM console_audit ORDER BY audit_id"));
+    }
+
+    [Fact]
     public async Task A_photo_too_large_or_not_a_jpeg_or_png_by_its_bytes_is_refused_and_nothing_is_recorded()
     {
         await using var db = await postgres.NewDatabaseAsync();
