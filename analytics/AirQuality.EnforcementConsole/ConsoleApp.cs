@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,14 @@ public static class ConsoleApp
     /// <summary>The default address: loopback only, so nothing outside the machine reaches it unless <c>--urls</c> says so.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    public static WebApplication Create(string urls, string connectionString, ConsoleOptions options, TimeProvider? time = null)
+    /// <summary>The app with its settings from configuration section <c>Console</c> (what <c>airq console</c> runs).</summary>
+    public static WebApplication Create(string urls, string connectionString, IConfiguration configuration, string? keysDirectory, TimeProvider? time = null) =>
+        Create(urls, time, services => services.AddEnforcementConsole(configuration, connectionString, keysDirectory));
+
+    public static WebApplication Create(string urls, string connectionString, ConsoleOptions options, TimeProvider? time = null) =>
+        Create(urls, time, services => services.AddEnforcementConsole(options, connectionString));
+
+    static WebApplication Create(string urls, TimeProvider? time, Action<IServiceCollection> addConsole)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
@@ -21,7 +29,7 @@ public static class ConsoleApp
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.AddEnforcementConsole(options, connectionString);
+        addConsole(builder.Services);
         var app = builder.Build();
         app.UseEnforcementConsole();
         return app;

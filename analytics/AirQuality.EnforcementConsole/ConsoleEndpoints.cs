@@ -28,6 +28,8 @@ public static class ConsoleEndpoints
         app.MapPost("/signout", SignOutAsync);
         app.MapGet("/", HomeAsync).RequireAuthorization();
         app.MapGet("/teams/{teamId}/today", TodayAsync).RequireAuthorization();
+        app.MapGet("/city", CityAsync).RequireAuthorization();
+        app.MapWorkflow();
         return app;
     }
 
@@ -52,7 +54,7 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>Null when the form's anti-forgery token is valid; else the 400 answer.</summary>
-    static async Task<IResult?> RefuseForgeryAsync(HttpContext context, IAntiforgery antiforgery)
+    internal static async Task<IResult?> RefuseForgeryAsync(HttpContext context, IAntiforgery antiforgery)
     {
         if (await antiforgery.IsRequestValidAsync(context))
         {
@@ -125,7 +127,7 @@ public static class ConsoleEndpoints
         return Results.Content(ConsolePages.Teams(user, tokens.FormFieldName, tokens.RequestToken!, await queries.TeamsAsync(context.RequestAborted)), "text/html; charset=utf-8");
     }
 
-    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries)
+    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries, WorkflowStore workflow)
     {
         var user = CurrentUser(context.User);
         // Checked before the team is looked up, so another team's user learns nothing, not even whether the id exists.
@@ -141,10 +143,25 @@ public static class ConsoleEndpoints
         }
 
         var tokens = antiforgery.GetAndStoreTokens(context);
-        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view), "text/html; charset=utf-8");
+        // Overdue dispatches are the lead's to chase (and the city's, on the city page).
+        var overdue = user.Role is ConsoleRoles.DistrictLead or ConsoleRoles.CitySupervisor ? await workflow.OverdueAsync(teamId, context.RequestAborted) : null;
+        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, overdue), "text/html; charset=utf-8");
     }
 
-    static ConsoleUser CurrentUser(ClaimsPrincipal principal) => new(
+    static async Task<IResult> CityAsync(HttpContext context, IAntiforgery antiforgery, CityQueries queries)
+    {
+        var user = CurrentUser(context.User);
+        if (!ConsoleRoles.IsCityWide(user.Role))
+        {
+            return Results.Content(ConsolePages.Message("City supervisors and analysts only", "The city page shows every district; you see your own team's today page."),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return Results.Content(CityPage.Render(user, tokens.FormFieldName, tokens.RequestToken!, await queries.LoadAsync(context.RequestAborted)), "text/html; charset=utf-8");
+    }
+
+    internal static ConsoleUser CurrentUser(ClaimsPrincipal principal) => new(
         long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture),
         principal.FindFirstValue(ClaimTypes.Name)!,
         principal.FindFirstValue(ClaimTypes.Role)!,

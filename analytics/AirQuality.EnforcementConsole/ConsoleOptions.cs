@@ -21,6 +21,15 @@ public sealed record ConsoleOptions
     /// </summary>
     public string? KeysDirectory { get; init; }
 
+    /// <summary>
+    /// How long a dispatched flag may wait for its acknowledgement; after that it is overdue and listed for the district
+    /// lead and the city. Default 4 hours.
+    /// </summary>
+    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>The largest photo a finding may carry, in bytes (JPEG or PNG). Default 5 MB (5,242,880 bytes).</summary>
+    public int PhotoMaxBytes { get; init; } = 5 * 1024 * 1024;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with a sentence when a setting is out of range.</summary>
     public ConsoleOptions Validate()
     {
@@ -37,6 +46,16 @@ public sealed record ConsoleOptions
         if (SessionFor < TimeSpan.FromMinutes(1) || SessionFor > TimeSpan.FromDays(7))
         {
             throw new ArgumentOutOfRangeException(nameof(SessionFor), SessionFor, $"Console:SessionFor must be between 00:01:00 and 7.00:00:00, not {SessionFor}.");
+        }
+
+        if (AcknowledgeWithin < TimeSpan.FromMinutes(1) || AcknowledgeWithin > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AcknowledgeWithin), AcknowledgeWithin, $"Console:AcknowledgeWithin must be between 00:01:00 and 7.00:00:00, not {AcknowledgeWithin}.");
+        }
+
+        if (PhotoMaxBytes is < 1024 or > 50 * 1024 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PhotoMaxBytes), PhotoMaxBytes, $"Console:PhotoMaxBytes must be between 1024 and 52428800 (50 MB), not {PhotoMaxBytes}.");
         }
 
         return this;

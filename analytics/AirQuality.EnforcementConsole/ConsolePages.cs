@@ -30,6 +30,9 @@ public static class ConsolePages
         form.inline { display: inline; }
         label { display: block; margin: 8px 0 2px; }
         button { padding: 6px 14px; }
+        .wide { overflow-x: auto; }
+        .photo { max-width: 100%; height: auto; margin-top: 6px; }
+        table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: 3px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
         """;
 
     public static string SignIn(string formFieldName, string token, string? error, string? name) => Layout("Sign in", null, null, $"""
@@ -51,14 +54,19 @@ public static class ConsolePages
             items.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/teams/{Uri.EscapeDataString(teamId)}/today\">{E(name)}</a></li>");
         }
 
-        return Layout("Teams", user, (formFieldName, token), $"<h1>Teams</h1><ul>{items}</ul>");
+        return Layout("Teams", user, (formFieldName, token), $"<p><a href=\"/city\">The city page</a>: every district's status, overdue dispatches and response times.</p><h1>Teams</h1><ul>{items}</ul>");
     }
 
-    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view)
+    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, IReadOnlyList<OverdueDispatch>? overdue = null)
     {
         var body = new StringBuilder();
         var districts = string.Join(", ", view.Districts.Select(d => d.NameLocal is null ? d.Name : $"{d.Name} ({d.NameLocal})"));
         body.Append(CultureInfo.InvariantCulture, $"<h1>{E(view.TeamName)}</h1><p>Districts: {E(districts)}</p>");
+        if (overdue is not null)
+        {
+            body.Append(WorkflowPages.Overdue(overdue, showTeam: false));
+        }
+
         if (view.Day is not { } day)
         {
             body.Append("<p>No day has been attributed in these districts yet (airq attribute --date D writes one).</p>");
@@ -77,7 +85,7 @@ public static class ConsolePages
                 body.Append(CultureInfo.InvariantCulture, $"<p>{E(source.Category.Replace('_', ' '))}, {E(source.Address)}</p><ul>");
                 foreach (var flag in source.Flags)
                 {
-                    body.Append(CultureInfo.InvariantCulture, $"<li>Episode {flag.AnomalyId} (flag {flag.FlagId}): probability {flag.Probability:P0}. {E(flag.Explanation)}</li>");
+                    body.Append(CultureInfo.InvariantCulture, $"<li>Episode {flag.AnomalyId} (<a href=\"/flags/{flag.FlagId}\">flag {flag.FlagId}</a>): probability {flag.Probability:P0}. {E(flag.Explanation)}</li>");
                 }
 
                 body.Append("</ul></section>");
@@ -98,7 +106,7 @@ public static class ConsolePages
 
     public static string Message(string title, string text) => Layout(title, null, null, $"<h1>{E(title)}</h1><p>{E(text)}</p><p><a href=\"/\">Back</a></p>");
 
-    static string Layout(string title, ConsoleUser? user, (string Field, string Token)? signOut, string body)
+    internal static string Layout(string title, ConsoleUser? user, (string Field, string Token)? signOut, string body)
     {
         var account = user is null || signOut is not { } form ? "" : $"""
             <span>{E(user.Name)} ({E(user.Role.Replace('_', ' '))}{(user.TeamId is null ? "" : ", " + E(user.TeamId))})
@@ -112,5 +120,5 @@ public static class ConsolePages
             """;
     }
 
-    static string E(string text) => HtmlEncoder.Default.Encode(text);
+    internal static string E(string text) => HtmlEncoder.Default.Encode(text);
 }

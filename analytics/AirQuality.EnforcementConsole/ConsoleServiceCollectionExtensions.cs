@@ -3,6 +3,7 @@ using AirQuality.EnforcementConsole.Internal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,16 @@ public static class ConsoleServiceCollectionExtensions
 {
     public const string TeamClaim = "airq:team";
 
+    /// <summary>
+    /// The console with <see cref="ConsoleOptions"/> bound from configuration section <c>Console</c> (checked by its
+    /// <c>Validate</c>); <paramref name="keysDirectory"/> is where the cookie keys live unless <c>Console:KeysDirectory</c> says otherwise.
+    /// </summary>
+    public static IServiceCollection AddEnforcementConsole(this IServiceCollection services, IConfiguration configuration, string connectionString, string? keysDirectory = null)
+    {
+        var options = configuration.GetSection("Console").Get<ConsoleOptions>() ?? new ConsoleOptions();
+        return services.AddEnforcementConsole(options with { KeysDirectory = options.KeysDirectory ?? keysDirectory }, connectionString);
+    }
+
     public static IServiceCollection AddEnforcementConsole(this IServiceCollection services, ConsoleOptions options, string connectionString)
     {
         options.Validate();
@@ -21,6 +32,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton(new ConsoleDatabase(connectionString, options));
         services.AddSingleton(sp => new ConsoleUserStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TodayQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource));
+        services.AddSingleton(sp => new WorkflowStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CityQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowStore>()));
         // Never ASP.NET Core's default key ring in the user's home folder: keys live where the options say, or in memory.
         var dataProtection = services.AddDataProtection().SetApplicationName("airq-console");
         if (options.KeysDirectory is { } keys)

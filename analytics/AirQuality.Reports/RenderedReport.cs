@@ -1,4 +1,5 @@
 namespace AirQuality.Reports;
 
 /// <summary>A report ready to send or save: subject, HTML and plain-text alternatives with the same facts, and the CSV attachments.</summary>
-public sealed record RenderedReport(string Subject, string Html, string Text, IReadOnlyList<MailAttachment> Attachments);
+/// <remarks><see cref="Images"/> are shown inside the HTML by their content id; their alt texts are in the text part too.</remarks>
+public sealed record RenderedReport(string Subject, string Html, string Text, IReadOnlyList<MailAttachment> Attachments, IReadOnlyList<InlineImage> Images);

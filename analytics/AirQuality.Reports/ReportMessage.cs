@@ -6,7 +6,8 @@ namespace AirQuality.Reports;
 
 /// <summary>
 /// The MIME message of an <see cref="OutgoingMail"/>: multipart/mixed of a multipart/alternative (text/plain, then
-/// text/html, both UTF-8) and the attachments (base64). Subject and display names are UTF-8 encoded words, so a
+/// text/html, both UTF-8; the HTML in a multipart/related with its inline PNGs when it has images) and the
+/// attachments (base64). Subject and display names are UTF-8 encoded words, so a
 /// district name such as 沙坪坝区 arrives intact through servers that do not speak SMTPUTF8.
 /// </summary>
 public static class ReportMessage
@@ -21,11 +22,29 @@ public static class ReportMessage
             message.To.Add(Recipient(to));
         }
 
-        var alternative = new MultipartAlternative
+        var html = new TextPart(TextFormat.Html) { Text = mail.HtmlBody };
+        var alternative = new MultipartAlternative { new TextPart(TextFormat.Plain) { Text = mail.TextBody } };
+        if (mail.Images is { Count: > 0 } images)
         {
-            new TextPart(TextFormat.Plain) { Text = mail.TextBody },
-            new TextPart(TextFormat.Html) { Text = mail.HtmlBody },
-        };
+            // multipart/related around the HTML: each <img src="cid:..."> finds its picture without fetching anything.
+            var related = new MultipartRelated { html };
+            foreach (var image in images)
+            {
+                related.Add(new MimePart("image", "png")
+                {
+                    Content = new MimeContent(new MemoryStream(image.Png.ToArray(), writable: false)),
+                    ContentId = image.ContentId,
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Inline),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                });
+            }
+
+            alternative.Add(related);
+        }
+        else
+        {
+            alternative.Add(html);
+        }
         var mixed = new Multipart("mixed") { alternative };
         foreach (var file in mail.Attachments)
         {

@@ -112,6 +112,28 @@ public sealed class ReportOptions
     /// </summary>
     public TimeSpan ClaimTimeout { get; }
 
+    /// <summary>
+    /// Where the enforcement console is reached from a reader's phone (setting <c>Console:BaseUrl</c>, e.g.
+    /// <c>https://airq.example.org/</c>): each flag in the e-mail then links to its page there (which still requires
+    /// sign-in). Default null: no link, and the e-mail says to record the finding with the district lead.
+    /// </summary>
+    public Uri? ConsoleBaseUrl { get; private set; }
+
+    /// <summary>These options with <see cref="ConsoleBaseUrl"/> from <paramref name="baseUrl"/> (null or empty: no links); anything but an absolute http or https URL is refused.</summary>
+    public ReportOptions WithConsoleBaseUrl(string? baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(baseUrl))
+        {
+            ConsoleBaseUrl = null;
+            return this;
+        }
+
+        ConsoleBaseUrl = Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0
+            ? uri
+            : throw new ArgumentOutOfRangeException(nameof(baseUrl), baseUrl, $"Console:BaseUrl '{baseUrl}' is not an absolute http or https address without query; write it as the console's address seen from a phone, e.g. https://airq.example.org/.");
+        return this;
+    }
+
     /// <summary>Credentials for SMTP authentication, or null to send without; the password is never part of the options.</summary>
     public static NetworkCredential? SmtpCredentials(string? user, string? password)
     {

@@ -12,11 +12,17 @@ public static class ReportRenderer
     /// <summary>File name of the attached source flags.</summary>
     public const string SourceFlagsCsv = "source-flags.csv";
 
-    public static RenderedReport Render(TeamReport report)
+    /// <summary>
+    /// The report; with <paramref name="consoleBaseUrl"/> (<c>Console:BaseUrl</c>) each flag links to its page in the
+    /// console; with <paramref name="figures"/> the HTML shows the map and the episode charts (<see cref="ReportImages"/>).
+    /// </summary>
+    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null, ReportFigures? figures = null)
     {
         var subject = Subject(report);
-        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject), TextReportWriter.Write(report),
-            [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)]);
+        Func<long, Uri?> link = consoleBaseUrl is null ? _ => null : id => new Uri(consoleBaseUrl, "flags/" + id.ToString(CultureInfo.InvariantCulture));
+        IReadOnlyList<InlineImage> images = figures is null ? [] : ReportImages.Render(report, figures);
+        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link, images), TextReportWriter.Write(report, link, images),
+            [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)], images);
     }
 
     /// <summary>

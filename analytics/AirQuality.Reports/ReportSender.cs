@@ -17,6 +17,7 @@ public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions opti
 {
     readonly ReportDeliveries _deliveries = new(dataSource, options, time);
     readonly ReportQueries _queries = new(dataSource, options.Zone);
+    readonly ReportFigureQueries _figures = new(dataSource);
 
     /// <summary>Sends the reports of <paramref name="teams"/> for local day <paramref name="day"/>, one team after another.</summary>
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<EnforcementTeam> teams, DateOnly day, bool force, CancellationToken cancellationToken)
@@ -48,8 +49,9 @@ public sealed class ReportSender(NpgsqlDataSource dataSource, ReportOptions opti
                 return new DeliveryResult(team.TeamId, day, DeliveryOutcome.AlreadySent, sent.MessageId, sent.Attempts, null);
             }
 
-            var rendered = ReportRenderer.Render(await _queries.LoadAsync(team, day, cancellationToken));
-            var outgoing = new OutgoingMail(options.From, options.FromName, team.Recipients, rendered.Subject, rendered.Text, rendered.Html, rendered.Attachments, NewMessageId(team.TeamId, day));
+            var report = await _queries.LoadAsync(team, day, cancellationToken);
+            var rendered = ReportRenderer.Render(report, options.ConsoleBaseUrl, await _figures.LoadAsync(report, cancellationToken));
+            var outgoing = new OutgoingMail(options.From, options.FromName, team.Recipients, rendered.Subject, rendered.Text, rendered.Html, rendered.Attachments, NewMessageId(team.TeamId, day), rendered.Images);
             // Set before the claim: a claim interrupted on its way may still have been made, and releasing one that was not touches nothing.
             messageId = outgoing.MessageId;
             if (!await _deliveries.ClaimAsync(team.TeamId, day, messageId, team.Recipients, rendered.Subject, force, cancellationToken))

@@ -9,7 +9,8 @@ namespace AirQuality.Reports;
 public static class ReportsServiceCollectionExtensions
 {
     /// <summary>
-    /// <see cref="ReportOptions"/> from section <c>Reports</c> (they check themselves as they are made), the SMTP
+    /// <see cref="ReportOptions"/> from section <c>Reports</c> (they check themselves as they are made) and
+    /// <c>Console:BaseUrl</c> (the console's address the e-mail links to), the SMTP
     /// <see cref="IMailSender"/> logging in with <paramref name="credentials"/> when given, and <see cref="ReportQueries"/>
     /// in the options' time zone.
     /// </summary>
@@ -20,7 +21,8 @@ public static class ReportsServiceCollectionExtensions
     /// </remarks>
     public static IServiceCollection AddReports(this IServiceCollection services, IConfiguration configuration, NetworkCredential? credentials)
     {
-        services.AddSingleton(_ => configuration.GetSection("Reports").Get<ReportOptions>() ?? new ReportOptions());
+        // Console:BaseUrl is the console's setting; the e-mail links to it.
+        services.AddSingleton(_ => (configuration.GetSection("Reports").Get<ReportOptions>() ?? new ReportOptions()).WithConsoleBaseUrl(configuration["Console:BaseUrl"]));
         services.AddSingleton<IMailSender>(sp => new SmtpMailSender(sp.GetRequiredService<ReportOptions>(), credentials));
         services.AddSingleton(sp => new ReportQueries(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ReportOptions>().Zone));
         return services;

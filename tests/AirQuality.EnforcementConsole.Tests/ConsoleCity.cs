@@ -52,6 +52,30 @@ public static class ConsoleCity
         return rows;
     }
 
+    /// <summary>
+    /// The workflow's people, each with <see cref="Password"/>: Yuzhong's lead and two township officers, Jiangbei's
+    /// lead and officer, and an analyst.
+    /// </summary>
+    public static async Task AddWorkflowUsersAsync(NpgsqlDataSource db)
+    {
+        foreach (var (name, role, team) in new[]
+        {
+            ("yu.lead", ConsoleRoles.DistrictLead, "team-yuzhong"), ("yu.officer", ConsoleRoles.TownshipOfficer, "team-yuzhong"),
+            ("yu.officer2", ConsoleRoles.TownshipOfficer, "team-yuzhong"), ("jb.lead", ConsoleRoles.DistrictLead, "team-jiangbei"),
+            ("jb.officer", ConsoleRoles.TownshipOfficer, "team-jiangbei"), ("an.alyst", ConsoleRoles.Analyst, (string?)null),
+        })
+        {
+            await ConsoleUserStore.AddOrUpdateAsync(db, name, role, team, Password, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The flag id of <paramref name="sourceId"/>'s most probable flag.</summary>
+    public static async Task<long> FlagIdAsync(NpgsqlDataSource db, string sourceId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QueryFirstAsync<long>("SELECT flag_id FROM source_flags WHERE source_id = @sourceId ORDER BY probability DESC", new { sourceId });
+    }
+
     static Task<long> EpisodeAsync(NpgsqlConnection connection, string district) => connection.ExecuteScalarAsync<long>("""
         WITH a AS (
             INSERT INTO anomalies (day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, detail)

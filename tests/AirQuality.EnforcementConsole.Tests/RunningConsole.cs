@@ -55,6 +55,25 @@ public sealed partial class RunningConsole : IAsyncDisposable
         public Task<HttpResponseMessage> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> form) =>
             _http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form));
 
+        /// <summary>A multipart form, as a browser sends one with a file input.</summary>
+        public Task<HttpResponseMessage> PostMultipartAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, (string Name, string FileName, byte[] Bytes, string ContentType)? file)
+        {
+            var content = new MultipartFormDataContent();
+            foreach (var (name, value) in fields)
+            {
+                content.Add(new StringContent(value), name);
+            }
+
+            if (file is { } f)
+            {
+                var bytes = new ByteArrayContent(f.Bytes);
+                bytes.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(f.ContentType);
+                content.Add(bytes, f.Name, f.FileName);
+            }
+
+            return _http.PostAsync(new Uri(path, UriKind.Relative), content);
+        }
+
         /// <summary>The anti-forgery token of the form on <paramref name="path"/> (the cookie half stays in the jar).</summary>
         public async Task<string> FormTokenAsync(string path = "/signin")
         {

@@ -26,6 +26,19 @@ public sealed class ReportOptionsTests
     }
 
     [Fact]
+    public void Console_BaseUrl_must_be_an_absolute_http_address_and_gets_its_trailing_slash()
+    {
+        Assert.Null(new ReportOptions().ConsoleBaseUrl);
+        Assert.Null(new ReportOptions().WithConsoleBaseUrl("").ConsoleBaseUrl);
+        Assert.Equal("https://airq.example.org/console/", new ReportOptions().WithConsoleBaseUrl("https://airq.example.org/console").ConsoleBaseUrl!.AbsoluteUri);
+        foreach (var bad in new[] { "airq.example.org", "ftp://airq.example.org/", "/console", "https://airq.example.org/?x=1" })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ReportOptions().WithConsoleBaseUrl(bad));
+            Assert.Contains($"Console:BaseUrl '{bad}' is not an absolute http or https address", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Credentials_without_starttls_are_refused_for_a_server_on_another_machine()
     {
         var credentials = ReportOptions.SmtpCredentials("airq", "secret");

@@ -70,7 +70,8 @@ public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(results.Single(r => r.TeamId == "team-d1").MessageId, mail.MessageId);
 
         Assert.Equal("multipart/mixed", mail.ContentType);
-        Assert.Equal(["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/csv", "text/csv"], mail.Parts.Select(p => p.ContentType));
+        Assert.Equal(["multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html"], mail.Parts.Select(p => p.ContentType).Take(5));
+        Assert.Equal(["text/csv", "text/csv"], mail.Parts.Select(p => p.ContentType).Skip(5).Where(t => t != "image/png"));
         var text = mail.Parts.Single(p => p.ContentType == "text/plain");
         var html = mail.Parts.Single(p => p.ContentType == "text/html");
         Assert.Equal(("utf-8", "utf-8"), (text.CharSet, html.CharSet));
@@ -93,6 +94,63 @@ public sealed class ReportSenderTests(PostgresFixture postgres) : IClassFixture<
 
         var yubei = Assert.Single(messages, m => m.RcptTos.SequenceEqual(["yubei@airq.example.org"]));
         Assert.Equal("Air quality 2026-06-30, Yubei 渝北区: 1 anomaly, 1 source to inspect", yubei.Subject);
+    }
+
+    [Fact]
+    public async Task With_Console_BaseUrl_each_flag_links_to_its_console_page_in_the_text_and_the_html_and_no_command_is_shown()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var rows = await ReportCity.CreateAsync(db);
+        await using var sink = await SmtpSink.StartAsync();
+
+        await SendAsync(db, Options(sink).WithConsoleBaseUrl("https://console.example.org/airq"), team: "team-d1");
+
+        var mail = Assert.Single(await sink.WaitForMessagesAsync(1));
+        var text = mail.Parts.Single(p => p.ContentType == "text/plain").Text;
+        var html = mail.Parts.Single(p => p.ContentType == "text/html").Text;
+        var link = $"https://console.example.org/airq/flags/{rows.TopFlagId}";
+        Assert.Contains($"on its flag's page in the enforcement console (sign-in needed): #1: {link}; #3: https://console.example.org/airq/flags/", text, StringComparison.Ordinal);
+        Assert.Contains($"<a style=\"color:#0f4c5c;\" href=\"{link}\">{link}</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("quoting its flag", text, StringComparison.Ordinal);
+        foreach (var shell in new[] { "./airq", "airq ", " --" })
+        {
+            Assert.DoesNotContain(shell, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(shell, WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_mail_carries_a_map_and_a_chart_per_top_episode_as_inline_pngs_with_alt_text_and_the_text_part_keeps_their_facts()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        await ReportCity.CreateAsync(db);
+        await using var sink = await SmtpSink.StartAsync();
+
+        await SendAsync(db, Options(sink), team: "team-d1");
+
+        var mail = Assert.Single(await sink.WaitForMessagesAsync(1));
+        var html = mail.Parts.Single(p => p.ContentType == "text/html").Text!;
+        var text = mail.Parts.Single(p => p.ContentType == "text/plain").Text!;
+        var images = mail.Parts.Where(p => p.ContentType == "image/png").ToList();
+        Assert.Contains("multipart/related", mail.Parts.Select(p => p.ContentType));
+        Assert.True(images.Count >= 2, $"a map and at least one chart, not {images.Count} image(s)");
+        var folder = Path.Combine(AppContext.BaseDirectory, "report-images");
+        Directory.CreateDirectory(folder);
+        foreach (var image in images)
+        {
+            // A real PNG, referenced by its content id from an <img> with alt text, which the text part repeats.
+            Assert.Equal([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], image.Bytes![..8]);
+            Assert.True(image.Bytes.Length > 5_000, $"{image.ContentId}: {image.Bytes.Length} bytes");
+            var cid = image.ContentId!.Trim('<', '>');
+            var img = System.Text.RegularExpressions.Regex.Match(html, $"<img [^>]*src=\"cid:{System.Text.RegularExpressions.Regex.Escape(cid)}\"[^>]*alt=\"([^\"]+)\"");
+            Assert.True(img.Success, $"no <img> with alt text for {cid}");
+            Assert.Contains(WebUtility.HtmlDecode(img.Groups[1].Value), text, StringComparison.Ordinal);
+            await File.WriteAllBytesAsync(Path.Combine(folder, cid.Replace('@', '-') + ".png"), image.Bytes);
+        }
+
+        Assert.Contains("cid:map@airq", html, StringComparison.Ordinal);
+        Assert.Contains("Map of the team's ", text, StringComparison.Ordinal);
+        Assert.Contains("Chart of episode #1: hourly PM2.5 of its ", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public sealed record ReceivedMail(
             r.GetProperty("headers_ascii").GetBoolean(), r.GetProperty("content_type").GetString()!,
             [.. r.GetProperty("parts").EnumerateArray().Select(p => new ReceivedPart(
                 p.GetProperty("content_type").GetString()!, S(p, "charset"), S(p, "filename"), S(p, "disposition"), S(p, "transfer_encoding"),
-                p.TryGetProperty("text", out var text) ? text.GetString() : null))],
+                p.TryGetProperty("text", out var text) ? text.GetString() : null, S(p, "content_id"),
+                p.TryGetProperty("base64", out var bytes) ? Convert.FromBase64String(bytes.GetString()!) : null))],
             emlPath, r.GetProperty("tls").GetBoolean(), r.GetProperty("smtp_utf8").GetBoolean(),
             [.. r.GetProperty("mail_options").EnumerateArray().Select(x => x.GetString()!)], r.GetProperty("connection").GetInt32());
     }

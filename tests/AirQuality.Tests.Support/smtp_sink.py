@@ -13,6 +13,7 @@ Usage: /usr/bin/python3 smtp_sink.py FOLDER [--auth USER:PASSWORD] [--tls CERT K
   on standard input, "refuse N CODE TEXT" makes it answer the next N messages' DATA with CODE TEXT (prints "ok");
   "quit" or end of input stops it.
 """
+import base64
 import email
 import email.policy
 import json
@@ -93,10 +94,13 @@ def describe(raw):
             "filename": part.get_filename(),
             "disposition": part.get_content_disposition(),
             "transfer_encoding": part.get("Content-Transfer-Encoding"),
+            "content_id": part.get("Content-ID"),
         }
         if not part.is_multipart():
             payload = part.get_payload(decode=True) or b""
             entry["text"] = payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+            if part.get_content_maintype() == "image":
+                entry["base64"] = base64.b64encode(payload).decode("ascii")
         parts.append(entry)
     return {
         "subject": str(parsed["Subject"]),

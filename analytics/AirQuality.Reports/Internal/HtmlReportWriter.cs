@@ -22,7 +22,7 @@ static class HtmlReportWriter
     const string Muted = "color:#4b5563;font-size:13px;";
     const string Red = "#b91c1c";
 
-    public static string Write(TeamReport report, string subject)
+    public static string Write(TeamReport report, string subject, Func<long, Uri?> link, IReadOnlyList<InlineImage> images)
     {
         var h = new HtmlBuilder();
         h.Doctype().Open("html", null, ("lang", "en")).Open("head")
@@ -49,13 +49,25 @@ static class HtmlReportWriter
         }
 
         Anomalies(h, report);
-        Sources(h, report);
+        Images(h, images);
+        Sources(h, report, link);
         Contributors(h, report);
         Health(h, report);
         Footer(h, report);
 
         h.Close("table").Close("td").Close("tr").Close("table").Close("body").Close("html");
         return h.ToString();
+    }
+
+    /// <summary>The map and the episode charts, each at most the mail's width, with its alt text (the text part has the same words).</summary>
+    static void Images(HtmlBuilder h, IReadOnlyList<InlineImage> images)
+    {
+        foreach (var image in images)
+        {
+            Row(h, "padding:6px 16px;")
+                .Void("img", "display:block;width:100%;max-width:560px;height:auto;border:0;", ("src", "cid:" + image.ContentId), ("alt", image.AltText), ("width", "560"))
+                .Close("td").Close("tr");
+        }
     }
 
     static HtmlBuilder Row(HtmlBuilder h, string style) => h.Open("tr").Open("td", style);
@@ -203,7 +215,7 @@ static class HtmlReportWriter
         }
     }
 
-    static void Sources(HtmlBuilder h, TeamReport report)
+    static void Sources(HtmlBuilder h, TeamReport report, Func<long, Uri?> link)
     {
         var attribution = report.Attribution;
         SectionTitle(h, "Sources to inspect", attribution.HasRun
@@ -250,7 +262,13 @@ static class HtmlReportWriter
 
             h.Element("div", "margin-top:2px;", $"Why: {s.Explanation}")
                 .Element("div", Muted + "margin-top:2px;", $"Source {s.SourceId} · district {s.DistrictId}")
-                .Element("div", Muted + "margin-top:4px;", ReportFormat.RecordFinding(s, report.Day, report.Zone));
+                .Open("div", Muted + "margin-top:4px;");
+            foreach (var (text, url) in ReportFormat.RecordFinding(s, report.Day, report.Zone, link))
+            {
+                _ = url is null ? h.Text(text) : h.Element("a", "color:#0f4c5c;", text, ("href", url.AbsoluteUri));
+            }
+
+            h.Close("div");
             h.Close("div").Close("td").Close("tr");
         }
 

@@ -39,6 +39,34 @@ static class ReportFormat
     /// How an officer records what the inspection of <paramref name="source"/> found, in words and with the flag ids to
     /// quote (one per episode): an officer reads this on a phone and has no shell, so the mail names no command.
     /// </summary>
+    /// <summary>
+    /// With the console's address: "After the inspection, record what you found on the flag's page in the enforcement
+    /// console: URL", one per episode when there are several; the parts are text and (label, link) pairs so the HTML can
+    /// make anchors of them. Without it, <see cref="RecordFinding(ReportSource, DateOnly, TimeZoneInfo)"/> in one text part.
+    /// </summary>
+    public static IReadOnlyList<(string Text, Uri? Link)> RecordFinding(ReportSource source, DateOnly day, TimeZoneInfo zone, Func<long, Uri?> link)
+    {
+        if (link(source.Flags[0].FlagId) is null)
+        {
+            return [(RecordFinding(source, day, zone), null)];
+        }
+
+        if (source.Flags is [var only])
+        {
+            return [("After the inspection, record what you found on the flag's page in the enforcement console (sign-in needed): ", null), (link(only.FlagId)!.AbsoluteUri, link(only.FlagId)), (".", null)];
+        }
+
+        var parts = new List<(string, Uri?)> { ("After the inspection, record what you found for each episode on its flag's page in the enforcement console (sign-in needed): ", null) };
+        foreach (var (f, i) in source.Flags.Select((f, i) => (f, i)))
+        {
+            parts.Add(($"{(i > 0 ? "; " : "")}{(f.AnomalyRank > 0 ? $"#{f.AnomalyRank.ToString(C)}" : LocalTime(f.EpisodeStart, day, zone))}: ", null));
+            parts.Add((link(f.FlagId)!.AbsoluteUri, link(f.FlagId)));
+        }
+
+        parts.Add((".", null));
+        return parts;
+    }
+
     public static string RecordFinding(ReportSource source, DateOnly day, TimeZoneInfo zone) => source.Flags is [var only]
         ? $"After the inspection, record what you found (confirmed or not) with your district lead or in the enforcement console, quoting flag {only.FlagId.ToString(C)}."
         : "After the inspection, record what you found for each episode (confirmed or not) with your district lead or in the enforcement console, quoting its flag: "

@@ -8,7 +8,7 @@ namespace AirQuality.Reports.Internal;
 /// <summary>The plain-text alternative of a report: the same facts as the HTML, in the same order, for clients that show no HTML.</summary>
 static class TextReportWriter
 {
-    public static string Write(TeamReport report)
+    public static string Write(TeamReport report, Func<long, Uri?> link, IReadOnlyList<InlineImage> images)
     {
         var t = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -80,6 +80,16 @@ static class TextReportWriter
                 .AppendLine($"   {a.Detail}");
         }
 
+        if (images.Count > 0)
+        {
+            // The pictures' facts in words, for clients that show no images.
+            Title(t, "Map and charts (pictures in the HTML version)");
+            foreach (var image in images)
+            {
+                t.AppendLine(image.AltText);
+            }
+        }
+
         Title(t, "Sources to inspect");
         var attribution = report.Attribution;
         if (!attribution.HasRun)
@@ -103,7 +113,7 @@ static class TextReportWriter
                 .AppendLine($"   Episodes: {string.Join("; ", s.Flags.Select(f => $"{ReportFormat.Episode(f, report.Day, report.Zone)} ({ReportFormat.Percent(f.Probability)})"))}")
                 .AppendLine($"   Why: {s.Explanation}")
                 .AppendLine($"   Source {s.SourceId} · district {s.DistrictId}")
-                .AppendLine($"   {ReportFormat.RecordFinding(s, report.Day, report.Zone)}");
+                .AppendLine($"   {string.Concat(ReportFormat.RecordFinding(s, report.Day, report.Zone, link).Select(p => p.Text))}");
         }
 
         if (attribution.AlsoNear.Count > 0)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AirQuality.EnforcementConsole;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -20,7 +21,8 @@ static class ConsoleCommand
         {
             // The host checks the settings and the schema and starts the server; the console is a web app of its own on that server.
             using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
-            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, host.Services.GetRequiredService<DatabaseServer>().ConnectionString, new ConsoleOptions { KeysDirectory = Path.Combine(AirqConfiguration.RepositoryRoot, ".airq", "console-keys") });
+            await using var app = ConsoleApp.Create(parse.GetValue(urls)!, host.Services.GetRequiredService<DatabaseServer>().ConnectionString,
+                host.Services.GetRequiredService<IConfiguration>(), Path.Combine(AirqConfiguration.RepositoryRoot, ".airq", "console-keys"));
             Console.WriteLine($"Enforcement console on {parse.GetValue(urls)} (add users with ./airq user add; Ctrl+C stops).");
             await HostingAbstractionsHostExtensions.RunAsync(app, token);
             return 0;

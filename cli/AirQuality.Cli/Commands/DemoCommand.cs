@@ -117,7 +117,7 @@ static class DemoCommand
             AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, attribution, zone), limit: 12);
             Console.WriteLine();
             Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, attribution, lastDay, zone));
-            var reports = await WriteReportsAsync(services.GetRequiredService<ReportQueries>(), lastDay, Path.Combine(outDir.FullName, "reports"), token);
+            var reports = await WriteReportsAsync(services.GetRequiredService<ReportQueries>(), lastDay, Path.Combine(outDir.FullName, "reports"), services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
 
             Console.WriteLine();
             Console.WriteLine("Outputs:");
@@ -138,12 +138,12 @@ static class DemoCommand
     }
 
     /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html and team.txt; returns the HTML paths.</summary>
-    static async Task<IReadOnlyList<string>> WriteReportsAsync(ReportQueries queries, DateOnly day, string folder, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<string>> WriteReportsAsync(ReportQueries queries, DateOnly day, string folder, Uri? consoleBaseUrl, CancellationToken cancellationToken)
     {
         var written = new List<string>();
         foreach (var team in await queries.TeamsAsync(cancellationToken))
         {
-            var (html, _, _) = await ReportCommand.WriteAsync(queries, team, day, Path.Combine(folder, $"{team.TeamId}.html"), cancellationToken);
+            var (html, _, _) = await ReportCommand.WriteAsync(queries, team, day, Path.Combine(folder, $"{team.TeamId}.html"), consoleBaseUrl, cancellationToken);
             written.Add(html);
         }
 

@@ -58,7 +58,7 @@ static class ReportCommand
             using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
             var queries = host.Services.GetRequiredService<ReportQueries>();
             var selected = (await TeamsAsync(queries, parse.GetValue(team), token))[0];
-            var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, token);
+            var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, host.Services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
             Console.WriteLine($"Wrote {html} and {text}.");
             Console.WriteLine($"Subject: {subject}");
             return 0;
@@ -83,9 +83,9 @@ static class ReportCommand
     }
 
     /// <summary>Renders <paramref name="team"/>'s report to <paramref name="htmlPath"/> and the text beside it; returns both paths and the subject.</summary>
-    public static async Task<(string Html, string Text, string Subject)> WriteAsync(ReportQueries queries, EnforcementTeam team, DateOnly day, string htmlPath, CancellationToken cancellationToken)
+    public static async Task<(string Html, string Text, string Subject)> WriteAsync(ReportQueries queries, EnforcementTeam team, DateOnly day, string htmlPath, Uri? consoleBaseUrl, CancellationToken cancellationToken)
     {
-        var rendered = ReportRenderer.Render(await queries.LoadAsync(team, day, cancellationToken));
+        var rendered = ReportRenderer.Render(await queries.LoadAsync(team, day, cancellationToken), consoleBaseUrl);
         var textPath = Path.ChangeExtension(htmlPath, ".txt");
         Directory.CreateDirectory(Path.GetDirectoryName(htmlPath)!);
         await File.WriteAllTextAsync(htmlPath, rendered.Html, cancellationToken);
