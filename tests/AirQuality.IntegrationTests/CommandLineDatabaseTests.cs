@@ -8,7 +8,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>The <c>airq</c> program against a database of its own: what it prints and what it leaves stored.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed class CommandLineDatabaseTests(PostgresFixture postgres)
 {
     [Fact]

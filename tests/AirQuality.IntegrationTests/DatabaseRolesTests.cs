@@ -13,7 +13,7 @@ namespace AirQuality.IntegrationTests;
 /// The roles of migration 0009: logins made by <c>airq db grant-analyst</c> and <c>grant-worker</c>, the real
 /// programs run under them, and what each may not do.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed partial class DatabaseRolesTests(PostgresFixture postgres)
 {
     [Fact]

@@ -7,7 +7,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary><c>airq report send</c> as a separate process: teams that fail do not stop the others, and the exit code counts them.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed class ReportSendTests(PostgresFixture postgres)
 {
     [Fact]

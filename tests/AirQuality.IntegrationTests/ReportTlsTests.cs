@@ -11,7 +11,7 @@ namespace AirQuality.IntegrationTests;
 /// the test: trusted (through <c>SSL_CERT_FILE</c>, which .NET on Linux reads for its root store) it sends; not
 /// trusted it refuses to send, so the upgrade is real and the certificate is checked.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed class ReportTlsTests(PostgresFixture postgres)
 {
     [Theory]

@@ -15,7 +15,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests;
 
 /// <summary>Every query in docs/sql.md runs, as an analyst login, against a database the simulator filled (anomalies detected and attributed), and returns rows; an inspection outcome is recorded and learned from.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed partial class SqlDocsTests(PostgresFixture postgres)
 {
     static readonly DateTimeOffset Day = new(2026, 6, 30, 0, 0, 0, TimeSpan.FromHours(8));

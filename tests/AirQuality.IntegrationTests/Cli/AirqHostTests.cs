@@ -16,7 +16,7 @@ using Xunit;
 namespace AirQuality.IntegrationTests.Cli;
 
 /// <summary>The host a command builds: the stages' <c>AddXxx</c>, the settings and the command's flags laid over them.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(DatabaseTests.Name)]
 public sealed class AirqHostTests(PostgresFixture postgres)
 {
     static AirqConfiguration Configuration(string connectionString, params (string Key, string Value)[] settings) =>
