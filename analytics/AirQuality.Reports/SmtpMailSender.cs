@@ -42,12 +42,9 @@ public sealed class SmtpMailSender : IMailSender, IAsyncDisposable, IDisposable
         _credentials = credentials;
     }
 
-    /// <summary>How many SMTP connections this sender has opened; a run's reports share one.</summary>
-    public int ConnectionsOpened { get; private set; }
-
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
     {
-        var message = ReportMessage.Build(mail);
+        using var message = ReportMessage.Build(mail);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -125,10 +122,9 @@ public sealed class SmtpMailSender : IMailSender, IAsyncDisposable, IDisposable
         {
             var security = _options.ImplicitTls ? SecureSocketOptions.SslOnConnect : _options.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
             await client.ConnectAsync(_options.SmtpHost, _options.SmtpPort, security, cancellationToken);
-            ConnectionsOpened++;
             if (_credentials is not null)
             {
-                await client.AuthenticateAsync(new NetworkCredential(_credentials.UserName, _credentials.Password), cancellationToken);
+                await client.AuthenticateAsync(_credentials, cancellationToken);
             }
         }
         catch
