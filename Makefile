@@ -1,7 +1,7 @@
 # The two commands: `make demo` and `make test`. Each first installs what is missing (quietly, idempotently).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-PACKAGES := postgresql-15 python3-aiosmtpd chromium fonts-noto-cjk
+PACKAGES := postgresql-15 python3-aiosmtpd chromium fonts-noto-cjk nodejs
 RESULTS := .airq/test-results
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -23,6 +23,13 @@ setup:
 	  rm -f $$log; \
 	fi; \
 	command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
+	@# The browser tests' playwright-core, as locked in tests/browser/package-lock.json; it drives Debian's chromium and
+	@# downloads no browser of its own.
+	@[ -f tests/browser/node_modules/playwright-core/package.json ] || { \
+	  log=$$(mktemp); \
+	  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) >$$log 2>&1 \
+	    || { cat $$log; echo "make setup: npm ci in tests/browser failed (log above)."; exit 1; }; \
+	  rm -f $$log; }
 
 build: setup
 	@dotnet build AirQuality.sln -c Release --nologo -v quiet -clp:ErrorsOnly
