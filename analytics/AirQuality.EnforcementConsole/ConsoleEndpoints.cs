@@ -127,7 +127,7 @@ public static class ConsoleEndpoints
         return Results.Content(ConsolePages.Teams(user, tokens.FormFieldName, tokens.RequestToken!, await queries.TeamsAsync(context.RequestAborted)), "text/html; charset=utf-8");
     }
 
-    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries, WorkflowStore workflow)
+    static async Task<IResult> TodayAsync(string teamId, HttpContext context, IAntiforgery antiforgery, TodayQueries queries, WorkflowStore workflow, ConsoleOptions options)
     {
         var user = CurrentUser(context.User);
         // Checked before the team is looked up, so another team's user learns nothing, not even whether the id exists.
@@ -145,7 +145,7 @@ public static class ConsoleEndpoints
         var tokens = antiforgery.GetAndStoreTokens(context);
         // Overdue dispatches are the lead's to chase (and the city's, on the city page).
         var overdue = user.Role is ConsoleRoles.DistrictLead or ConsoleRoles.CitySupervisor ? await workflow.OverdueAsync(teamId, context.RequestAborted) : null;
-        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, overdue), "text/html; charset=utf-8");
+        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, options.Zone, overdue), "text/html; charset=utf-8");
     }
 
     static async Task<IResult> CityAsync(HttpContext context, IAntiforgery antiforgery, CityQueries queries)

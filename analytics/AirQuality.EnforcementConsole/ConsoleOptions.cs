@@ -30,6 +30,23 @@ public sealed record ConsoleOptions
     /// <summary>The largest photo a finding may carry, in bytes (JPEG or PNG). Default 5 MB (5,242,880 bytes).</summary>
     public int PhotoMaxBytes { get; init; } = 5 * 1024 * 1024;
 
+    /// <summary>
+    /// The local time zone of the pipeline's days (IANA id), as <c>Aggregation:TimeZone</c>: an episode's chart runs over
+    /// the day's local hours. Default <c>Asia/Shanghai</c>.
+    /// </summary>
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+
+    /// <summary>
+    /// How many days before the day a sensor's usual level is taken from (the median of its valid hourly means at the same
+    /// local hour over these days). Default 14, the detector's <c>Anomalies:BaselineDays</c>.
+    /// </summary>
+    public int UsualDays { get; init; } = 14;
+
+    /// <summary>The time zone named by <see cref="TimeZone"/>.</summary>
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone)
+        ? zone
+        : throw new ArgumentOutOfRangeException(nameof(TimeZone), TimeZone, $"Console:TimeZone '{TimeZone}' is not a time zone this machine knows; use an IANA id such as Asia/Shanghai.");
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with a sentence when a setting is out of range.</summary>
     public ConsoleOptions Validate()
     {
@@ -58,6 +75,12 @@ public sealed record ConsoleOptions
             throw new ArgumentOutOfRangeException(nameof(PhotoMaxBytes), PhotoMaxBytes, $"Console:PhotoMaxBytes must be between 1024 and 52428800 (50 MB), not {PhotoMaxBytes}.");
         }
 
+        if (UsualDays is < 1 or > 90)
+        {
+            throw new ArgumentOutOfRangeException(nameof(UsualDays), UsualDays, $"Console:UsualDays must be between 1 and 90, not {UsualDays}.");
+        }
+
+        _ = Zone;
         return this;
     }
 }

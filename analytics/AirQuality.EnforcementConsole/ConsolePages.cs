@@ -14,7 +14,9 @@ public static class ConsolePages
     /// <summary>The one stylesheet, served from <c>/console.css</c> (inline styles would need 'unsafe-inline'); the map legend's swatches take the map's colours.</summary>
     public static readonly string Stylesheet = Styles
         + string.Join(" ", AqiCategories.All.Select(c => $".sw-{c} {{ background: {DistrictMap.Colour(c)}; }}"))
-        + $"\n.sw-none {{ background: {DistrictMap.NoValidDay}; }} .sw-source {{ background: {DistrictMap.SourceColour}; }} .sw-flagged {{ background: {DistrictMap.FlaggedColour}; }}\n";
+        + string.Join(" ", DistrictMap.SourceColours.Select(c => $".sw-src-{c.Key} {{ background: {c.Value}; }}"))
+        + $"\n.sw-none {{ background: {DistrictMap.NoValidDay}; }} .sw-flagged {{ background: #ffffff; border: 3px solid {DistrictMap.FlaggedColour}; }}"
+        + $" .sw-episode {{ border-radius: 50%; border: 2px dashed {DistrictMap.EpisodeColour}; }}\n";
 
     const string Styles = """
         body { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; margin: 0; color: #24292f; }
@@ -23,6 +25,8 @@ public static class ConsolePages
         header button { color: #0b3d5c; background: #fff; border: 0; margin-left: 8px; }
         main { padding: 12px 16px; max-width: 1100px; }
         .map { width: 100%; max-width: 800px; height: auto; }
+        .chart { width: 100%; max-width: 640px; height: auto; display: block; }
+        .sq { border-radius: 0; }
         .error { color: #cf222e; font-weight: bold; }
         .source { border: 1px solid #d0d7de; padding: 8px 12px; margin: 8px 0; }
         .legend span { display: inline-block; margin-right: 12px; }
@@ -57,7 +61,7 @@ public static class ConsolePages
         return Layout("Teams", user, (formFieldName, token), $"<p><a href=\"/city\">The city page</a>: every district's status, overdue dispatches and response times.</p><h1>Teams</h1><ul>{items}</ul>");
     }
 
-    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, IReadOnlyList<OverdueDispatch>? overdue = null)
+    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, TimeZoneInfo zone, IReadOnlyList<OverdueDispatch>? overdue = null)
     {
         var body = new StringBuilder();
         var districts = string.Join(", ", view.Districts.Select(d => d.NameLocal is null ? d.Name : $"{d.Name} ({d.NameLocal})"));
@@ -100,7 +104,23 @@ public static class ConsolePages
             body.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch sw-{category}\"></i>{category.Replace('_', ' ')}</span>");
         }
 
-        body.Append("<span><i class=\"swatch sw-none\"></i>no valid day</span><span><i class=\"swatch sw-source\"></i>source</span><span><i class=\"swatch sw-flagged\"></i>source to inspect</span></p>");
+        body.Append("<span><i class=\"swatch sw-none\"></i>no valid day</span></p><p class=\"legend\">Sources (squares): ");
+        foreach (var category in DistrictMap.SourceColours.Keys.Where(c => view.Sources.Any(s => s.Category == c)))
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<span><i class=\"swatch sq sw-src-{category}\"></i>{category.Replace('_', ' ')}</span>");
+        }
+
+        body.Append("<span><i class=\"swatch sw-flagged\"></i>to inspect (ringed in red)</span><span><i class=\"swatch sw-episode\"></i>an episode's sensors</span></p>");
+        if (view.Day is { } chartDay && view.Episodes.Count > 0)
+        {
+            body.Append("<h2>Episodes, hour by hour</h2>");
+            foreach (var episode in view.Episodes)
+            {
+                var sources = episode.FlaggedSourceIds.Count == 0 ? "no source of these districts to inspect" : "to inspect: " + string.Join(", ", episode.FlaggedSourceIds);
+                body.Append(CultureInfo.InvariantCulture, $"<section class=\"episode\" id=\"episode-{episode.AnomalyId}\"><h3>Episode {episode.AnomalyId}</h3><p>{episode.SensorIds.Count} sensor{(episode.SensorIds.Count == 1 ? "" : "s")}{(episode.PeakUgm3 is { } peak ? string.Create(CultureInfo.InvariantCulture, $", peak {peak:F0} µg/m³") : "")}; {E(sources)}. Usual level: each sensor's median at that hour over the days before.</p>");
+                body.Append(EpisodeChart.Render(episode, chartDay, zone)).Append("</section>");
+            }
+        }
         return Layout($"{view.TeamName}: today", user, (formFieldName, token), body.ToString());
     }
 

@@ -31,7 +31,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(new ConsoleDatabase(connectionString, options));
         services.AddSingleton(sp => new ConsoleUserStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TodayQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource));
+        services.AddSingleton(sp => new TodayQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource, options));
         services.AddSingleton(sp => new WorkflowStore(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CityQueries(sp.GetRequiredService<ConsoleDatabase>().DataSource, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowStore>()));
         // Never ASP.NET Core's default key ring in the user's home folder: keys live where the options say, or in memory.

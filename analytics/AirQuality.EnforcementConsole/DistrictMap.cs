@@ -7,7 +7,8 @@ namespace AirQuality.EnforcementConsole;
 
 /// <summary>
 /// Draws a team's districts as SVG from the registry's coordinates: sensors as circles coloured by the day's PM2.5
-/// category, sources as grey squares, flagged sources as large red squares with their id. No tiles: the machines are offline.
+/// category, sources as squares coloured by their category, each episode of the day as a dashed circle around its
+/// sensors, and sources to inspect as large squares ringed in red with their id. No tiles: the machines are offline.
 /// </summary>
 /// <remarks>
 /// Equirectangular projection with longitude scaled by cos(latitude) at the map's centre, which is true to within a
@@ -25,11 +26,24 @@ public static class DistrictMap
     /// <summary>The grey of a sensor without a valid day (the legend's <c>sw-none</c>).</summary>
     public const string NoValidDay = "#b0b0b0";
 
-    /// <summary>A registered source's mark (the legend's <c>sw-source</c>).</summary>
+    /// <summary>The colour of a registered source of a category (<c>pollution_sources.category</c>; the legend's <c>sw-src-CATEGORY</c>).</summary>
+    /// <remarks>Blues, greens, browns and violets, apart from the sensors' AQI colours (green to maroon) that share the map.</remarks>
+    public static IReadOnlyDictionary<string, string> SourceColours { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["steel"] = "#1f4e79", ["cement"] = "#8c8c8c", ["power"] = "#6a3d9a", ["chemical"] = "#00838f",
+        ["industrial_boiler"] = "#5b8def", ["construction"] = "#a0522d", ["road"] = "#2e7d32", ["storage_yard"] = "#c2185b",
+    };
+
+    /// <summary>A source of a category the map does not know.</summary>
     public const string SourceColour = "#57606a";
 
-    /// <summary>A source to inspect (the legend's <c>sw-flagged</c>).</summary>
+    /// <summary>The ring and label of a source to inspect (the legend's <c>sw-flagged</c>).</summary>
     public const string FlaggedColour = "#cf222e";
+
+    /// <summary>The dashed outline of an episode's sensors (the legend's <c>sw-episode</c>).</summary>
+    public const string EpisodeColour = "#0b3d5c";
+
+    public static string SourceColourOf(string category) => SourceColours.TryGetValue(category, out var colour) ? colour : SourceColour;
 
     public static string Render(TodayView view)
     {
@@ -56,10 +70,27 @@ public static class DistrictMap
         var offsetY = (Height - spanY * scale) / 2;
         (double X, double Y) Project(double lat, double lon) => (offsetX + (lon - minLon) * cos * scale, Height - offsetY - (lat - minLat) * scale);
 
+        // Episodes first, under everything: a dashed circle around each episode's sensors on the map.
+        var positions = view.Sensors.ToDictionary(s => s.SensorId, s => Project(s.Latitude, s.Longitude), StringComparer.Ordinal);
+        foreach (var episode in view.Episodes)
+        {
+            var at = episode.SensorIds.Where(positions.ContainsKey).Select(id => positions[id]).ToList();
+            if (at.Count == 0)
+            {
+                continue; // its sensors are all in a neighbouring team's district
+            }
+
+            var cx = at.Average(p => p.X);
+            var cy = at.Average(p => p.Y);
+            var r = at.Max(p => Math.Sqrt((p.X - cx) * (p.X - cx) + (p.Y - cy) * (p.Y - cy))) + 14;
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"episode\" data-anomaly=\"{episode.AnomalyId}\" data-sensors=\"{Encode(string.Join(' ', episode.SensorIds))}\"><circle cx=\"{cx:F1}\" cy=\"{cy:F1}\" r=\"{r:F1}\" fill=\"{EpisodeColour}\" fill-opacity=\"0.06\" stroke=\"{EpisodeColour}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{cx:F1}\" y=\"{Math.Max(cy - r - 4, 14):F1}\" text-anchor=\"middle\" font-size=\"14\" fill=\"{EpisodeColour}\">episode {episode.AnomalyId}</text><title>Episode {episode.AnomalyId}: {episode.SensorIds.Count} sensors, {Encode(string.Join(", ", episode.SensorIds))}</title></g>");
+        }
+
         foreach (var source in view.Sources.Where(s => !s.Flagged))
         {
             var (x, y) = Project(source.Latitude, source.Longitude);
-            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"source\" x=\"{x - 4:F1}\" y=\"{y - 4:F1}\" width=\"8\" height=\"8\" fill=\"{SourceColour}\"><title>{Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></rect>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"source\" data-category=\"{Encode(source.Category)}\" x=\"{x - 4:F1}\" y=\"{y - 4:F1}\" width=\"8\" height=\"8\" fill=\"{SourceColourOf(source.Category)}\"><title>{Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category.Replace('_', ' '))})</title></rect>");
         }
 
         foreach (var sensor in view.Sensors)
@@ -73,7 +104,7 @@ public static class DistrictMap
         foreach (var source in view.Sources.Where(s => s.Flagged))
         {
             var (x, y) = Project(source.Latitude, source.Longitude);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"{FlaggedColour}\" stroke=\"#ffffff\" stroke-width=\"2\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"flagged\" data-source=\"{Encode(source.SourceId)}\" data-category=\"{Encode(source.Category)}\"><rect x=\"{x - 10:F1}\" y=\"{y - 10:F1}\" width=\"20\" height=\"20\" fill=\"{SourceColourOf(source.Category)}\" stroke=\"{FlaggedColour}\" stroke-width=\"4\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 13:F1}\" y=\"{y + 8:F1}\" font-size=\"24\" stroke=\"#ffffff\" stroke-width=\"0.6\" font-weight=\"bold\" fill=\"{FlaggedColour}\">{Encode(source.SourceId)}</text><title>To inspect: {Encode(source.SourceId)} {Encode(source.Name)} ({Encode(source.Category)})</title></g>");
         }
 

@@ -4,7 +4,7 @@ using Npgsql;
 namespace AirQuality.EnforcementConsole;
 
 /// <summary>Reads a team's today page from the database: every query is limited to the team's districts.</summary>
-public sealed class TodayQueries(NpgsqlDataSource dataSource)
+public sealed class TodayQueries(NpgsqlDataSource dataSource, ConsoleOptions options)
 {
     /// <summary>The team's today page, or null when there is no such team.</summary>
     public async Task<TodayView?> LoadAsync(string teamId, CancellationToken cancellationToken)
@@ -59,7 +59,8 @@ public sealed class TodayQueries(NpgsqlDataSource dataSource)
             """, new { ids }, cancellationToken: cancellationToken)))
             .Select(s => new MapSource(s.SourceId, s.Name, s.Category, s.Latitude, s.Longitude, flagged.Contains(s.SourceId))).ToList();
 
-        return new TodayView(teamId, teamName, date, districts, toInspect, sensors, sources);
+        var episodes = date is null ? [] : await EpisodeQueries.LoadAsync(connection, date.Value, ids, flags.ToLookup(f => f.AnomalyId, f => f.SourceId), options, cancellationToken);
+        return new TodayView(teamId, teamName, date, districts, toInspect, sensors, sources) { Episodes = episodes };
     }
 
     /// <summary>The ids and names of every team, for city-wide users.</summary>

@@ -8,7 +8,11 @@ public sealed record TodayView(
     IReadOnlyList<MapDistrict> Districts,
     IReadOnlyList<SourceToInspect> SourcesToInspect,
     IReadOnlyList<MapSensor> Sensors,
-    IReadOnlyList<MapSource> Sources);
+    IReadOnlyList<MapSource> Sources)
+{
+    /// <summary>The day's attributed pollution episodes touching the team's districts, each with its hourly chart.</summary>
+    public IReadOnlyList<EpisodeView> Episodes { get; init; } = [];
+}
 
 /// <summary>A district of the team.</summary>
 public sealed record MapDistrict(string DistrictId, string Name, string? NameLocal);

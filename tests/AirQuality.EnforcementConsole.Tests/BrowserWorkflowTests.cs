@@ -19,6 +19,7 @@ public sealed class BrowserWorkflowTests(PostgresFixture postgres, ITestOutputHe
         await using var db = await postgres.NewDatabaseAsync();
         var rows = await ConsoleCity.CreateAsync(db);
         await ConsoleCity.AddWorkflowUsersAsync(db);
+        await ConsoleCity.AddEpisodeHistoryAsync(db, rows); // so the screenshots show an episode's chart with its lines
         await using var console = await RunningConsole.StartAsync(postgres, db);
         var folder = Path.Combine(TestRegistry.RepositoryRoot, ".airq", "test-results", "console-screenshots");
 
@@ -42,6 +43,10 @@ public sealed class BrowserWorkflowTests(PostgresFixture postgres, ITestOutputHe
         var map = result["map"]!;
         Assert.Equal(sensors, Strings(map["sensors"]).Order(StringComparer.Ordinal));
         Assert.Equal([rows.YuzhongSource1, rows.YuzhongSource2], Strings(map["flagged"]).Order(StringComparer.Ordinal));
+        var episodes = (await connection.QueryAsync<long>("SELECT anomaly_id FROM anomalies WHERE 'yuzhong' = ANY (district_ids) ORDER BY 1")).ToList();
+        Assert.Equal(episodes, map["episodes"]!.AsArray().Select(n => (long)n!).Order());
+        Assert.Equal(episodes, map["charts"]!.AsArray().Select(c => (long)c!["anomaly"]!).Order());
+        Assert.Contains(map["charts"]!.AsArray(), c => (int)c!["sensors"]! == 3 && (int)c["lines"]! >= 5); // the episode with history: 3 sensors, usual level, telemetry
         Assert.Equal(403, (int)result["otherTeamStatus"]!);
         Assert.InRange((int)result["phoneScrollWidth"]!, 300, 390);
 

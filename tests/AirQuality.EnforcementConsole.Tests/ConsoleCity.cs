@@ -69,6 +69,52 @@ public static class ConsoleCity
         }
     }
 
+    /// <summary>
+    /// Gives Yuzhong's first episode three sensors, 14 days of hourly means before the day and the day itself, and its
+    /// flagged source (P001, which has telemetry) a day of telemetry.
+    /// </summary>
+    public static async Task<(long Episode, string[] Sensors)> AddEpisodeHistoryAsync(NpgsqlDataSource db, Rows rows)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var episode = await connection.QueryFirstAsync<long>("SELECT anomaly_id FROM source_flags WHERE source_id = @s ORDER BY probability DESC", new { s = rows.YuzhongSource1 });
+        var sensors = (await connection.QueryAsync<string>("SELECT sensor_id FROM sensors WHERE district_id = 'yuzhong' ORDER BY sensor_id LIMIT 3")).ToArray();
+        await connection.ExecuteAsync("UPDATE anomalies SET sensor_ids = @sensors WHERE anomaly_id = @episode", new { sensors, episode });
+        var dayStart = TimeZoneInfo.ConvertTimeToUtc(Day.ToDateTime(TimeOnly.MinValue), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        var hours = new List<(string Sensor, DateTime Hour, double Value)>();
+        for (var i = 0; i < sensors.Length; i++)
+        {
+            for (var h = 0; h < 24; h++)
+            {
+                for (var d = 1; d <= 14; d++)
+                {
+                    hours.Add((sensors[i], dayStart.AddDays(-d).AddHours(h), 20 + d + h + i));
+                }
+
+                hours.Add((sensors[i], dayStart.AddHours(h), (h is >= 8 and < 11 ? 150 : 40 + h) + i));
+            }
+        }
+
+        // Readings at the sensor's interval fill the hour; hour 5 of the second sensor has none (no mean, not valid).
+        await connection.ExecuteAsync("""
+            INSERT INTO sensor_hourly (sensor_id, hour_start, pm25_sum, pm25_readings)
+            SELECT t.sensor_id, t.hour, t.value * n.readings, n.readings
+            FROM unnest(@sensor, @hour, @value) AS t(sensor_id, hour, value)
+            JOIN sensors s USING (sensor_id)
+            CROSS JOIN LATERAL (SELECT CASE WHEN t.sensor_id = @second AND t.hour = @invalid THEN 0 ELSE 3600 / s.reporting_interval_s END AS readings) n
+            """, new
+        {
+            sensor = hours.Select(x => x.Sensor).ToArray(), hour = hours.Select(x => x.Hour).ToArray(), value = hours.Select(x => x.Value).ToArray(),
+            second = sensors[1], invalid = dayStart.AddHours(5),
+        });
+        // Telemetry every 15 minutes: 10 mg/m³, 90 from 08:00 to 11:00 local.
+        await connection.ExecuteAsync("""
+            INSERT INTO source_telemetry (source_id, observed_at, particulate_mgm3, operating_status)
+            SELECT @source, t, CASE WHEN t >= @from + interval '8 hours' AND t < @from + interval '11 hours' THEN 90 ELSE 10 END, 'running'
+            FROM generate_series(@from, @from + interval '23 hours 45 minutes', interval '15 minutes') AS t
+            """, new { source = rows.YuzhongSource1, from = dayStart });
+        return (episode, sensors);
+    }
+
     /// <summary>The flag id of <paramref name="sourceId"/>'s most probable flag.</summary>
     public static async Task<long> FlagIdAsync(NpgsqlDataSource db, string sourceId)
     {

@@ -78,11 +78,20 @@ async function main() {
         sensorColours: [...new Set([...svg.querySelectorAll('circle.sensor')].map(c => c.getAttribute('fill')))],
         sources: svg.querySelectorAll('.source').length,
         flagged: [...svg.querySelectorAll('g.flagged')].map(g => g.getAttribute('data-source')),
-        episodes: svg.querySelectorAll('.episode').length,
+        episodes: [...svg.querySelectorAll('g.episode')].map(g => Number(g.getAttribute('data-anomaly'))),
+        sourceColours: [...new Set([...svg.querySelectorAll('rect.source')].map(r => r.getAttribute('fill')))],
+        charts: [...document.querySelectorAll('svg.chart')].map(c => ({
+          anomaly: Number(c.getAttribute('data-anomaly')),
+          sensors: c.querySelectorAll('g.sensor').length,
+          lines: c.querySelectorAll('polyline').length,
+          width: c.getBoundingClientRect().width,
+        })),
         width: box.width,
       };
     });
     check(result.map.sensors.length > 0, 'The map has no sensor.');
+    check(result.map.episodes.length > 0, 'The map outlines no episode.');
+    check(result.map.charts.length === result.map.episodes.length, `${result.map.charts.length} charts for ${result.map.episodes.length} episodes.`);
     check(result.map.flagged.includes(source), `The map does not mark ${source} as flagged (it marks ${result.map.flagged.join(', ') || 'none'}).`);
     result.screenshots.today1280 = join(shots, 'console-today-1280.png');
     await leadPage.screenshot({ path: result.screenshots.today1280, fullPage: true });
