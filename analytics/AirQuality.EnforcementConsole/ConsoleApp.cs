@@ -23,7 +23,10 @@ public static class ConsoleApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            // Antiforgery warns on every page with a form that it set Cache-Control: the console sends no-store on every
+            // response already (SecurityHeaders), so the warning says nothing and buried real ones.
+            .AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.Error);
         if (time is not null)
         {
             builder.Services.AddSingleton(time);

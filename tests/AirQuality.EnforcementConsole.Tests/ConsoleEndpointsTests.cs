@@ -119,6 +119,8 @@ public sealed class ConsoleEndpointsTests(PostgresFixture postgres) : IClassFixt
             Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
             Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
             Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            // The server's own time for the response, which airq bench console reads.
+            Assert.Matches(@"^app;dur=\d+\.\d\d$", response.Headers.GetValues("Server-Timing").Single());
         }
 
         Assert.DoesNotContain("<script", await (await client.GetAsync("/teams/team-yuzhong/today")).Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);

@@ -13,7 +13,7 @@ using Npgsql;
 
 namespace AirQuality.Cli.Commands;
 
-/// <summary><c>airq bench ingest</c>, <c>scale</c> and <c>aggregate</c>: measurements side by side in one run.</summary>
+/// <summary><c>airq bench ingest</c>, <c>scale</c>, <c>aggregate</c>, <c>fuzz</c> and <c>console</c>: measurements side by side in one run.</summary>
 static class BenchCommand
 {
     public static Command Create()
@@ -76,6 +76,7 @@ static class BenchCommand
         bench.Subcommands.Add(Scale());
         bench.Subcommands.Add(Aggregate());
         bench.Subcommands.Add(FuzzBenchmark.Create());
+        bench.Subcommands.Add(ConsoleBenchmark.Create());
         return bench;
     }
 
