@@ -16,6 +16,7 @@ public static class ConsoleEndpoints
 {
     public static WebApplication UseEnforcementConsole(this WebApplication app)
     {
+        app.Use(ServerTiming.Apply);
         app.Use(SecurityHeaders.Apply);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -145,7 +146,9 @@ public static class ConsoleEndpoints
         var tokens = antiforgery.GetAndStoreTokens(context);
         // Overdue dispatches are the lead's to chase (and the city's, on the city page).
         var overdue = user.Role is ConsoleRoles.DistrictLead or ConsoleRoles.CitySupervisor ? await workflow.OverdueAsync(teamId, context.RequestAborted) : null;
-        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, options.Zone, overdue), "text/html; charset=utf-8");
+        // A team user's own open dispatches; city-wide users have none.
+        var open = user.TeamId == teamId ? await workflow.OpenDispatchesAsync(user, context.RequestAborted) : null;
+        return Results.Content(ConsolePages.Today(user, tokens.FormFieldName, tokens.RequestToken!, view, options.Zone, overdue, open), "text/html; charset=utf-8");
     }
 
     static async Task<IResult> CityAsync(HttpContext context, IAntiforgery antiforgery, CityQueries queries)

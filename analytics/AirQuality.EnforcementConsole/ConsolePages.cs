@@ -61,11 +61,16 @@ public static class ConsolePages
         return Layout("Teams", user, (formFieldName, token), $"<p><a href=\"/city\">The city page</a>: every district's status, overdue dispatches and response times.</p><h1>Teams</h1><ul>{items}</ul>");
     }
 
-    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, TimeZoneInfo zone, IReadOnlyList<OverdueDispatch>? overdue = null)
+    public static string Today(ConsoleUser user, string formFieldName, string token, TodayView view, TimeZoneInfo zone, IReadOnlyList<OverdueDispatch>? overdue = null, IReadOnlyList<OpenDispatch>? open = null)
     {
         var body = new StringBuilder();
         var districts = string.Join(", ", view.Districts.Select(d => d.NameLocal is null ? d.Name : $"{d.Name} ({d.NameLocal})"));
         body.Append(CultureInfo.InvariantCulture, $"<h1>{E(view.TeamName)}</h1><p>Districts: {E(districts)}</p>");
+        if (open is not null)
+        {
+            body.Append(WorkflowPages.Open(open));
+        }
+
         if (overdue is not null)
         {
             body.Append(WorkflowPages.Overdue(overdue, showTeam: false));

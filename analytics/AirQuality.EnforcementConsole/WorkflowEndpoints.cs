@@ -17,14 +17,9 @@ static class WorkflowEndpoints
         app.MapGet("/flags/{flagId:long}", FlagPageAsync).RequireAuthorization();
         app.MapGet("/flags/{flagId:long}/photo", PhotoAsync).RequireAuthorization();
         app.MapPost("/flags/{flagId:long}/dispatch", (long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store) =>
-            StepAsync(flagId, context, antiforgery, store, async (user, flag, form) =>
-            {
-                var to = form["officer"].ToString();
-                long? officer = to is "" or "team" ? null
-                    : long.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
-                    : throw new WorkflowException(StatusCodes.Status400BadRequest, "Which officer?", $"'{to}' is not an officer's id: choose an officer from the list, or the whole team.");
-                await store.DispatchAsync(user, flag, officer, context.Connection.RemoteIpAddress, context.RequestAborted);
-            }));
+            StepAsync(flagId, context, antiforgery, store, (user, flag, form) => store.DispatchAsync(user, flag, Officer(form), context.Connection.RemoteIpAddress, context.RequestAborted)));
+        app.MapPost("/flags/{flagId:long}/redispatch", (long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store) =>
+            StepAsync(flagId, context, antiforgery, store, (user, flag, form) => store.RedispatchAsync(user, flag, Officer(form), context.Connection.RemoteIpAddress, context.RequestAborted)));
         app.MapPost("/flags/{flagId:long}/acknowledge", (long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store) =>
             StepAsync(flagId, context, antiforgery, store, (user, flag, _) => store.AcknowledgeAsync(user, flag, context.Connection.RemoteIpAddress, context.RequestAborted)));
         app.MapPost("/flags/{flagId:long}/finding", (long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store, ConsoleOptions options) =>
@@ -49,6 +44,15 @@ static class WorkflowEndpoints
             }));
         app.MapPost("/flags/{flagId:long}/resolve", (long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store) =>
             StepAsync(flagId, context, antiforgery, store, (user, flag, _) => store.ResolveAsync(user, flag, context.Connection.RemoteIpAddress, context.RequestAborted)));
+    }
+
+    /// <summary>The form's <c>officer</c>: a user id, or null for the whole team ("team" or empty).</summary>
+    static long? Officer(IFormCollection form)
+    {
+        var to = form["officer"].ToString();
+        return to is "" or "team" ? null
+            : long.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
+            : throw new WorkflowException(StatusCodes.Status400BadRequest, "Which officer?", $"'{to}' is not an officer's id: choose an officer from the list, or the whole team.");
     }
 
     static async Task<IResult> FlagPageAsync(long flagId, HttpContext context, IAntiforgery antiforgery, WorkflowStore store, ConsoleOptions options, TimeProvider time)

@@ -79,7 +79,42 @@ static class WorkflowPages
             b.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/flags/{flag.FlagId}/resolve\">{hidden}<p><button type=\"submit\">Resolve</button></p></form>");
         }
 
+        // Before the finding, the lead who owns the dispatch may send the flag to someone else.
+        if (user.Role == ConsoleRoles.DistrictLead && flag.Dispatch is { ResolvedAt: null } current && flag.Finding is null && current.TeamId == user.TeamId)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/flags/{flag.FlagId}/redispatch\">{hidden}<label for=\"redispatch-officer\">Send to someone else</label><select id=\"redispatch-officer\" name=\"officer\">");
+            if (current.AssignedUserId is not null)
+            {
+                b.Append("<option value=\"team\">the whole team</option>");
+            }
+
+            foreach (var officer in flag.Officers.Where(o => o.UserId != current.AssignedUserId))
+            {
+                b.Append(CultureInfo.InvariantCulture, $"<option value=\"{officer.UserId}\">{E(officer.Name)}</option>");
+            }
+
+            b.Append("</select><p><button type=\"submit\">Re-dispatch</button></p></form>");
+        }
+
         return ConsolePages.Layout($"Flag {flag.FlagId}", user, (field, token), b.ToString());
+    }
+
+    /// <summary>The user's open dispatches, for the top of their team's today page.</summary>
+    public static string Open(IReadOnlyList<OpenDispatch> open)
+    {
+        if (open.Count == 0)
+        {
+            return "<h2>Your open dispatches</h2><p id=\"my-dispatches\">None open.</p>";
+        }
+
+        var b = new StringBuilder("<h2>Your open dispatches</h2><ul id=\"my-dispatches\">");
+        foreach (var o in open)
+        {
+            var flag = o.FlagId is { } id ? $"<a href=\"/flags/{id}\">flag {id}</a>" : "a flag replaced by a re-run of attribution";
+            b.Append(CultureInfo.InvariantCulture, $"<li{(o.Overdue ? " class=\"error\"" : "")}>{flag}: {E(o.SourceId)} {E(o.SourceName)}, sent to {E(o.AssignedTo ?? "the whole team")} {Time(o.DispatchedAt)}; {E(o.State)}{(o.Overdue ? " (overdue)" : "")}</li>");
+        }
+
+        return b.Append("</ul>").ToString();
     }
 
     /// <summary>The overdue dispatches, for the district lead's today page and the city page.</summary>

@@ -87,6 +87,89 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a dispatched flag to someone else (<paramref name="officerId"/>, or the whole team when null) before its
+    /// finding: the dispatch takes the new assignee, lead and time, and waits for a new acknowledgement. The audit row
+    /// says from whom to whom, so the history stays in <c>console_audit</c>.
+    /// </summary>
+    public async Task RedispatchAsync(ConsoleUser user, FlagView flag, long? officerId, IPAddress? address, CancellationToken cancellationToken)
+    {
+        Require(user.Role == ConsoleRoles.DistrictLead, "Only the district lead re-dispatches flags.");
+        var dispatch = flag.Dispatch ?? throw Conflict("Not dispatched", $"Flag {flag.FlagId} has not been dispatched yet; dispatch it first.");
+        RequireTeam(user, flag, dispatch);
+        if (dispatch.ResolvedAt is not null)
+        {
+            throw Conflict("Already resolved", $"Flag {flag.FlagId} is resolved; it cannot be sent to anyone else.");
+        }
+
+        if (flag.Finding is not null)
+        {
+            throw Conflict("Finding already recorded", $"The finding of flag {flag.FlagId} was recorded by {flag.Finding.RecordedBy}; resolve it instead of sending it to someone else.");
+        }
+
+        if (officerId is { } id && !flag.Officers.Any(o => o.UserId == id))
+        {
+            throw new WorkflowException(StatusCodes.Status400BadRequest, "No such officer", $"User {id} is not a township officer of team {user.TeamId}: choose one from the list, or the whole team.");
+        }
+
+        if (officerId == dispatch.AssignedUserId)
+        {
+            throw Conflict("Already sent there", $"Flag {flag.FlagId} is already with {dispatch.AssignedTo ?? "the whole team"}; choose someone else.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Guarded on the state the page showed: a finding or resolution recorded meanwhile makes it a conflict, not an overwrite.
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE flag_dispatches d SET assigned_user_id = @officerId, dispatched_by = @userId, dispatched_at = @now, acknowledged_by = NULL, acknowledged_at = NULL
+            WHERE d.dispatch_id = @id AND d.resolved_at IS NULL AND d.assigned_user_id IS NOT DISTINCT FROM @was
+              AND NOT EXISTS (SELECT 1 FROM flag_findings f WHERE f.dispatch_id = d.dispatch_id)
+            """, new { officerId, userId = user.UserId, now, id = dispatch.DispatchId, was = dispatch.AssignedUserId }, transaction, cancellationToken: cancellationToken));
+        if (changed == 0)
+        {
+            throw Conflict("Changed meanwhile", $"Flag {flag.FlagId} changed a moment ago (sent elsewhere, found or resolved); reload the page.");
+        }
+
+        var from = dispatch.AssignedTo is { } a ? "officer " + a : "the whole team";
+        var to = officerId is { } o ? "officer " + flag.Officers.Single(x => x.UserId == o).Name : "the whole team " + user.TeamId;
+        var acknowledged = dispatch.AcknowledgedBy is { } by ? $" (acknowledged by {by}; acknowledgement reset)" : "";
+        await AuditAsync(connection, transaction, user, now, "redispatch", dispatch.DispatchId, flag.FlagId, $"re-dispatched flag {flag.FlagId} ({flag.SourceId}) from {from}{acknowledged} to {to}", address, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The user's open (unresolved) dispatches, oldest first: sent to them, or to their whole team when they are an
+    /// officer or member of it, or dispatched by them when they lead it.
+    /// </summary>
+    public async Task<IReadOnlyList<OpenDispatch>> OpenDispatchesAsync(ConsoleUser user, CancellationToken cancellationToken)
+    {
+        if (user.TeamId is null)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OpenRow>(new CommandDefinition("""
+            SELECT d.dispatch_id AS DispatchId, d.flag_id AS FlagId, d.source_id AS SourceId, p.name AS SourceName, u.name AS AssignedTo,
+                   d.dispatched_at AS DispatchedAt, d.acknowledged_at AS AcknowledgedAt, f.recorded_at AS FindingAt
+            FROM flag_dispatches d JOIN pollution_sources p USING (source_id)
+            LEFT JOIN console_users u ON u.user_id = d.assigned_user_id
+            LEFT JOIN flag_findings f ON f.dispatch_id = d.dispatch_id
+            WHERE d.resolved_at IS NULL AND d.team_id = @team
+              AND (d.assigned_user_id = @userId OR (d.assigned_user_id IS NULL AND @takesTeam) OR (@leads AND d.dispatched_by = @userId))
+            ORDER BY d.dispatched_at, d.dispatch_id
+            """, new
+        {
+            team = user.TeamId, userId = user.UserId,
+            takesTeam = user.Role is ConsoleRoles.TownshipOfficer or ConsoleRoles.DistrictMember, leads = user.Role == ConsoleRoles.DistrictLead,
+        }, cancellationToken: cancellationToken));
+        return rows.Select(r => new OpenDispatch(r.DispatchId, r.FlagId, r.SourceId, r.SourceName, r.AssignedTo, Utc(r.DispatchedAt),
+            r.FindingAt is not null ? "finding recorded, waiting to be resolved" : r.AcknowledgedAt is not null ? "acknowledged, waiting for the finding" : "waiting for acknowledgement",
+            r.AcknowledgedAt is null && Utc(r.DispatchedAt) < now - options.AcknowledgeWithin)).ToList();
+    }
+
     public async Task AcknowledgeAsync(ConsoleUser user, FlagView flag, IPAddress? address, CancellationToken cancellationToken)
     {
         var dispatch = RequireAssignee(user, flag, "acknowledge");
@@ -296,6 +379,8 @@ public sealed class WorkflowStore(NpgsqlDataSource dataSource, ConsoleOptions op
 
     sealed record DispatchRow(long DispatchId, string TeamId, string? AssignedTo, long? AssignedUserId, string DispatchedBy, DateTime DispatchedAt, string? AcknowledgedBy, DateTime? AcknowledgedAt,
         string? ResolvedBy, DateTime? ResolvedAt, string? Finding, string? Notes, bool HasPhoto, string? RecordedBy, DateTime? RecordedAt, long? OutcomeId);
+
+    sealed record OpenRow(long DispatchId, long? FlagId, string SourceId, string SourceName, string? AssignedTo, DateTime DispatchedAt, DateTime? AcknowledgedAt, DateTime? FindingAt);
 
     sealed record OverdueRow(long DispatchId, long? FlagId, string SourceId, string SourceName, string TeamId, string? AssignedTo, DateTime DispatchedAt);
 }

@@ -306,7 +306,7 @@ public sealed class WorkflowTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Contains("Console:AcknowledgeWithin must be between 00:01:00 and 7.00:00:00", error.Message, StringComparison.Ordinal);
     }
 
-    static async Task<RunningConsole.Client> SignedInAsync(RunningConsole console, string name)
+    internal static async Task<RunningConsole.Client> SignedInAsync(RunningConsole console, string name)
     {
         var client = console.NewClient();
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, ConsoleCity.Password)).StatusCode);
@@ -314,19 +314,19 @@ public sealed class WorkflowTests(PostgresFixture postgres) : IClassFixture<Post
     }
 
     /// <summary>Posts a workflow form with a valid token (the sign-in page's, issued to the signed-in user).</summary>
-    static async Task<HttpResponseMessage> StepAsync(RunningConsole.Client client, long flag, string step, params (string Name, string Value)[] fields) =>
+    internal static async Task<HttpResponseMessage> StepAsync(RunningConsole.Client client, long flag, string step, params (string Name, string Value)[] fields) =>
         await client.PostAsync($"/flags/{flag}/{step}", [new("__airq_token", await client.FormTokenAsync()), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
 
     static async Task<HttpResponseMessage> PostFindingAsync(RunningConsole.Client client, long flag, (string, string, byte[], string) photo) =>
         await client.PostMultipartAsync($"/flags/{flag}/finding", [new("__airq_token", await client.FormTokenAsync()), new("finding", "confirmed")], photo);
 
-    static void AssertRedirectTo(long flag, HttpResponseMessage response)
+    internal static void AssertRedirectTo(long flag, HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal($"/flags/{flag}", response.Headers.Location?.OriginalString);
     }
 
-    static async Task<long> UserIdAsync(NpgsqlDataSource db, string name)
+    internal static async Task<long> UserIdAsync(NpgsqlDataSource db, string name)
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.QuerySingleAsync<long>("SELECT user_id FROM console_users WHERE name = @name", new { name });
