@@ -26,6 +26,8 @@ public static class ConsolePages
         main { padding: 12px 16px; max-width: 1100px; }
         .map { width: 100%; max-width: 800px; height: auto; }
         .chart { width: 100%; max-width: 640px; height: auto; display: block; }
+        .episodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 24px; }
+        .episodes h3 { margin-bottom: 4px; } .episodes p { margin-top: 0; }
         .sq { border-radius: 0; }
         .error { color: #cf222e; font-weight: bold; }
         .source { border: 1px solid #d0d7de; padding: 8px 12px; margin: 8px 0; }
@@ -118,13 +120,16 @@ public static class ConsolePages
         body.Append("<span><i class=\"swatch sw-flagged\"></i>to inspect (ringed in red)</span><span><i class=\"swatch sw-episode\"></i>an episode's sensors</span></p>");
         if (view.Day is { } chartDay && view.Episodes.Count > 0)
         {
-            body.Append("<h2>Episodes, hour by hour</h2>");
+            // A grid: one column on a phone, two or three side by side on a desktop, so twenty episodes stay readable.
+            body.Append("<h2>Episodes, hour by hour</h2><div class=\"episodes\">");
             foreach (var episode in view.Episodes)
             {
                 var sources = episode.FlaggedSourceIds.Count == 0 ? "no source of these districts to inspect" : "to inspect: " + string.Join(", ", episode.FlaggedSourceIds);
                 body.Append(CultureInfo.InvariantCulture, $"<section class=\"episode\" id=\"episode-{episode.AnomalyId}\"><h3>Episode {episode.AnomalyId}</h3><p>{episode.SensorIds.Count} sensor{(episode.SensorIds.Count == 1 ? "" : "s")}{(episode.PeakUgm3 is { } peak ? string.Create(CultureInfo.InvariantCulture, $", peak {peak:F0} µg/m³") : "")}; {E(sources)}. Usual level: each sensor's median at that hour over the days before.</p>");
                 body.Append(EpisodeChart.Render(episode, chartDay, zone)).Append("</section>");
             }
+
+            body.Append("</div>");
         }
         return Layout($"{view.TeamName}: today", user, (formFieldName, token), body.ToString());
     }

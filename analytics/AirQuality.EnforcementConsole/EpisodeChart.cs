@@ -11,11 +11,12 @@ namespace AirQuality.EnforcementConsole;
 /// </summary>
 public static class EpisodeChart
 {
-    const double Width = 640;
+    // Narrow, so that on a 390 px phone the labels stay about 10 px high; desktops scale it up to the stylesheet's 640 px.
+    const double Width = 440;
     const double PlotTop = 16;
     const double PlotHeight = 180;
-    const double Left = 44;
-    const double Right = 50;
+    const double Left = 40;
+    const double Right = 36;
     const double LegendRow = 18;
 
     /// <summary>The sensors' lines, in turn (a darker Okabe-Ito set, readable on white).</summary>
@@ -39,7 +40,7 @@ public static class EpisodeChart
         var legend = episode.Sensors.Select((s, i) => (Label: s.Id, Colour: SensorColours[i % SensorColours.Length], Dashed: false)).ToList();
         legend.Add(("usual level", UsualColour, true));
         legend.AddRange(episode.Telemetry.Select(t => ($"{t.Id} telemetry (mg/m³, right)", TelemetryColour, true)));
-        const int perRow = 3;
+        const int perRow = 2;
         var rows = (legend.Count + perRow - 1) / perRow;
         var height = PlotTop + PlotHeight + 34 + rows * LegendRow;
         double X(double hour) => Left + hour / 24 * plotWidth;
@@ -64,21 +65,21 @@ public static class EpisodeChart
         for (var i = 0; i <= 4; i++)
         {
             var v = top * i / 4;
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + plotWidth}\" y1=\"{Y(v, top):F1}\" y2=\"{Y(v, top):F1}\" stroke=\"#eaeef2\"/><text x=\"{Left - 4}\" y=\"{Y(v, top) + 4:F1}\" font-size=\"11\" text-anchor=\"end\">{v:0.#}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + plotWidth}\" y1=\"{Y(v, top):F1}\" y2=\"{Y(v, top):F1}\" stroke=\"#eaeef2\"/><text x=\"{Left - 4}\" y=\"{Y(v, top) + 4:F1}\" font-size=\"12\" text-anchor=\"end\">{v:0.#}</text>");
             if (episode.Telemetry.Count > 0)
             {
                 var t = telemetryTop * i / 4;
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotWidth + 4}\" y=\"{Y(t, telemetryTop) + 4:F1}\" font-size=\"11\" fill=\"{TelemetryColour}\">{t:0.#}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotWidth + 4}\" y=\"{Y(t, telemetryTop) + 4:F1}\" font-size=\"12\" fill=\"{TelemetryColour}\">{t:0.#}</text>");
             }
         }
 
         for (var h = 0; h <= 24; h += 3)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(h):F1}\" y=\"{PlotTop + PlotHeight + 14}\" font-size=\"11\" text-anchor=\"middle\">{h:00}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(h):F1}\" y=\"{PlotTop + PlotHeight + 14}\" font-size=\"12\" text-anchor=\"middle\">{h:00}</text>");
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{PlotTop - 4}\" font-size=\"11\">µg/m³</text>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotWidth / 2:F1}\" y=\"{PlotTop + PlotHeight + 28}\" font-size=\"11\" text-anchor=\"middle\">local hour</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{PlotTop - 4}\" font-size=\"12\">µg/m³</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotWidth / 2:F1}\" y=\"{PlotTop + PlotHeight + 28}\" font-size=\"12\" text-anchor=\"middle\">local hour</text>");
 
         svg.Append(Line("usual", "usual level", episode.Usual, UsualColour, true, top, X, Y));
         for (var i = 0; i < episode.Sensors.Count; i++)
@@ -97,7 +98,7 @@ public static class EpisodeChart
             var x = Left + i % perRow * (plotWidth / perRow);
             var y = PlotTop + PlotHeight + 34 + i / perRow * LegendRow + 8;
             var (label, colour, dashed) = legend[i];
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x:F1}\" x2=\"{x + 22:F1}\" y1=\"{y - 4:F1}\" y2=\"{y - 4:F1}\" stroke=\"{colour}\" stroke-width=\"2.5\"{(dashed ? " stroke-dasharray=\"5 3\"" : "")}/><text x=\"{x + 26:F1}\" y=\"{y:F1}\" font-size=\"12\">{Encode(label)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x:F1}\" x2=\"{x + 22:F1}\" y1=\"{y - 4:F1}\" y2=\"{y - 4:F1}\" stroke=\"{colour}\" stroke-width=\"2.5\"{(dashed ? " stroke-dasharray=\"5 3\"" : "")}/><text x=\"{x + 26:F1}\" y=\"{y:F1}\" font-size=\"13\">{Encode(label)}</text>");
         }
 
         return svg.Append("</svg>").ToString();
