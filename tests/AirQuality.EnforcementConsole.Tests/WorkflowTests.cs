@@ -157,7 +157,7 @@ public sealed class WorkflowTests(PostgresFixture postgres) : IClassFixture<Post
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/flags/{yuzhongFlag}")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/flags/{yuzhongFlag}/photo")).StatusCode);
-            foreach (var step in new[] { "dispatch", "acknowledge", "finding", "resolve" })
+            foreach (var step in new[] { "dispatch", "redispatch", "acknowledge", "finding", "resolve" })
             {
                 Assert.Equal(HttpStatusCode.Forbidden, (await StepAsync(outsider, yuzhongFlag, step, ("officer", "team"), ("finding", "not_confirmed"))).StatusCode);
             }
