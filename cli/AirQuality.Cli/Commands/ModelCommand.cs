@@ -146,6 +146,11 @@ static class ModelCommand
         }
 
         Console.WriteLine();
+        Console.WriteLine("Where the end-to-end recall is lost (each step of the incidents that passed the one before):");
+        Console.WriteLine($"  model: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0], episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
+        Console.WriteLine($"  model, never abstaining: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0].WithThreshold(0), episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
+
+        Console.WriteLine();
         Console.WriteLine("Inspection threshold (a flagged source from this probability is listed to inspect), against what it gives (the model's own is marked):");
         var model0 = ModelEvaluation.Methods(model, maxFlags)[0];
         foreach (var t in new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, model.InspectAtOrAbove }.Distinct().Order())
