@@ -150,6 +150,13 @@ static class ModelCommand
         Console.WriteLine($"  model: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0], episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
         Console.WriteLine($"  model, never abstaining: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0].WithThreshold(0), episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
 
+        var pushes = ContributionSummary.Compute(model, episodes, maxFlags);
+        Console.WriteLine(string.Create(c, $"What pushed the flags listed to inspect up (mean log-odds contribution; {pushes.Right} with an incident then, {pushes.Wrong} without), the ten largest on the wrong ones:"));
+        foreach (var (feature, right, wrong) in pushes.Features.Take(10))
+        {
+            Console.WriteLine(string.Create(c, $"  {feature,-40} wrong {wrong,7:0.000}  right {right,7:0.000}"));
+        }
+
         Console.WriteLine();
         Console.WriteLine("Inspection threshold (a flagged source from this probability is listed to inspect), against what it gives (the model's own is marked):");
         var model0 = ModelEvaluation.Methods(model, maxFlags)[0];
