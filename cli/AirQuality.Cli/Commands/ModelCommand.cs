@@ -15,6 +15,8 @@ namespace AirQuality.Cli.Commands;
 /// <summary><c>airq model train|evaluate</c>: the attribution model's lifecycle on simulated worlds (and enforcement outcomes).</summary>
 static class ModelCommand
 {
+    static readonly double[] GridThresholds = [0.2, 0.3, 0.4, 0.5, 0.6];
+
     public static Command Create()
     {
         var command = new Command("model", "Train the source-attribution model or score it on held-out simulated worlds.");
@@ -164,6 +166,15 @@ static class ModelCommand
         {
             var s = InspectionEvaluation.Score(model0, episodes, incidents, registry, teamDays, maxFlags, t);
             Console.WriteLine(string.Create(c, $"  {(t == model.InspectAtOrAbove ? "*" : " ")} {t:0.00}: inspection yield {s.Yield.Value:0.000}, end-to-end recall {s.Recall.Value:0.000}, wrong per team-day {s.WrongPerTeamDay:0.000}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Both thresholds together (abstain below / inspect from): inspection yield, end-to-end recall, wrong per team-day, ECE:");
+        foreach (var abstain in GridThresholds)
+        {
+            var row = GridThresholds.Select(t => InspectionEvaluation.Score(model0.WithThreshold(abstain), episodes, incidents, registry, teamDays, maxFlags, t))
+                .Select(s => string.Create(c, $"{s.Yield.Value:0.00}/{s.Recall.Value:0.00}/{s.WrongPerTeamDay:0.00}/{s.CalibrationError:0.000}"));
+            Console.WriteLine(string.Create(c, $"  {abstain:0.00}: {string.Join("  ", row)}   (inspect from 0.20 ... 0.60)"));
         }
 
         Console.WriteLine();
