@@ -57,7 +57,8 @@ static class ModelCommand
                     services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<AttributionOptions>(), token)
                 : [];
             var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
-                parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null);
+                parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null,
+                OtherPhysics(specs, services.GetRequiredService<AnomalyOptions>().BaselineDays));
             model.Save(path);
             var m = model.File.TrainingMetrics;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -115,6 +116,10 @@ static class ModelCommand
         }, ct));
         return command;
     }
+
+    /// <summary>The names of the worlds whose physics is not the standard one (as their episodes carry them).</summary>
+    static HashSet<string> OtherPhysics(IReadOnlyList<WorldSpec> specs, int baselineDays) =>
+        [.. specs.Where(x => x.Physics != AirQuality.Simulation.WorldPhysics.Standard).Select(x => SimulatedCity.WorldName(x.Seed, x.FirstDay.AddDays(-baselineDays), x.Days + baselineDays))];
 
     static Option<string?> CacheOption() => new("--episode-cache")
     {
