@@ -17,19 +17,6 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     /// <summary>Worlds are dealt into this many folds for out-of-fold probabilities.</summary>
     const int Folds = 4;
 
-    /// <summary>A pair of thresholds scored out of fold: pooled, on the standard-physics worlds and on the others.</summary>
-    readonly record struct GridPoint(double Abstain, double Inspect, double Yield, double Recall, double Standard, double Other, double OtherRecall);
-
-    /// <summary>Threshold rules compared on the training worlds (reported; the pooled 0.7 is the one applied).</summary>
-    static readonly (string Rule, Func<GridPoint, bool> Holds)[] Rules =
-    [
-        ("pooled >= 0.7", g => g.Yield >= 0.7),
-        ("pooled >= 0.6", g => g.Yield >= 0.6),
-        ("pooled >= 0.7, other physics >= 0.6", g => g.Yield >= 0.7 && g.Other >= 0.6),
-        ("standard >= 0.7, other physics >= 0.6", g => g.Standard >= 0.7 && g.Other >= 0.6),
-        ("standard >= 0.65, other physics >= 0.55", g => g.Standard >= 0.65 && g.Other >= 0.55),
-    ];
-
     /// <summary>Simulates and labels the worlds, two at a time; results in world order.</summary>
     public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null)
     {
@@ -125,7 +112,7 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             var inc = incidents.Where(i => otherPhysicsWorlds.Contains(i.World) == other).ToList();
             return (Episodes: of, Incidents: inc, TeamDays: teamDays * of.Select(e => e.World).Distinct().Count() / Math.Max(1, worldCount));
         }).ToArray();
-        var grid = new List<GridPoint>();
+        var grid = new List<ThresholdPoint>();
         foreach (var abstain in Grid(0, 0.9))
         {
             foreach (var inspect in Grid(0.1, 0.95))
@@ -149,9 +136,9 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             }
         }
 
-        foreach (var (rule, holds) in Rules)
+        foreach (var (rule, holds) in ThresholdRules.Compared)
         {
-            if (grid.Where(holds).OrderByDescending(g => g.Recall).ThenBy(g => g.Abstain).ThenBy(g => g.Inspect).FirstOrDefault() is { Recall: > 0 } g)
+            if (ThresholdRules.Best(grid, holds) is { } g)
             {
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"Threshold rule {rule}: abstain below {g.Abstain:0.00}, inspect from {g.Inspect:0.00}: out of fold yield {g.Yield:0.000} (standard {g.Standard:0.000}, other physics {g.Other:0.000}), recall {g.Recall:0.000} (other physics {g.OtherRecall:0.000})"));
