@@ -54,7 +54,8 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     /// with the lowest out-of-fold log loss.
     /// </summary>
     public AttributionModel Fit(IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays,
-        IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData, string path, IReadOnlyList<string>? trainers = null)
+        IReadOnlyList<(double[] Features, bool Confirmed)> outcomes, string trainingData, string path, IReadOnlyList<string>? trainers = null,
+        IReadOnlySet<string>? otherPhysicsWorlds = null)
     {
         trainers ??= BinaryClassifier.Trainers;
         // Every episode is learnt from, a source's everyday emission included: there its candidates are all wrong, which
@@ -101,11 +102,29 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
         // target, judged on the out-of-fold probabilities for the same reason. Failing the target, the best yield.
         var unseen = new ModelEvaluation.Method("model", e => outOfFold[e], (e, _) => registeredOutOfFold.GetValueOrDefault(e));
         var best = (Abstain: 0.5, Inspect: 0.5, Recall: -1.0, Yield: -1.0);
+        // Issue 22 (yield on changed physics): the same grid scored apart on the standard-physics worlds and the others, to
+        // see which threshold rules hold on both; reported, the shipped rule is the pooled one below.
+        var worldCount = episodes.Select(e => e.World).Distinct().Count();
+        var groups = otherPhysicsWorlds is null ? null : Enumerable.Range(0, 2).Select(group =>
+        {
+            var other = group == 1;
+            var of = episodes.Where(e => otherPhysicsWorlds.Contains(e.World) == other).ToList();
+            var inc = incidents.Where(i => otherPhysicsWorlds.Contains(i.World) == other).ToList();
+            return (Episodes: of, Incidents: inc, TeamDays: teamDays * of.Select(e => e.World).Distinct().Count() / Math.Max(1, worldCount));
+        }).ToArray();
+        var grid = new List<ThresholdPoint>();
         foreach (var abstain in Grid(0, 0.9))
         {
             foreach (var inspect in Grid(0.1, 0.95))
             {
                 var score = InspectionEvaluation.Score(unseen.WithThreshold(abstain), episodes, incidents, registry, teamDays, options.MaxFlags, inspect);
+                if (groups is not null)
+                {
+                    var (standard, other) = (InspectionEvaluation.Score(unseen.WithThreshold(abstain), groups[0].Episodes, groups[0].Incidents, registry, groups[0].TeamDays, options.MaxFlags, inspect),
+                        InspectionEvaluation.Score(unseen.WithThreshold(abstain), groups[1].Episodes, groups[1].Incidents, registry, groups[1].TeamDays, options.MaxFlags, inspect));
+                    grid.Add(new(abstain, inspect, score.Yield.Value, score.Recall.Value, standard.Yield.Value, other.Yield.Value, other.Recall.Value));
+                }
+
                 var (yield, recall) = (double.IsNaN(score.Yield.Value) ? 0 : score.Yield.Value, score.Recall.Value);
                 var better = yield >= TargetYield
                     ? best.Yield < TargetYield || recall > best.Recall
@@ -114,6 +133,15 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
                 {
                     best = (abstain, inspect, recall, yield);
                 }
+            }
+        }
+
+        foreach (var (rule, holds) in ThresholdRules.Compared)
+        {
+            if (ThresholdRules.Best(grid, holds) is { } g)
+            {
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"Threshold rule {rule}: abstain below {g.Abstain:0.00}, inspect from {g.Inspect:0.00}: out of fold yield {g.Yield:0.000} (standard {g.Standard:0.000}, other physics {g.Other:0.000}), recall {g.Recall:0.000} (other physics {g.OtherRecall:0.000})"));
             }
         }
 

@@ -54,6 +54,9 @@ public sealed class SimulatedCity : IContributionSink
     /// <summary>Which seed and period, for the model file and reports.</summary>
     public required string Name { get; init; }
 
+    /// <summary>How a world is named in labelled episodes and incidents: its seed and the days simulated, baseline included.</summary>
+    public static string WorldName(int seed, DateOnly firstDay, int days) => $"seed {seed}, {firstDay:yyyy-MM-dd} + {days} days";
+
     /// <summary>Simulates from local midnight of <paramref name="firstDay"/> for <paramref name="days"/> days, sampling every <paramref name="step"/>.</summary>
     public static SimulatedCity Run(CityRegistry registry, int seed, DateOnly firstDay, int days, TimeZoneInfo zone, TimeSpan step,
         WorldPhysics? physics = null, NetworkCapabilities? network = null)
@@ -75,7 +78,7 @@ public sealed class SimulatedCity : IContributionSink
         var samplesPerHour = (int)(TimeSpan.FromHours(1).Ticks / step.Ticks);
         var city = new SimulatedCity(registry, world, firstHour, hours, samplesPerHour, network ?? NetworkCapabilities.Full)
         {
-            Name = $"seed {seed}, {firstDay:yyyy-MM-dd} + {days} days",
+            Name = WorldName(seed, firstDay, days),
         };
         world.Contributions = city;
         city.Simulate(start, hours, step);

@@ -15,6 +15,8 @@ namespace AirQuality.Cli.Commands;
 /// <summary><c>airq model train|evaluate</c>: the attribution model's lifecycle on simulated worlds (and enforcement outcomes).</summary>
 static class ModelCommand
 {
+    static readonly double[] GridThresholds = [0.2, 0.3, 0.4, 0.5, 0.6];
+
     public static Command Create()
     {
         var command = new Command("model", "Train the source-attribution model or score it on held-out simulated worlds.");
@@ -55,7 +57,8 @@ static class ModelCommand
                     services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<AttributionOptions>(), token)
                 : [];
             var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
-                parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null);
+                parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null,
+                OtherPhysics(specs, services.GetRequiredService<AnomalyOptions>().BaselineDays));
             model.Save(path);
             var m = model.File.TrainingMetrics;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -114,6 +117,10 @@ static class ModelCommand
         return command;
     }
 
+    /// <summary>The names of the worlds whose physics is not the standard one (as their episodes carry them).</summary>
+    static HashSet<string> OtherPhysics(IReadOnlyList<WorldSpec> specs, int baselineDays) =>
+        [.. specs.Where(x => x.Physics != AirQuality.Simulation.WorldPhysics.Standard).Select(x => SimulatedCity.WorldName(x.Seed, x.FirstDay.AddDays(-baselineDays), x.Days + baselineDays))];
+
     static Option<string?> CacheOption() => new("--episode-cache")
     {
         Description = "Keep each world's labelled episodes in this folder and reuse them on the next run (for trying models on the same worlds; keyed by world, registry, settings and features).",
@@ -146,12 +153,33 @@ static class ModelCommand
         }
 
         Console.WriteLine();
+        Console.WriteLine("Where the end-to-end recall is lost (each step of the incidents that passed the one before):");
+        Console.WriteLine($"  model: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0], episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
+        Console.WriteLine($"  model, never abstaining: {RecallBreakdown.Compute(ModelEvaluation.Methods(model, maxFlags)[0].WithThreshold(0), episodes, incidents, registry, maxFlags, model.InspectAtOrAbove)}");
+
+        var pushes = ContributionSummary.Compute(model, episodes, maxFlags);
+        Console.WriteLine(string.Create(c, $"What pushed the flags listed to inspect up (mean log-odds contribution; {pushes.Right} with an incident then, {pushes.Wrong} without), the ten largest on the wrong ones:"));
+        foreach (var (feature, right, wrong) in pushes.Features.Take(10))
+        {
+            Console.WriteLine(string.Create(c, $"  {feature,-40} wrong {wrong,7:0.000}  right {right,7:0.000}"));
+        }
+
+        Console.WriteLine();
         Console.WriteLine("Inspection threshold (a flagged source from this probability is listed to inspect), against what it gives (the model's own is marked):");
         var model0 = ModelEvaluation.Methods(model, maxFlags)[0];
         foreach (var t in new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, model.InspectAtOrAbove }.Distinct().Order())
         {
             var s = InspectionEvaluation.Score(model0, episodes, incidents, registry, teamDays, maxFlags, t);
             Console.WriteLine(string.Create(c, $"  {(t == model.InspectAtOrAbove ? "*" : " ")} {t:0.00}: inspection yield {s.Yield.Value:0.000}, end-to-end recall {s.Recall.Value:0.000}, wrong per team-day {s.WrongPerTeamDay:0.000}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Both thresholds together (abstain below / inspect from): inspection yield, end-to-end recall, wrong per team-day, ECE:");
+        foreach (var abstain in GridThresholds)
+        {
+            var row = GridThresholds.Select(t => InspectionEvaluation.Score(model0.WithThreshold(abstain), episodes, incidents, registry, teamDays, maxFlags, t))
+                .Select(s => string.Create(c, $"{s.Yield.Value:0.00}/{s.Recall.Value:0.00}/{s.WrongPerTeamDay:0.00}/{s.CalibrationError:0.000}"));
+            Console.WriteLine(string.Create(c, $"  {abstain:0.00}: {string.Join("  ", row)}   (inspect from 0.20 ... 0.60)"));
         }
 
         Console.WriteLine();
