@@ -127,10 +127,10 @@ public sealed class UsualLevelsTests
     [Fact]
     public void A_rise_too_faint_for_one_sensor_is_an_episode_where_a_neighbour_rose_with_it_with_ConfirmedRiseSigmas()
     {
-        // S2 moved to about 550 m from S1. Both are noisy (20 %) and gain 11 µg/m³ from 14:00 to 16:00 on the day: about 2.7
+        // S2 moved to about 450 m from S1. Both are noisy (20 %) and gain 11 µg/m³ from 14:00 to 16:00 on the day: about 2.7
         // robust standard deviations of their running means, more than ConfirmedRiseSigmas and less than RiseSigmas. S1
         // alone gaining it stays noise.
-        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.005 } : x)];
+        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.004 } : x)];
         HourlyPm25 Faint(params int[] raised) => Grid(_ => 0.2, (s, day, hour, _) => raised.Contains(s) && day == 7 && hour is >= 14 and < 16 ? 11 : 0, (_, _) => double.NaN);
         var confirming = With(o => o.ConfirmedRiseSigmas = 2);
         IReadOnlyList<Anomaly> Found(HourlyPm25 grid, AnomalyDetector detector) =>
@@ -147,12 +147,12 @@ public sealed class UsualLevelsTests
     [Fact]
     public void A_rise_under_its_routine_high_is_an_episode_where_a_neighbour_cleared_its_own_with_RoutineConfirmedByNeighbour()
     {
-        // S2 moved to about 550 m from S1, both noisy (20 %). With the east wind (baseline days 1 and 3, and the day) S1
+        // S2 moved to about 450 m from S1, both noisy (20 %). With the east wind (baseline days 1 and 3, and the day) S1
         // once read 120 µg/m³ more in the small hours; S2 never rose. On the day, from 14:00 to 16:00, S1 gains 60 (under
         // its routine high with that wind) and S2 11 (under RiseSigmas, but more than it ever read with that wind): a plume
         // reaching further than any before.
         static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
-        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.005 } : x)];
+        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.004 } : x)];
         HourlyPm25 Reach(double atS2) => Grid(_ => 0.2, (s, day, hour, _) =>
             s == 1 && day == 1 && hour < 3 ? 120
             : day == 7 && hour is >= 14 and < 16 ? s == 1 ? 60 : s == 2 ? atS2 : 0 : 0, Wind);
