@@ -138,6 +138,25 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
         return [.. anomalies.OrderBy(a => a.Category == Anomaly.SensorFault).ThenByDescending(a => a.Severity).ThenBy(a => a.Start)];
     }
 
+    /// <summary>
+    /// What sensor <paramref name="sensor"/>'s running means were judged against in hour <paramref name="hour"/> of
+    /// <paramref name="day"/> (0 at local midnight), at that hour's highest one: a development aid for finding why an
+    /// incident was missed, on the same input as <see cref="Detect"/>.
+    /// </summary>
+    public RiseCheck Explain(DateOnly day, IReadOnlyList<AnomalySensor> sensorList, HourlyPm25 grid, int sensor, int hour)
+    {
+        var (target, baseline) = Window(day);
+        var sensors = sensorList as List<AnomalySensor> ?? [.. sensorList];
+        var fault = new bool[sensors.Count * target.Hours];
+        var faults = new SensorFaultRule(options);
+        for (var s = 0; s < sensors.Count; s++)
+        {
+            _ = faults.Find(day, sensors[s], s, target, grid.DayReadings, grid.DayFlat, fault).ToList();
+        }
+
+        return new UsualLevels(options).Explain(sensors, grid, baseline, target, fault, sensor, hour);
+    }
+
     int[][] Neighbours(List<AnomalySensor> sensors) => Neighbours(sensors, options.NeighbourRadiusKm);
 
     internal static int[][] Neighbours(List<AnomalySensor> sensors, double radiusKm)

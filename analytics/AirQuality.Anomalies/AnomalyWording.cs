@@ -26,7 +26,7 @@ static class AnomalyWording
 
     public static string Episode(int sensorCount, IReadOnlyList<string> townships, string from, string to, UsualLevels.Rise peak, AnomalySensor peakSensor, string peakAt, IReadOnlyList<string> kinds) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{sensorCount} sensor(s) in {Few(townships)} from {from} to {to}; peak {peak.Value:0} µg/m³ (15-minute mean) at {peakSensor.SensorId} ({peakSensor.Name}) at {peakAt}; {string.Join(", ", kinds)}. {peakSensor.SensorId} rose to {peak.Value:0} µg/m³ against its usual {peak.Expected:0} µg/m³ {peak.Basis} (noise ±{peak.Noise:0.0} µg/m³{(peak.Sharp ? ", a sharp rise of a single 15-minute mean" : "")}).");
+            $"{sensorCount} sensor(s) in {Few(townships)} from {from} to {to}; peak {peak.Value:0} µg/m³ (15-minute mean) at {peakSensor.SensorId} ({peakSensor.Name}) at {peakAt}; {string.Join(", ", kinds)}. {peakSensor.SensorId} rose to {peak.Value:0} µg/m³ against its usual {peak.Expected:0} µg/m³ {peak.Basis} (noise ±{peak.Noise:0.0} µg/m³{(peak.Sharp ? ", a sharp rise of a single 15-minute mean" : "")}{(peak.Confirmed ? ", confirmed by a neighbouring sensor rising with it" : "")}).");
 
     public static string Fault(AnomalySensor sensor, string kind, string from, string to, int hours) =>
         $"{sensor.SensorId} ({sensor.Name}) {(kind == AnomalyKinds.MissingData ? "sent no readings" : "sent the same PM2.5 value all hour, every hour")} from {from} to {to} ({hours} hours).";

@@ -35,7 +35,9 @@ sealed class UsualLevels(AnomalyOptions options)
     /// A 15-minute mean that rose above its usual level: <see cref="Value"/>, <see cref="Expected"/> and <see cref="Noise"/>
     /// (one robust standard deviation there) in µg/m³, and a phrase saying which history the usual level came from.
     /// </summary>
-    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis, bool Sharp = false);
+    public readonly record struct Rise(double Value, double Expected, double Noise, string Basis, bool Sharp = false, bool Confirmed = false);
+
+    int MinUsualQuarters => options.MinUsualQuarters;
 
     /// <summary>
     /// Rises of the day, [sensor × day quarters + quarter], null where the quarter did not rise (or is a fault, or
@@ -44,28 +46,267 @@ sealed class UsualLevels(AnomalyOptions options)
     public Rise?[] Find(List<AnomalySensor> sensors, HourlyPm25 grid, LocalDays baseline, LocalDays target, bool[] fault)
     {
         var n = sensors.Count;
-        var span = grid.Hours;
         var offset = (int)(target.FirstHour - baseline.FirstHour);
         var hours = target.Hours;
-        var quarters = span * Q;
+        var quarters = grid.Hours * Q;
         var raw = grid.Quarters;
         // Judged on running means (an hour by default): a plume that the wind's minute-to-minute swing lays across a
         // sensor for one 15-minute mean now and then is everyday; an incident keeps adding for hours.
         var running = RunningMeans(raw, n, quarters, options.RiseWindow, fault, offset, hours);
+        var calendar = Calendar(grid, offset, hours, target.TimeZone);
 
-        // What each hour was: its local clock hour, its type of day, its wind, and which local day it is.
+        var rises = new Rise?[n * hours * Q];
+        // Running means that stood ConfirmedRiseSigmas high but not RiseSigmas: rises where a neighbour stood as high with them.
+        var weak = options.ConfirmedRiseSigmas > 0 ? new Rise?[n * hours * Q] : null;
+        // Running means that rose by RiseSigmas but stayed under the routine high: rises where a neighbour cleared its own.
+        var routineBound = weak is not null && options.RoutineConfirmedByNeighbour ? new Rise?[n * hours * Q] : null;
+        Judge(running, options.RiseSigmas, sharp: false);
+        if (weak is not null)
+        {
+            Confirm(sensors, weak, routineBound, rises, hours);
+        }
+
+        // A short, sharp incident is diluted in the running mean; single 15-minute means judged against their own (larger)
+        // noise and their own routine high find it. Where the running mean rose, that rise is kept.
+        if (options.SharpRiseSigmas > 0 && !ReferenceEquals(running, raw))
+        {
+            Judge(raw, options.SharpRiseSigmas, sharp: true);
+        }
+
+        return rises;
+
+        void Judge(double[] values, double sigmas, bool sharp)
+        {
+            var judging = new Judging(this, sensors, grid, values, offset, calendar);
+            for (var s = 0; s < n; s++)
+            {
+                for (var h = 0; h < hours; h++)
+                {
+                    if (fault[s * hours + h] || judging.Level(s, h) is not { } level || double.IsNaN(level.Routine))
+                    {
+                        continue;
+                    }
+
+                    // A single quarter is as noisy as its noise says: the highest of many before it is no routine it must
+                    // merely touch, so a sharp rise clears it by one standard deviation; a running mean is steady enough not to.
+                    var routineMargin = sharp ? level.Noise : 0;
+                    for (var k = 0; k < Q; k++)
+                    {
+                        var q = s * quarters + (offset + h) * Q + k;
+                        var (v, r) = (values[q], judging.Reference[q]);
+                        if (double.IsNaN(v) || double.IsNaN(r))
+                        {
+                            continue;
+                        }
+
+                        // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
+                        // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
+                        // in a plume does not make its quiet first quarter part of it.
+                        var expected = Math.Max(r, FloorUgm3) * Math.Exp(level.Usual);
+                        var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
+                        var cell = (s * hours + h) * Q + k;
+                        if (rises[cell] is not null || Math.Min(v, raw[q]) - expected < options.MinRiseUgm3)
+                        {
+                            continue;
+                        }
+
+                        var found = new Rise(raw[q], expected, expected * (Math.Exp(level.Noise) - 1), level.Basis, sharp);
+                        if (rise + level.Usual <= level.Routine + routineMargin)
+                        {
+                            if (!sharp && routineBound is not null && rise >= sigmas * level.Noise)
+                            {
+                                routineBound[cell] = found;
+                            }
+
+                            continue;
+                        }
+
+                        if (rise >= sigmas * level.Noise)
+                        {
+                            rises[cell] = found;
+                        }
+
+                        if (!sharp && weak is not null && rise >= options.ConfirmedRiseSigmas * level.Noise)
+                        {
+                            weak[cell] = found;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes a rise of each <paramref name="weak"/> quarter (a running mean that stood <see cref="AnomalyOptions.ConfirmedRiseSigmas"/>
+    /// high) where a sensor within <see cref="AnomalyOptions.NeighbourRadiusKm"/> stood as high in the same quarter.
+    /// </summary>
+    /// <remarks>
+    /// With <see cref="AnomalyOptions.RoutineConfirmedByNeighbour"/>, also each <paramref name="routineBound"/> quarter
+    /// (risen, but under its routine high) where such a neighbour stood above its own routine high.
+    /// Two sensors' noise seldom peaks in the same quarter; an incident's plume, which reaches several sensors downwind
+    /// at once, raises them together. Each still had to clear its own routine high with that wind and
+    /// <see cref="AnomalyOptions.MinRiseUgm3"/>, which keeps a site's everyday plume over two sensors out as before.
+    /// </remarks>
+    void Confirm(List<AnomalySensor> sensors, Rise?[] weak, Rise?[]? routineBound, Rise?[] rises, int hours)
+    {
+        var cells = hours * Q;
+        var neighbours = AnomalyDetector.Neighbours(sensors, options.NeighbourRadiusKm);
+        var confirmed = new List<int>();
+        for (var s = 0; s < sensors.Count; s++)
+        {
+            for (var c = 0; c < cells; c++)
+            {
+                var cell = s * cells + c;
+                // A weak quarter is confirmed by a weak or routine-bound neighbour, a routine-bound one by a weak neighbour.
+                if (rises[cell] is null && (weak[cell] is not null
+                    ? neighbours[s].Any(o => (weak[o * cells + c] ?? routineBound?[o * cells + c]) is not null)
+                    : routineBound?[cell] is not null && neighbours[s].Any(o => weak[o * cells + c] is not null)))
+                {
+                    confirmed.Add(cell);
+                }
+            }
+        }
+
+        // Decided on the weak quarters alone, then marked: the order of sensors does not matter.
+        foreach (var cell in confirmed)
+        {
+            rises[cell] = (weak[cell] ?? routineBound![cell])!.Value with { Confirmed = true };
+        }
+    }
+
+    /// <summary>
+    /// What sensor <paramref name="s"/>'s running means were compared with in hour <paramref name="h"/> of the target
+    /// day, at its quarter of highest running mean: a development aid for finding why an incident was missed.
+    /// </summary>
+    public RiseCheck Explain(List<AnomalySensor> sensors, HourlyPm25 grid, LocalDays baseline, LocalDays target, bool[] fault, int s, int h)
+    {
+        var offset = (int)(target.FirstHour - baseline.FirstHour);
+        var quarters = grid.Hours * Q;
+        var raw = grid.Quarters;
+        var running = RunningMeans(raw, sensors.Count, quarters, options.RiseWindow, fault, offset, target.Hours);
+        var judging = new Judging(this, sensors, grid, running, offset, Calendar(grid, offset, target.Hours, target.TimeZone));
+        var q = Enumerable.Range(s * quarters + (offset + h) * Q, Q).Where(x => !double.IsNaN(running[x])).DefaultIfEmpty(-1).MaxBy(x => x < 0 ? double.NaN : running[x]);
+        var none = new RiseCheck(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, "", "");
+        if (fault[s * target.Hours + h])
+        {
+            return none with { Verdict = "a sensor fault" };
+        }
+
+        if (q < 0 || double.IsNaN(judging.Reference[q]))
+        {
+            return none with { Verdict = "no reading or reference" };
+        }
+
+        var (v, r) = (running[q], Math.Max(judging.Reference[q], FloorUgm3));
+        if (judging.Level(s, h) is not { } level)
+        {
+            return none with { RunningMeanUgm3 = v, ReferenceUgm3 = r, Verdict = "no usable history" };
+        }
+
+        var expected = r * Math.Exp(level.Usual);
+        var sigmaLevel = expected * Math.Exp(options.RiseSigmas * level.Noise);
+        var routine = r * Math.Exp(level.Routine);
+        var verdict = double.IsNaN(level.Routine) ? "a wind it never had (not judged)"
+            : v < sigmaLevel ? "under the noise threshold"
+            : v - expected < options.MinRiseUgm3 || raw[q] - expected < options.MinRiseUgm3 ? "under MinRiseUgm3"
+            : v <= routine ? "under the routine high"
+            : "rose";
+        return new RiseCheck(v, r, expected, expected * (Math.Exp(level.Noise) - 1), sigmaLevel, routine, level.Basis, verdict);
+    }
+
+    /// <summary>
+    /// The levels one series of values (running or single 15-minute means) is judged against: the concurrent reference,
+    /// and for each sensor and target hour its usual log ratio, noise and routine high, learnt from its history.
+    /// </summary>
+    sealed class Judging
+    {
+        readonly UsualLevels _levels;
+        readonly HourlyPm25 _grid;
+        readonly double[] _values;
+        readonly int _offset;
+        readonly int _quarters;
+        readonly (int[] Clock, bool[] Weekend, int[] DayIndex, (int[] Hours, string Basis)[][] Cells, int[][] Typical) _calendar;
+        readonly int[] _anyHour;
+        readonly List<double> _sample;
+        readonly HashSet<int> _days = [];
+        readonly List<double> _residuals;
+        int _sensor = -1;
+        double _sigma;
+        double _typicalRatio;
+
+        public Judging(UsualLevels levels, List<AnomalySensor> sensors, HourlyPm25 grid, double[] values, int offset,
+            (int[] Clock, bool[] Weekend, int[] DayIndex, (int[] Hours, string Basis)[][] Cells, int[][] Typical) calendar)
+        {
+            (_levels, _grid, _values, _offset, _calendar) = (levels, grid, values, offset, calendar);
+            _quarters = grid.Hours * Q;
+            Reference = levels.Reference(sensors, values, _quarters);
+            _anyHour = Enumerable.Range(0, offset).ToArray();
+            _sample = new List<double>(offset * Q);
+            _residuals = new List<double>(offset * Q);
+        }
+
+        /// <summary>Each sensor-quarter's concurrent reference level, µg/m³.</summary>
+        public double[] Reference { get; }
+
+        /// <summary>
+        /// Sensor <paramref name="s"/>'s usual log ratio to its reference in target hour <paramref name="h"/>, its noise
+        /// (one robust standard deviation, in logarithms), its routine high (a log ratio; NaN where that wind was never
+        /// had, see <see cref="RoutineHigh"/>) and the history's wording; null where its history holds too little to judge.
+        /// </summary>
+        public (double Usual, double Noise, double Routine, string Basis)? Level(int s, int h)
+        {
+            if (s != _sensor)
+            {
+                // The sensor's overall noise and typical ratio serve every hour: computed once per sensor.
+                _sensor = s;
+                _sigma = _levels.OverallNoise(s, _values, Reference, _quarters, _calendar.Typical, _calendar.DayIndex, _sample, _residuals);
+                Gather(s, _anyHour, _values, Reference, _quarters, _calendar.DayIndex, _sample, _days);
+                _sample.Sort();
+                _typicalRatio = _sample.Count == 0 ? double.NaN : RobustStatistics.MedianOfSorted(_sample);
+            }
+
+            if (double.IsNaN(_sigma))
+            {
+                return null;
+            }
+
+            foreach (var (history, basis) in _calendar.Cells[h])
+            {
+                Gather(s, history, _values, Reference, _quarters, _calendar.DayIndex, _sample, _days);
+                if (_sample.Count >= _levels.MinUsualQuarters)
+                {
+                    _sample.Sort();
+                    var median = RobustStatistics.MedianOfSorted(_sample);
+                    var noise = Math.Max(RobustStatistics.RobustSigma(_sample, median, _residuals), _sigma);
+                    var wording = AnomalyWording.Basis(basis, _days.Count);
+                    var routine = _levels.RoutineHigh(s, _offset, _offset + h, _grid, _values, Reference, _quarters, _calendar.DayIndex, _typicalRatio);
+                    return (median, noise, routine, wording);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What each hour of the grid was (its local clock hour, whether a weekend, its local day number), each target hour's
+    /// candidate histories (most specific first; the same for every sensor), and the typical (clock hour, type of day)
+    /// histories for each sensor's overall noise.
+    /// </summary>
+    (int[] Clock, bool[] Weekend, int[] DayIndex, (int[] Hours, string Basis)[][] Cells, int[][] Typical) Calendar(HourlyPm25 grid, int offset, int hours, TimeZoneInfo zone)
+    {
+        var span = grid.Hours;
         var clock = new int[span];
         var weekend = new bool[span];
         var dayIndex = new int[span];
         for (var h = 0; h < span; h++)
         {
-            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddHours(grid.FirstHour + h), target.TimeZone);
+            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddHours(grid.FirstHour + h), zone);
             clock[h] = local.Hour;
             weekend[h] = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
             dayIndex[h] = DateOnly.FromDateTime(local).DayNumber;
         }
 
-        // Each target hour's candidate histories, most specific first; the same for every sensor, so built once.
         var cells = new (int[] Hours, string Basis)[hours][];
         var anyHour = Enumerable.Range(0, offset).ToArray();
         for (var h = 0; h < hours; h++)
@@ -83,97 +324,8 @@ sealed class UsualLevels(AnomalyOptions options)
                     (sameHour.Where(SameWind).ToArray(), $"at this hour{from}"), (sameHour, "at this hour"), (anyHour, "at any hour")];
         }
 
-        // The typical (clock hour, type of day) histories, for each sensor's overall noise.
         var typical = Enumerable.Range(0, offset).GroupBy(x => clock[x] * 2 + (weekend[x] ? 1 : 0)).Select(g => g.ToArray()).ToArray();
-
-        var rises = new Rise?[n * hours * Q];
-        Judge(running, options.RiseSigmas, sharp: false);
-        // A short, sharp incident is diluted in the running mean; single 15-minute means judged against their own (larger)
-        // noise and their own routine high find it. Where the running mean rose, that rise is kept.
-        if (options.SharpRiseSigmas > 0 && !ReferenceEquals(running, raw))
-        {
-            Judge(raw, options.SharpRiseSigmas, sharp: true);
-        }
-
-        return rises;
-
-        void Judge(double[] values, double sigmas, bool sharp)
-        {
-            var reference = Reference(sensors, values, quarters);
-            var sample = new List<double>(offset * Q);
-            var days = new HashSet<int>();
-            var residuals = new List<double>(offset * Q);
-            for (var s = 0; s < n; s++)
-            {
-                var sigma = OverallNoise(s, values, reference, quarters, typical, dayIndex, sample, residuals);
-                if (double.IsNaN(sigma))
-                {
-                    continue;
-                }
-
-                Gather(s, anyHour, values, reference, quarters, dayIndex, sample, days);
-                sample.Sort();
-                var typicalRatio = RobustStatistics.MedianOfSorted(sample);
-
-                for (var h = 0; h < hours; h++)
-                {
-                    if (fault[s * hours + h])
-                    {
-                        continue;
-                    }
-
-                    (double Usual, double Spread, string Basis, int Days)? usual = null;
-                    foreach (var (history, basis) in cells[h])
-                    {
-                        Gather(s, history, values, reference, quarters, dayIndex, sample, days);
-                        if (sample.Count >= options.MinUsualQuarters)
-                        {
-                            sample.Sort();
-                            var median = RobustStatistics.MedianOfSorted(sample);
-                            usual = (median, RobustStatistics.RobustSigma(sample, median, residuals), basis, days.Count);
-                            break;
-                        }
-                    }
-
-                    if (usual is not { } u)
-                    {
-                        continue;
-                    }
-
-                    var noise = Math.Max(u.Spread, sigma);
-                    // A single quarter is as noisy as its noise says: the highest of many before it is no routine it must
-                // merely touch, so a sharp rise clears it by one standard deviation; a running mean is steady enough not to.
-                var routineMargin = sharp ? noise : 0;
-                var routine = RoutineHigh(s, offset, offset + h, grid, values, reference, quarters, dayIndex, typicalRatio);
-                    if (double.IsNaN(routine))
-                    {
-                        continue;
-                    }
-
-                    for (var k = 0; k < Q; k++)
-                    {
-                        var q = s * quarters + (offset + h) * Q + k;
-                        var (v, r) = (values[q], reference[q]);
-                        if (double.IsNaN(v) || double.IsNaN(r))
-                        {
-                            continue;
-                        }
-
-                        // The running mean must rise (with rise + usual, its log ratio to the reference, above the routine high
-                        // with this wind), and the quarter itself stand above the expected level: an hour's mean that ends
-                        // in a plume does not make its quiet first quarter part of it.
-                        var expected = Math.Max(r, FloorUgm3) * Math.Exp(u.Usual);
-                        var rise = Math.Log(Math.Max(v, FloorUgm3) / expected);
-                        var cell = (s * hours + h) * Q + k;
-                        if (rises[cell] is null && rise >= sigmas * noise && Math.Min(v, raw[q]) - expected >= options.MinRiseUgm3 && rise + u.Usual > routine + routineMargin)
-                        {
-                            rises[cell] = new Rise(raw[q], expected, expected * (Math.Exp(noise) - 1), AnomalyWording.Basis(u.Basis, u.Days), sharp);
-                        }
-                    }
-                }
-            }
-
-        }
+        return (clock, weekend, dayIndex, cells, typical);
     }
 
     /// <summary>

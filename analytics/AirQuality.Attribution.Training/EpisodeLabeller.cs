@@ -20,7 +20,12 @@ public sealed class EpisodeLabeller(AnomalyDetector detector, AttributionOptions
     public const double ShareOfExcess = 0.25;
     public const double DetectableUgm3 = 15;
 
-    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Label(SimulatedCity sim, IReadOnlyList<DateOnly> days, TimeZoneInfo zone)
+    /// <summary>
+    /// Detects and labels the episodes of <paramref name="days"/>, and scores the incidents; with <paramref name="missed"/>,
+    /// also lists there the registered incidents that raised a sensor and did not become an episode in which they were right.
+    /// </summary>
+    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Label(SimulatedCity sim, IReadOnlyList<DateOnly> days, TimeZoneInfo zone,
+        List<MissedIncident>? missed = null)
     {
         var city = sim.Hours;
         var plume = new PlumeEstimator(city, zone);
@@ -68,7 +73,9 @@ public sealed class EpisodeLabeller(AnomalyDetector detector, AttributionOptions
             }
         }
 
-        return (episodes, Incidents(sim, days, zone, episodes, raisedBy));
+        var incidents = Incidents(sim, days, zone, episodes, raisedBy);
+        missed?.AddRange(MissedIncidents.Find(detector, sim, zone, incidents, episodes, raisedBy));
+        return (episodes, incidents);
     }
 
     static Dictionary<int, double> Sum((int s, int h)[] cells, Func<int, int, IReadOnlyDictionary<int, double>> contributions)

@@ -17,18 +17,23 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     /// <summary>Worlds are dealt into this many folds for out-of-fold probabilities.</summary>
     const int Folds = 4;
 
-    /// <summary>Simulates and labels the worlds, two at a time; results in world order.</summary>
-    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null)
+    /// <summary>
+    /// Simulates and labels the worlds, two at a time; results in world order. With <paramref name="missed"/>, every world
+    /// is simulated (the cache holds no simulation) and its missed incidents are listed there, in world order.
+    /// </summary>
+    public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null,
+        List<MissedIncident>? missed = null)
     {
         var cache = cacheDirectory is null ? null : new EpisodeCache(cacheDirectory, registry, new { anomalies, options, Zone = aggregation.Zone.Id });
         var detector = new AnomalyDetector(anomalies, aggregation);
         var labeller = new EpisodeLabeller(detector, options);
         var results = new (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents)[worlds.Count];
+        var missedBy = worlds.Select(_ => new List<MissedIncident>()).ToArray();
         var done = 0;
         Parallel.For(0, worlds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, w =>
         {
             var spec = worlds[w];
-            if (cache is not null && cache.TryLoad(spec, out results[w]))
+            if (missed is null && cache is not null && cache.TryLoad(spec, out results[w]))
             {
                 progress?.Invoke($"  world {Interlocked.Increment(ref done)}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (from the episode cache)");
                 return;
@@ -39,11 +44,12 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
                 spec.Physics, spec.Network);
             var days = Enumerable.Range(0, spec.Days).Select(d => spec.FirstDay.AddDays(d)).ToList();
             var simulated = clock.Elapsed;
-            results[w] = labeller.Label(sim, days, aggregation.Zone);
+            results[w] = labeller.Label(sim, days, aggregation.Zone, missed is null ? null : missedBy[w]);
             cache?.Save(spec, results[w].Episodes, results[w].Incidents);
             var n = Interlocked.Increment(ref done);
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s)"));
         });
+        missed?.AddRange(missedBy.SelectMany(m => m));
         return ([.. results.SelectMany(r => r.Episodes)], [.. results.SelectMany(r => r.Incidents)]);
     }
 

@@ -5,8 +5,8 @@ using Xunit;
 namespace AirQuality.Anomalies.Tests;
 
 /// <summary>
-/// How rising quarters are grouped into episodes, on 15-minute means in memory: A and B 600 m apart, four sensors
-/// kilometres away, a week of steady air and a day (a Monday).
+/// How rising quarters are grouped into episodes, on 15-minute means in memory: A and B 450 m apart, C 750 m east of
+/// A, four sensors kilometres away, a week of steady air and a day (a Monday).
 /// </summary>
 public sealed partial class AnomalyDetectorTests
 {
@@ -15,7 +15,8 @@ public sealed partial class AnomalyDetectorTests
     static readonly AnomalySensor[] Nearby =
     [
         new("A", "Sensor A", "D1", "T1", 29.6000, 106.500),
-        new("B", "Sensor B", "D1", "T1", 29.6054, 106.500),
+        new("B", "Sensor B", "D1", "T1", 29.6040, 106.500),
+        new("C", "Sensor C", "D1", "T1", 29.6000, 106.5078),
         .. Enumerable.Range(0, 4).Select(i => new AnomalySensor($"F{i}", $"Far {i}", "D1", "T2", 29.65 + 0.05 * i, 106.6)),
     ];
 
@@ -46,8 +47,8 @@ public sealed partial class AnomalyDetectorTests
         return new HourlyPm25(baseline.FirstHour, span, values, quarters, [.. Enumerable.Repeat(double.NaN, span)], readings, new bool[Nearby.Length * target.Hours]);
     }
 
-    static List<Anomaly> EpisodesOf(HourlyPm25 grid) =>
-        [.. InMemory.Detect(Day, Nearby, grid, new Dictionary<string, (double, double)>()).Where(a => a.Category == Anomaly.Pollution).OrderBy(a => a.Start)];
+    static List<Anomaly> EpisodesOf(HourlyPm25 grid, AnomalyDetector? detector = null) =>
+        [.. (detector ?? InMemory).Detect(Day, Nearby, grid, new Dictionary<string, (double, double)>()).Where(a => a.Category == Anomaly.Pollution).OrderBy(a => a.Start)];
 
     [Fact]
     public void Neighbours_that_rose_together_are_one_episode()
@@ -67,5 +68,19 @@ public sealed partial class AnomalyDetectorTests
         Assert.Equal(2, episodes.Count);
         Assert.Equal(["A"], episodes[0].SensorIds);
         Assert.Equal(["B"], episodes[1].SensorIds);
+    }
+
+    [Fact]
+    public void Sensors_that_rose_together_further_apart_than_NeighbourRadiusKm_are_two_episodes()
+    {
+        // A and C, 750 m apart, rose in the same hour: within the 1 km radius used before, one episode in which an
+        // incident at one and an everyday plume at the other would each be part of the excess; within 500 m, two.
+        var grid = SteadyAir((id, hour, _) => id is "A" or "C" && hour == 9 ? 60 : 0);
+
+        var episodes = EpisodesOf(grid);
+        Assert.Equal(2, episodes.Count);
+        Assert.Equal(["A", "C"], episodes.Select(e => Assert.Single(e.SensorIds)).Order(StringComparer.Ordinal));
+        var wider = new AnomalyDetector(new AnomalyOptions { BaselineDays = 7, NeighbourRadiusKm = 1 }.Validate(), new AggregationOptions());
+        Assert.Equal(["A", "C"], Assert.Single(EpisodesOf(grid, wider)).SensorIds);
     }
 }

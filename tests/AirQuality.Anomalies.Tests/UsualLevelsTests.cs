@@ -102,6 +102,73 @@ public sealed class UsualLevelsTests
     }
 
     [Fact]
+    public void Explain_says_which_test_a_sensor_failed_and_what_it_stood_against()
+    {
+        // The routine-high scenario above: on the day S1 gets its everyday plume (40 µg/m³) at 10:00–12:00 with a wind
+        // that brought it before in the small hours, then three times it; and at 10:00 with a wind it never had.
+        static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
+        HourlyPm25 Plume(double today, Func<int, int, double> wind) => Grid(_ => 0.05, (s, day, hour, _) => s != 1 ? 0
+            : day is 1 or 3 && hour < 3 ? 40
+            : day == 7 && hour is >= 10 and < 12 ? today : 0, wind);
+
+        var routine = Detector.Explain(Day, Sensors, Plume(40, Wind), 1, 10);
+        Assert.Equal("under the routine high", routine.Verdict);
+        Assert.InRange(routine.RunningMeanUgm3, routine.NoiseThresholdUgm3, routine.RoutineHighUgm3);
+        Assert.Contains("with the wind from the E", routine.Basis, StringComparison.Ordinal);
+
+        var incident = Detector.Explain(Day, Sensors, Plume(120, Wind), 1, 10);
+        Assert.Equal("rose", incident.Verdict);
+        Assert.True(incident.RunningMeanUgm3 > incident.RoutineHighUgm3);
+
+        Assert.Equal("under the noise threshold", Detector.Explain(Day, Sensors, Plume(40, Wind), 1, 15).Verdict);
+        Assert.Equal("a wind it never had (not judged)", Detector.Explain(Day, Sensors, Plume(120, (day, hour) => day == 7 ? 180 : Wind(day, hour)), 1, 10).Verdict);
+    }
+
+    [Fact]
+    public void A_rise_too_faint_for_one_sensor_is_an_episode_where_a_neighbour_rose_with_it_with_ConfirmedRiseSigmas()
+    {
+        // S2 moved to about 450 m from S1. Both are noisy (20 %) and gain 11 µg/m³ from 14:00 to 16:00 on the day: about 2.7
+        // robust standard deviations of their running means, more than ConfirmedRiseSigmas and less than RiseSigmas. S1
+        // alone gaining it stays noise.
+        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.004 } : x)];
+        HourlyPm25 Faint(params int[] raised) => Grid(_ => 0.2, (s, day, hour, _) => raised.Contains(s) && day == 7 && hour is >= 14 and < 16 ? 11 : 0, (_, _) => double.NaN);
+        var confirming = With(o => o.ConfirmedRiseSigmas = 2);
+        IReadOnlyList<Anomaly> Found(HourlyPm25 grid, AnomalyDetector detector) =>
+            [.. detector.Detect(Day, close, grid, new Dictionary<string, (double, double)>()).Where(a => a.Category == Anomaly.Pollution)];
+
+        var episode = Assert.Single(Found(Faint(1, 2), confirming));
+        Assert.Equal(["S1", "S2"], episode.SensorIds);
+        Assert.Empty(Found(Faint(1, 2), Detector));
+        Assert.Empty(Found(Faint(1), confirming));
+        // Two sensors 5 km apart rising together are not neighbours: S1 stays noise (S3 is steadier and rises on its own).
+        Assert.DoesNotContain(Found(Faint(1, 3), confirming), a => a.SensorIds.Contains("S1"));
+    }
+
+    [Fact]
+    public void A_rise_under_its_routine_high_is_an_episode_where_a_neighbour_cleared_its_own_with_RoutineConfirmedByNeighbour()
+    {
+        // S2 moved to about 450 m from S1, both noisy (20 %). With the east wind (baseline days 1 and 3, and the day) S1
+        // once read 120 µg/m³ more in the small hours; S2 never rose. On the day, from 14:00 to 16:00, S1 gains 60 (under
+        // its routine high with that wind) and S2 11 (under RiseSigmas, but more than it ever read with that wind): a plume
+        // reaching further than any before.
+        static double Wind(int day, int hour) => day is 1 or 3 or 7 ? 90 : 270;
+        AnomalySensor[] close = [.. Sensors.Select((x, i) => i == 2 ? x with { Latitude = Sensors[1].Latitude + 0.004 } : x)];
+        HourlyPm25 Reach(double atS2) => Grid(_ => 0.2, (s, day, hour, _) =>
+            s == 1 && day == 1 && hour < 3 ? 120
+            : day == 7 && hour is >= 14 and < 16 ? s == 1 ? 60 : s == 2 ? atS2 : 0 : 0, Wind);
+        IReadOnlyList<Anomaly> Found(HourlyPm25 grid, AnomalyDetector detector) =>
+            [.. detector.Detect(Day, close, grid, new Dictionary<string, (double, double)>()).Where(a => a.Category == Anomaly.Pollution)];
+        var reaching = With(o => (o.ConfirmedRiseSigmas, o.RoutineConfirmedByNeighbour) = (2, true));
+
+        var episode = Assert.Single(Found(Reach(11), reaching));
+        Assert.Equal(["S1", "S2"], episode.SensorIds);
+        Assert.Empty(Found(Reach(11), With(o => o.ConfirmedRiseSigmas = 2)));
+        Assert.Empty(Found(Reach(11), Detector));
+        // Without the neighbour's rise S1 stays under its routine high.
+        Assert.Empty(Found(Reach(0), reaching));
+    }
+
+    [Fact]
     public void Without_wind_the_usual_level_is_learnt_by_hour_and_type_of_day()
     {
         // The same site raises S1 every weekday morning; no wind was measured at all.

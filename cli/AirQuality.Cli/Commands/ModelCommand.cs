@@ -77,6 +77,10 @@ static class ModelCommand
         var days = new Option<int>("--days") { Description = "Days scored per world (Anomalies:BaselineDays of baseline, 14 by default, are simulated before them).", DefaultValueFactory = _ => 7 };
         var modelPath = new Option<string?>("--model") { Description = "The model file. Default: Attribution:ModelPath." };
         var candidatesCsv = new Option<string?>("--candidates") { Description = "Also write every scored candidate (features, probability, truth) to this CSV file." };
+        var missedCsv = new Option<string?>("--missed")
+        {
+            Description = "Also write every registered incident that raised a sensor's 15-minute mean by 15 µg/m³ or more and did not become an episode in which it was right to this CSV file, with what the detector compared that sensor with (simulates every world again; a development aid).",
+        };
         var cache = CacheOption();
         var kinds = new Option<string[]>("--kind")
         {
@@ -85,7 +89,7 @@ static class ModelCommand
             DefaultValueFactory = _ => [.. WorldSpec.Kinds],
         };
         kinds.AcceptOnlyFromAmong([.. WorldSpec.Kinds]);
-        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, cache, kinds };
+        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, missedCsv, cache, kinds };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -95,13 +99,14 @@ static class ModelCommand
             var model = AttributionModel.Load(parse.GetValue(modelPath) ?? attribution.ModelPath);
             var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
             var all = new List<LabelledEpisode>();
+            var missed = parse.GetValue(missedCsv) is null ? null : new List<MissedIncident>();
             foreach (var kind in parse.GetValue(kinds) ?? [.. WorldSpec.Kinds])
             {
                 var specs = WorldSpec.HeldOut(w, d, kind);
                 Console.WriteLine();
                 Console.WriteLine($"== Held-out worlds of kind ({kind}): {specs[0].Physics} physics; {specs[0].Network}.");
                 Console.WriteLine($"Scoring {model.Version} on {w} world(s) of {d} day(s) each ...");
-                var (episodes, incidents) = Trainer(host).Episodes(registry, specs, parse.GetValue(cache));
+                var (episodes, incidents) = Trainer(host).Episodes(registry, specs, parse.GetValue(cache), missed);
                 Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), attribution.MaxFlags);
                 all.AddRange(episodes);
             }
@@ -110,6 +115,12 @@ static class ModelCommand
             {
                 await File.WriteAllTextAsync(csv, CandidatesCsv(model, all, attribution.MaxFlags), token);
                 Console.WriteLine($"Wrote every candidate to {csv}.");
+            }
+
+            if (parse.GetValue(missedCsv) is { } missedPath)
+            {
+                await File.WriteAllLinesAsync(missedPath, [MissedIncident.CsvHeader, .. missed!.Select(m => m.ToCsv())], token);
+                Console.WriteLine($"Wrote {missed!.Count} missed incidents to {missedPath}.");
             }
 
             return 0;
