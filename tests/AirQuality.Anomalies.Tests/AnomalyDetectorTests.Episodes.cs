@@ -73,14 +73,14 @@ public sealed partial class AnomalyDetectorTests
     [Fact]
     public void Sensors_that_rose_together_further_apart_than_NeighbourRadiusKm_are_two_episodes()
     {
-        // A and C, 750 m apart, rose in the same hour: within the 1 km radius used before, one episode in which an
-        // incident at one and an everyday plume at the other would each be part of the excess; within 500 m, two.
+        // A and C, 750 m apart, rose in the same hour: one episode within the default 1 km radius, in which an incident
+        // at one and an everyday plume at the other would each be part of the excess; two within 500 m.
         var grid = SteadyAir((id, hour, _) => id is "A" or "C" && hour == 9 ? 60 : 0);
 
-        var episodes = EpisodesOf(grid);
+        Assert.Equal(["A", "C"], Assert.Single(EpisodesOf(grid)).SensorIds);
+        var narrower = new AnomalyDetector(new AnomalyOptions { BaselineDays = 7, NeighbourRadiusKm = 0.5 }.Validate(), new AggregationOptions());
+        var episodes = EpisodesOf(grid, narrower);
         Assert.Equal(2, episodes.Count);
         Assert.Equal(["A", "C"], episodes.Select(e => Assert.Single(e.SensorIds)).Order(StringComparer.Ordinal));
-        var wider = new AnomalyDetector(new AnomalyOptions { BaselineDays = 7, NeighbourRadiusKm = 1 }.Validate(), new AggregationOptions());
-        Assert.Equal(["A", "C"], Assert.Single(EpisodesOf(grid, wider)).SensorIds);
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class AnomalyDetectorTests(PostgresFixture postgres) : ICl
         await SmallCity.CreateAsync(db);
         await using (var connection = await db.OpenConnectionAsync())
         {
-            // S1, S2 and S3 within 500 m of S1 (NeighbourRadiusKm); S4 and S5 far away.
+            // S1, S2 and S3 within 500 m of S1 (within NeighbourRadiusKm); S4 and S5 far away.
             await connection.ExecuteAsync("""
                 UPDATE sensors SET latitude = v.lat, longitude = v.lon
                 FROM (VALUES ('S1', 29.600, 106.500), ('S2', 29.604, 106.500), ('S3', 29.600, 106.505), ('S4', 29.750, 106.650), ('S5', 29.800, 106.700)) AS v(id, lat, lon)
