@@ -14,14 +14,16 @@ public static class ReportRenderer
 
     /// <summary>
     /// The report; with <paramref name="consoleBaseUrl"/> (<c>Console:BaseUrl</c>) each flag links to its page in the
-    /// console; with <paramref name="figures"/> the HTML shows the map and the episode charts (<see cref="ReportImages"/>).
+    /// console; with <paramref name="figures"/> the HTML shows the map and the episode charts (<see cref="ReportImages"/>),
+    /// each <c>&lt;img src&gt;</c> being <paramref name="imageSource"/>'s address for it: by default <c>cid:</c> and its
+    /// content id, as in the e-mail; <see cref="ReportFileWriter"/> gives a relative path to the PNG beside the file.
     /// </summary>
-    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null, ReportFigures? figures = null)
+    public static RenderedReport Render(TeamReport report, Uri? consoleBaseUrl = null, ReportFigures? figures = null, Func<InlineImage, string>? imageSource = null)
     {
         var subject = Subject(report);
         Func<long, Uri?> link = consoleBaseUrl is null ? _ => null : id => new Uri(consoleBaseUrl, "flags/" + id.ToString(CultureInfo.InvariantCulture));
         IReadOnlyList<InlineImage> images = figures is null ? [] : ReportImages.Render(report, figures);
-        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link, images), TextReportWriter.Write(report, link, images),
+        return new RenderedReport(subject, HtmlReportWriter.Write(report, subject, link, images, imageSource ?? (image => "cid:" + image.ContentId)), TextReportWriter.Write(report, link, images),
             [CsvAttachments.Anomalies(report), CsvAttachments.SourceFlags(report)], images);
     }
 

@@ -22,7 +22,7 @@ static class HtmlReportWriter
     const string Muted = "color:#4b5563;font-size:13px;";
     const string Red = "#b91c1c";
 
-    public static string Write(TeamReport report, string subject, Func<long, Uri?> link, IReadOnlyList<InlineImage> images)
+    public static string Write(TeamReport report, string subject, Func<long, Uri?> link, IReadOnlyList<InlineImage> images, Func<InlineImage, string> imageSource)
     {
         var h = new HtmlBuilder();
         h.Doctype().Open("html", null, ("lang", "en")).Open("head")
@@ -49,7 +49,7 @@ static class HtmlReportWriter
         }
 
         Anomalies(h, report);
-        Images(h, images);
+        Images(h, images, imageSource);
         Sources(h, report, link);
         Contributors(h, report);
         Health(h, report);
@@ -60,12 +60,12 @@ static class HtmlReportWriter
     }
 
     /// <summary>The map and the episode charts, each at most the mail's width, with its alt text (the text part has the same words).</summary>
-    static void Images(HtmlBuilder h, IReadOnlyList<InlineImage> images)
+    static void Images(HtmlBuilder h, IReadOnlyList<InlineImage> images, Func<InlineImage, string> source)
     {
         foreach (var image in images)
         {
             Row(h, "padding:6px 16px;")
-                .Void("img", "display:block;width:100%;max-width:560px;height:auto;border:0;", ("src", "cid:" + image.ContentId), ("alt", image.AltText), ("width", "560"))
+                .Void("img", "display:block;width:100%;max-width:560px;height:auto;border:0;", ("src", source(image)), ("alt", image.AltText), ("width", "560"))
                 .Close("td").Close("tr");
         }
     }

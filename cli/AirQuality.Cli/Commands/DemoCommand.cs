@@ -117,13 +117,13 @@ static class DemoCommand
             AttributeCommand.Print(lastDay, attributions, model, a => DemoTruth.Describe(a, city, truth, attribution, zone), limit: 12);
             Console.WriteLine();
             Console.WriteLine(DemoTruth.InspectionYield(attributions, city, truth, model, attribution, lastDay, zone));
-            var reports = await WriteReportsAsync(services.GetRequiredService<ReportQueries>(), lastDay, Path.Combine(outDir.FullName, "reports"), services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
+            var reports = await WriteReportsAsync(services.GetRequiredService<ReportQueries>(), services.GetRequiredService<ReportFileWriter>(), lastDay, Path.Combine(outDir.FullName, "reports"), services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
 
             Console.WriteLine();
             Console.WriteLine("Outputs:");
             Console.WriteLine($"  district daily figures (CSV): {dailyCsv}");
             Console.WriteLine($"  year over year (CSV):         {yoyCsv}");
-            Console.WriteLine($"  daily reports, one per team ({reports.Count}, HTML and plain text, as they would be e-mailed): {Path.Combine(outDir.FullName, "reports")}");
+            Console.WriteLine($"  daily reports, one per team ({reports.Count}, HTML with its map and charts, and plain text, as they would be e-mailed): {Path.Combine(outDir.FullName, "reports")}");
             if (reports.Count > 0)
             {
                 Console.WriteLine($"    for example {reports[0]}");
@@ -137,14 +137,13 @@ static class DemoCommand
         return command;
     }
 
-    /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html and team.txt; returns the HTML paths.</summary>
-    static async Task<IReadOnlyList<string>> WriteReportsAsync(ReportQueries queries, DateOnly day, string folder, Uri? consoleBaseUrl, CancellationToken cancellationToken)
+    /// <summary>Renders every team's report for <paramref name="day"/> into <paramref name="folder"/> as team.html, team.txt and the images in team.files; returns the HTML paths.</summary>
+    static async Task<IReadOnlyList<string>> WriteReportsAsync(ReportQueries queries, ReportFileWriter files, DateOnly day, string folder, Uri? consoleBaseUrl, CancellationToken cancellationToken)
     {
         var written = new List<string>();
         foreach (var team in await queries.TeamsAsync(cancellationToken))
         {
-            var (html, _, _) = await ReportCommand.WriteAsync(queries, team, day, Path.Combine(folder, $"{team.TeamId}.html"), consoleBaseUrl, cancellationToken);
-            written.Add(html);
+            written.Add((await files.WriteAsync(team, day, Path.Combine(folder, $"{team.TeamId}.html"), consoleBaseUrl, cancellationToken)).HtmlPath);
         }
 
         return written;

@@ -51,16 +51,18 @@ static class ReportCommand
     {
         var date = new Option<DateOnly>("--date") { Description = "Local day the report covers, yyyy-MM-dd.", Required = true };
         var team = new Option<string>("--team") { Description = "The team (team_id).", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "HTML file to write; the plain-text alternative goes beside it with .txt.", Required = true };
-        var command = new Command("render", "Write a team's report for a day to an HTML file (and .txt beside it) exactly as it would be e-mailed, without sending.") { date, team, output };
+        var output = new Option<FileInfo>("--out") { Description = "HTML file to write; the plain-text alternative goes beside it with .txt, the map and episode charts (PNG) into a folder beside it named like it with .files.", Required = true };
+        var command = new Command("render", "Write a team's report for a day to an HTML file (with .txt and the images beside it) as it would be e-mailed, without sending.") { date, team, output };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             using var host = await AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), token);
             var queries = host.Services.GetRequiredService<ReportQueries>();
             var selected = (await TeamsAsync(queries, parse.GetValue(team), token))[0];
-            var (html, text, subject) = await WriteAsync(queries, selected, parse.GetValue(date), parse.GetValue(output)!.FullName, host.Services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
-            Console.WriteLine($"Wrote {html} and {text}.");
-            Console.WriteLine($"Subject: {subject}");
+            var written = await host.Services.GetRequiredService<ReportFileWriter>().WriteAsync(selected, parse.GetValue(date), parse.GetValue(output)!.FullName, host.Services.GetRequiredService<ReportOptions>().ConsoleBaseUrl, token);
+            Console.WriteLine(written.Images.Count == 0
+                ? $"Wrote {written.HtmlPath} and {written.TextPath} (no map or chart: the team has no sensors or the day no episode)."
+                : $"Wrote {written.HtmlPath}, {written.TextPath} and {written.Images.Count} image(s) in {Path.GetDirectoryName(written.Images[0])}.");
+            Console.WriteLine($"Subject: {written.Subject}");
             return 0;
         }, ct));
         return command;
@@ -80,17 +82,6 @@ static class ReportCommand
             return 0;
         }, ct));
         return command;
-    }
-
-    /// <summary>Renders <paramref name="team"/>'s report to <paramref name="htmlPath"/> and the text beside it; returns both paths and the subject.</summary>
-    public static async Task<(string Html, string Text, string Subject)> WriteAsync(ReportQueries queries, EnforcementTeam team, DateOnly day, string htmlPath, Uri? consoleBaseUrl, CancellationToken cancellationToken)
-    {
-        var rendered = ReportRenderer.Render(await queries.LoadAsync(team, day, cancellationToken), consoleBaseUrl);
-        var textPath = Path.ChangeExtension(htmlPath, ".txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(htmlPath)!);
-        await File.WriteAllTextAsync(htmlPath, rendered.Html, cancellationToken);
-        await File.WriteAllTextAsync(textPath, rendered.Text, cancellationToken);
-        return (htmlPath, textPath, rendered.Subject);
     }
 
     /// <summary>A sender on the host's database, mail server and clock, telling each team's outcome to <paramref name="progress"/>.</summary>
