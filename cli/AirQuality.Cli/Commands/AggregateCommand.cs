@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AirQuality.Aggregation;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
 using AirQuality.Cli.Monitoring;
@@ -64,6 +65,11 @@ static class AggregateCommand
                 return 0;
             }
 
+            // The analytics worker keeps the micro sensors' calibration fresh: a re-fit once the last is Calibration:RefitEvery old.
+            var calibrator = services.GetRequiredService<SensorCalibrator>();
+            await RefitIfDueAsync(calibrator, token);
+            await RunAsync(aggregator, token, quiet: true);
+
             if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(1))
             {
                 throw new UsageException("--every must be between 1 second and 1 day.");
@@ -114,6 +120,7 @@ static class AggregateCommand
                         break;
                     }
 
+                    await RefitIfDueAsync(calibrator, token);
                     await RunAsync(aggregator, token, quiet: true);
                 }
             }
@@ -126,6 +133,14 @@ static class AggregateCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    static async Task RefitIfDueAsync(SensorCalibrator calibrator, CancellationToken cancellationToken)
+    {
+        if (await calibrator.RefitDueAsync(cancellationToken))
+        {
+            CalibrateCommand.Print(await calibrator.RefitAsync(cancellationToken));
+        }
     }
 
     /// <summary>Runs the aggregation, printing each group of days as it is done and a summary.</summary>
