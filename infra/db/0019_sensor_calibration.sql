@@ -130,7 +130,8 @@ COMMENT ON VIEW sensor_hourly_means IS 'Hourly means per sensor and pollutant. h
 
 -- EPA performance targets for PM2.5 sensors (EPA/600/R-20/280), on 24-hour means of local days (Asia/Shanghai)
 -- against the stations of the sensor's latest per-sensor calibration.
-CREATE FUNCTION sensor_calibration_performance(time_zone text DEFAULT 'Asia/Shanghai', min_hours integer DEFAULT 18)
+CREATE FUNCTION sensor_calibration_performance(time_zone text DEFAULT 'Asia/Shanghai', min_hours integer DEFAULT 18,
+                                               from_day date DEFAULT NULL, to_day date DEFAULT NULL)
 RETURNS TABLE (
     sensor_id                   text,
     calibration_version         integer,
@@ -157,15 +158,21 @@ LANGUAGE sql STABLE AS $$
         SELECT DISTINCT ON (k.sensor_id) k.sensor_id, k.version, k.method, k.stations
         FROM sensor_calibrations k WHERE k.scope = 'sensor'
         ORDER BY k.sensor_id, k.version DESC
+    ), period AS (
+        SELECT coalesce(sensor_calibration_performance.from_day::timestamp AT TIME ZONE sensor_calibration_performance.time_zone, '-infinity') AS first_hour,
+               coalesce((sensor_calibration_performance.to_day + 1)::timestamp AT TIME ZONE sensor_calibration_performance.time_zone, 'infinity') AS end_hour
     ), reference AS (
         SELECT l.sensor_id, m.hour_start, avg(m.pm25_ugm3::float8) AS ref
         FROM latest l JOIN sensor_hourly_means m ON m.sensor_id = ANY (l.stations) AND m.pm25_valid
+        CROSS JOIN period p
+        WHERE m.hour_start >= p.first_hour AND m.hour_start < p.end_hour
         GROUP BY l.sensor_id, m.hour_start
     ), paired AS (
         SELECT m.sensor_id, (m.hour_start AT TIME ZONE sensor_calibration_performance.time_zone)::date AS day,
                r.ref, m.pm25_ugm3::float8 AS raw, m.pm25_corrected_ugm3::float8 AS corrected
         FROM sensor_hourly_means m JOIN reference r USING (sensor_id, hour_start)
-        WHERE m.pm25_valid
+        CROSS JOIN period p
+        WHERE m.pm25_valid AND m.hour_start >= p.first_hour AND m.hour_start < p.end_hour
     ), daily AS (
         SELECT p.sensor_id, p.day, avg(p.ref) AS ref, avg(p.raw) AS raw,
                CASE WHEN count(p.corrected) >= sensor_calibration_performance.min_hours THEN avg(p.corrected) END AS corrected
@@ -190,11 +197,11 @@ LANGUAGE sql STABLE AS $$
     FROM stats s JOIN latest l USING (sensor_id)
     ORDER BY s.sensor_id
 $$;
-COMMENT ON FUNCTION sensor_calibration_performance IS 'Per micro sensor with a per-sensor calibration: its 24-hour PM2.5 means (local days in time_zone with at least min_hours valid hours paired with the reference) against the mean of its calibration stations, raw and corrected: R², slope and intercept of sensor on reference (µg/m³), RMSE (µg/m³) and NRMSE (% of the reference mean), and whether the EPA targets are met (R² ≥ 0.70, slope 1 ± 0.35, |intercept| ≤ 5 µg/m³, RMSE ≤ 7 µg/m³ or NRMSE ≤ 30%). NULL statistics (so NULL verdicts) where fewer than two days pair.';
+COMMENT ON FUNCTION sensor_calibration_performance IS 'Per micro sensor with a per-sensor calibration: its 24-hour PM2.5 means (local days in time_zone, from_day to to_day inclusive when given, with at least min_hours valid hours paired with the reference) against the mean of its calibration stations, raw and corrected: R², slope and intercept of sensor on reference (µg/m³), RMSE (µg/m³) and NRMSE (% of the reference mean), and whether the EPA targets are met (R² ≥ 0.70, slope 1 ± 0.35, |intercept| ≤ 5 µg/m³, RMSE ≤ 7 µg/m³ or NRMSE ≤ 30%). NULL statistics (so NULL verdicts) where fewer than two days pair.';
 
 CREATE VIEW sensor_calibration_performance AS SELECT * FROM sensor_calibration_performance();
 COMMENT ON VIEW sensor_calibration_performance IS 'sensor_calibration_performance() for local days in Asia/Shanghai and 18 valid hours a day: each calibrated micro sensor''s 24-hour means against its stations, raw and corrected, against the EPA targets for PM2.5 sensors.';
 
 GRANT INSERT, UPDATE, DELETE ON sensor_calibrations, sensor_hourly_calibrated TO airq_analytics;
 GRANT SELECT ON sensor_calibrations, sensor_calibration_performance TO airq_analyst;
-GRANT EXECUTE ON FUNCTION sensor_calibration_performance(text, integer) TO airq_analyst;
+GRANT EXECUTE ON FUNCTION sensor_calibration_performance(text, integer, date, date) TO airq_analyst;

@@ -19,6 +19,9 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
 {
     const long LockKey = 0x41495251_43414C49; // "AIRQCALI"
 
+    /// <summary>Seconds a statement over a whole window (28 days of every micro sensor's readings) may take; Npgsql's 30 s default is for the ingest's short statements.</summary>
+    const int WindowCommandTimeoutS = 1800;
+
     /// <summary>Fits over the window ending at the start of the current UTC hour.</summary>
     public Task<CalibrationRun> RefitAsync(CancellationToken cancellationToken) =>
         RefitAsync(HourlyColumns.HourStart(HourlyColumns.HourOf(time.GetUtcNow().UtcDateTime)), cancellationToken);
@@ -50,7 +53,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
         foreach (var (id, hour, pm25) in await connection.QueryAsync<(string, DateTime, double)>(new CommandDefinition("""
             SELECT m.sensor_id, m.hour_start, m.pm25_ugm3::float8 FROM sensor_hourly_means m JOIN sensors s USING (sensor_id)
             WHERE s.kind = 'national_station' AND m.pm25_valid AND m.hour_start >= @windowFrom AND m.hour_start < @windowTo
-            """, new { windowFrom, windowTo }, cancellationToken: cancellationToken)))
+            """, new { windowFrom, windowTo }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken)))
         {
             reference[(id, HourlyColumns.HourOf(hour))] = pm25;
         }
@@ -68,7 +71,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             SELECT m.sensor_id, m.hour_start, m.pm25_ugm3::float8, h.rh
             FROM sensor_hourly_means m JOIN sensors s USING (sensor_id) JOIN humidity h USING (sensor_id, hour_start)
             WHERE s.kind = 'micro_sensor' AND m.pm25_valid AND m.hour_start >= @windowFrom AND m.hour_start < @windowTo
-            """, new { windowFrom, windowTo }, cancellationToken: cancellationToken)))
+            """, new { windowFrom, windowTo }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken)))
         {
             var h = HourlyColumns.HourOf(hour);
             double sum = 0;
@@ -144,7 +147,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
         {
             marked += await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT apply_sensor_calibrations(@from, 'infinity', @sensors)", new { from = group.Key, sensors = group.ToArray() }, transaction,
-                cancellationToken: cancellationToken));
+                commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -176,7 +179,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             }
 
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT apply_sensor_calibrations(@from, @to)",
-                new { from = HourlyColumns.HourStart(hours[i]), to = HourlyColumns.HourStart(hours[j] + 1) }, cancellationToken: cancellationToken));
+                new { from = HourlyColumns.HourStart(hours[i]), to = HourlyColumns.HourStart(hours[j] + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
             i = j + 1;
         }
     }

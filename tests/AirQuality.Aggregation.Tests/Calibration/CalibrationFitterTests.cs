@@ -21,7 +21,7 @@ public sealed class CalibrationFitterTests
         return hours;
     }
 
-    /// <summary>Least squares of y on [x1, x2, 1] by Cramer's rule on centred sums: a computation independent of the fitter's elimination.</summary>
+    /// <summary>Least squares of <c>Reference</c> on [<c>Raw</c>, <c>Rh</c>, 1] by Cramer's rule on centred sums: a computation independent of the fitter's elimination.</summary>
     static (double A, double B, double C) ClosedForm(IReadOnlyList<CalibrationSample> s)
     {
         double mx = s.Average(p => p.Raw), mr = s.Average(p => p.Rh), my = s.Average(p => p.Reference);
@@ -53,12 +53,14 @@ public sealed class CalibrationFitterTests
         Assert.Equal(-0.12, model.B, 1e-9);
         Assert.Equal(3.5, model.C, 1e-7);
 
-        var noisy = exact.Select(s => s with { Reference = s.Reference + 3 * (random.NextDouble() - 0.5) }).ToList();
-        var (a, b, c) = ClosedForm(noisy);
+        // Noise on the sensor's side (its own air and its own noise): the fit is the sensor regressed on the reference and RH, inverted.
+        var noisy = exact.Select(s => s with { Raw = s.Raw + 3 * (random.NextDouble() - 0.5) }).ToList();
+        var (alpha, beta, gamma) = ClosedForm(noisy.Select(s => new CalibrationSample(s.Reference, s.Rh, s.Raw, s.Day)).ToList());
         var fitted = CalibrationFitter.FitLinear(noisy);
-        Assert.Equal(a, fitted.A, 1e-9);
-        Assert.Equal(b, fitted.B, 1e-9);
-        Assert.Equal(c, fitted.C, 1e-7);
+        Assert.Equal(1 / alpha, fitted.A, 1e-9);
+        Assert.Equal(-beta / alpha, fitted.B, 1e-9);
+        Assert.Equal(-gamma / alpha, fitted.C, 1e-7);
+        Assert.Equal(0.82, fitted.A, 0.02);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class SensorCalibratorTests(PostgresFixture postgres) : IClassFixt
     static async Task CreateCityAsync(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
-        // 0.01° of latitude is 1.11 km; Calibration:MaxDistanceKm is 2.
+        // 0.01° of latitude is 1.11 km; these tests set Calibration:MaxDistanceKm to 2.
         await connection.ExecuteAsync("""
             INSERT INTO districts VALUES ('D1', 'One', NULL, 29.6, 106.5);
             INSERT INTO townships VALUES ('T1', 'D1', 'One', NULL);
@@ -74,7 +74,7 @@ public sealed class SensorCalibratorTests(PostgresFixture postgres) : IClassFixt
 
     static long Hour(DateTime at) => (long)(at - Start).TotalHours;
 
-    static SensorCalibrator CalibratorFor(NpgsqlDataSource db) => new(db, new CalibrationOptions().Validate(), TimeProvider.System);
+    static SensorCalibrator CalibratorFor(NpgsqlDataSource db) => new(db, new CalibrationOptions { MaxDistanceKm = 2 }.Validate(), TimeProvider.System);
 
     static Aggregator AggregatorFor(NpgsqlDataSource db, Pm25Flow flow = Pm25Flow.Corrected) =>
         new(db, new AggregationOptions().Validate(), TimeProvider.System, new CalibrationOptions { Pm25 = flow }.Validate());
