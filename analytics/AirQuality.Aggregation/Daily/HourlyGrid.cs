@@ -9,6 +9,10 @@ namespace AirQuality.Aggregation.Daily;
 /// </summary>
 public sealed class HourlyGrid
 {
+    /// <summary><see cref="HourlyStore.SumColumns"/> with the PM2.5 sum taken from the corrected hourly mean where there is one.</summary>
+    static readonly string CorrectedSumColumns =
+        HourlyStore.SumColumns.Replace("pm25_sum", "coalesce(c.pm25_corrected_ugm3::float8 * h.pm25_readings, h.pm25_sum)", StringComparison.Ordinal);
+
     public HourlyGrid(SensorNetwork network, LocalDays days)
     {
         Network = network;
@@ -63,13 +67,13 @@ public sealed class HourlyGrid
     /// </summary>
     public async Task LoadAsync(NpgsqlConnection connection, bool correctedPm25, CancellationToken cancellationToken)
     {
-        var sql = correctedPm25
-            ? $"""
-              SELECT h.sensor_id, h.hour_start, {HourlyStore.SumColumns.Replace("pm25_sum", "coalesce(c.pm25_corrected_ugm3::float8 * h.pm25_readings, h.pm25_sum)", StringComparison.Ordinal)}
-              FROM sensor_hourly h LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
-              WHERE h.hour_start >= $1 AND h.hour_start < $2
-              """
-            : $"SELECT sensor_id, hour_start, {HourlyStore.SumColumns} FROM sensor_hourly WHERE hour_start >= $1 AND hour_start < $2";
+        // sensor_hourly_calibrated has none of sensor_hourly's sum columns, so the names stay unambiguous either way.
+        var columns = correctedPm25 ? CorrectedSumColumns : HourlyStore.SumColumns;
+        var sql = $"""
+            SELECT h.sensor_id, h.hour_start, {columns}
+            FROM sensor_hourly h LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
+            WHERE h.hour_start >= $1 AND h.hour_start < $2
+            """;
 #pragma warning disable CA2100 // Column names are constants; the hours are parameters.
         await using var command = new NpgsqlCommand(sql, connection)
         {
