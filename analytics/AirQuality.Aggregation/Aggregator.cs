@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Columns;
 using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation.Standards;
@@ -15,9 +16,10 @@ namespace AirQuality.Aggregation;
 /// compute sensor, district and city days, replace those days' rows, delete the marks whose generation is unchanged
 /// (a mark renewed meanwhile stays for the next run), record the run. A reading that arrives days late marks its
 /// hour, so its day's figures (and any year-over-year figure over it) are corrected on the next run. An advisory
-/// lock keeps two runs from working at once.
+/// lock keeps two runs from working at once. Micro sensors' PM2.5 is their corrected hourly mean where one exists,
+/// unless the calibration options (default: corrected) say <see cref="Pm25Flow.Raw"/>.
 /// </remarks>
-public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions options, TimeProvider time)
+public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions options, TimeProvider time, CalibrationOptions? calibration = null)
 {
     const long LockKey = 0x41495251_41474752; // "AIRQAGGR"
 
@@ -29,6 +31,8 @@ public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions o
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await HourlyStore.FoldAsync(connection, cancellationToken);
+            // New hours of micro sensors get their corrected value (and humidity) before their days are read.
+            await SensorCalibrator.ApplyToMarkedHoursAsync(connection, cancellationToken);
         }
 
         while (true)
@@ -78,7 +82,7 @@ public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions o
         var network = await SensorNetwork.LoadAsync(connection, cancellationToken);
         var catalog = await StandardCatalog.LoadAsync(connection, cancellationToken);
         var grid = new HourlyGrid(network, new LocalDays(firstDay, lastDay, zone));
-        await grid.LoadAsync(connection, cancellationToken);
+        await grid.LoadAsync(connection, (calibration ?? new CalibrationOptions()).Pm25 == Pm25Flow.Corrected, cancellationToken);
         var sensorDays = DailyCalculator.SensorDays(grid, catalog);
         var districtDays = DailyCalculator.AreaDays(sensorDays, network, AreaLevel.District, catalog);
         var cityDays = DailyCalculator.AreaDays(sensorDays, network, AreaLevel.City, catalog);

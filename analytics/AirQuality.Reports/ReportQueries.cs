@@ -72,8 +72,29 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeZoneInfo zone
             GROUP BY s.sensor_id
             """, new { ids, from, to }, cancellationToken: cancellationToken))).ToDictionary(r => r.SensorId, r => r.Readings, StringComparer.Ordinal);
         var health = Health(districts, sensors.Values.Where(s => readings.ContainsKey(s.Id)).Select(s => (s.Id, s.Name, s.DistrictId, s.TownshipId, s.IntervalS, readings[s.Id])).ToList(),
-            rows.Where(r => r.Category == "sensor_fault").ToList(), local.Hours, from, to, townships);
+            rows.Where(r => r.Category == "sensor_fault").ToList(), local.Hours, from, to, townships) with
+        {
+            Calibration = await CalibrationAsync(connection, ids, day, zone.Id, cancellationToken),
+        };
         return new TeamReport(team, day, zone, districts, pollution, faults, attribution, health, contributors);
+    }
+
+    /// <summary>The team's micro sensors by their latest calibration's scope, and how many met the EPA targets (migration 0019).</summary>
+    static async Task<CalibrationHealth> CalibrationAsync(NpgsqlConnection connection, string[] ids, DateOnly day, string zone, CancellationToken cancellationToken)
+    {
+        var fromDay = day.AddDays(1 - CalibrationHealth.Days);
+        return await connection.QuerySingleAsync<CalibrationHealth>(new CommandDefinition("""
+            WITH latest AS (
+                SELECT DISTINCT ON (sensor_id) sensor_id, scope FROM sensor_calibrations ORDER BY sensor_id, version DESC
+            ), judged AS (
+                SELECT * FROM sensor_calibration_performance(@zone, 18, @fromDay, @day)
+            )
+            SELECT count(*)::int AS microsensors, count(*) FILTER (WHERE l.scope = 'sensor')::int AS own, count(*) FILTER (WHERE l.scope = 'network')::int AS network,
+                   count(*) FILTER (WHERE j.raw_meets_targets)::int AS rawmeettargets, count(*) FILTER (WHERE j.corrected_meets_targets)::int AS correctedmeettargets,
+                   count(j.corrected_meets_targets)::int AS judged
+            FROM sensors s LEFT JOIN latest l USING (sensor_id) LEFT JOIN judged j USING (sensor_id)
+            WHERE s.kind = 'micro_sensor' AND s.district_id = ANY(@ids)
+            """, new { ids, fromDay, day, zone }, cancellationToken: cancellationToken));
     }
 
     async Task<IReadOnlyList<DistrictHeadline>> HeadlinesAsync(NpgsqlConnection connection, string[] ids, DateOnly day, CancellationToken cancellationToken)

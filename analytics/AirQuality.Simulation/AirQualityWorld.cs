@@ -68,6 +68,9 @@ public sealed class AirQualityWorld
     /// <summary>When set, told every emitter's plume contribution to each reading: the truth attribution is scored against.</summary>
     public IContributionSink? Contributions { get; set; }
 
+    /// <summary>When set, told each reading's true PM2.5 (µg/m³) at the sensor, before sensor noise and humidity: the truth calibration is scored against.</summary>
+    public Action<int, DateTimeOffset, double>? TruePm25 { get; set; }
+
     /// <summary>The weather of the hour last simulated.</summary>
     public Weather Weather => _weather;
 
@@ -135,6 +138,7 @@ public sealed class AirQualityWorld
         var humidityBias = micro ? 1 + 0.5 * Math.Max(0, _weather.HumidityPct - 70) / 30 : 1;
         var regional = _background * _districtFactor[_sensorDistrict[index]] * cycle;
         var pm25 = Math.Clamp((regional + plume) * noise * humidityBias, 1, 1500);
+        TruePm25?.Invoke(index, at, regional + plume);
         // PM10 carries each emitter's coarse fraction: dust raises it far more than smoke does.
         var pm10 = Math.Clamp((regional * (1.45 + 0.2 * _random.NextDouble()) + plumePm10) * noise, pm25 / humidityBias, 4000);
         return new SensorReading(

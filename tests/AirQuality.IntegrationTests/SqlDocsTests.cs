@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AirQuality.Aggregation;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
 using AirQuality.Attribution.Model;
@@ -34,6 +35,13 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
         foreach (var (start, seed) in new[] { (Day.AddYears(-1), 8), (Day, 7) })
         {
             await FillAsync(db, registry, start, TimeSpan.FromDays(2), seed, silent: registry.Sensors[0].SensorId);
+        }
+
+        // Each period calibrated on its own window, as the demo does; stations within 0.5 km (no micro sensor of the shipped
+        // registry is co-located with one, the default) so that the calibration view has sensors with their own model.
+        foreach (var start in new[] { Day.AddYears(-1), Day })
+        {
+            await new SensorCalibrator(db, new CalibrationOptions { MaxDistanceKm = 0.5 }, TimeProvider.System).RefitAsync((start + TimeSpan.FromDays(2)).UtcDateTime, CancellationToken.None);
         }
 
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);

@@ -9,6 +9,10 @@ namespace AirQuality.Aggregation.Daily;
 /// </summary>
 public sealed class HourlyGrid
 {
+    /// <summary><see cref="HourlyStore.SumColumns"/> with the PM2.5 sum taken from the corrected hourly mean where there is one.</summary>
+    static readonly string CorrectedSumColumns =
+        HourlyStore.SumColumns.Replace("pm25_sum", "coalesce(c.pm25_corrected_ugm3::float8 * h.pm25_readings, h.pm25_sum)", StringComparison.Ordinal);
+
     public HourlyGrid(SensorNetwork network, LocalDays days)
     {
         Network = network;
@@ -56,10 +60,20 @@ public sealed class HourlyGrid
         }
     }
 
-    /// <summary>Reads <c>sensor_hourly</c> for the grid's hours (binary results, straight into the arrays).</summary>
-    public async Task LoadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <c>sensor_hourly</c> for the grid's hours (binary results, straight into the arrays); with
+    /// <paramref name="correctedPm25"/>, a micro sensor's PM2.5 sum is its corrected hourly mean times its readings
+    /// where <c>sensor_hourly_calibrated</c> has one (migration 0019), so the daily figures average corrected hours.
+    /// </summary>
+    public async Task LoadAsync(NpgsqlConnection connection, bool correctedPm25, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT sensor_id, hour_start, {HourlyStore.SumColumns} FROM sensor_hourly WHERE hour_start >= $1 AND hour_start < $2";
+        // sensor_hourly_calibrated has none of sensor_hourly's sum columns, so the names stay unambiguous either way.
+        var columns = correctedPm25 ? CorrectedSumColumns : HourlyStore.SumColumns;
+        var sql = $"""
+            SELECT h.sensor_id, h.hour_start, {columns}
+            FROM sensor_hourly h LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
+            WHERE h.hour_start >= $1 AND h.hour_start < $2
+            """;
 #pragma warning disable CA2100 // Column names are constants; the hours are parameters.
         await using var command = new NpgsqlCommand(sql, connection)
         {

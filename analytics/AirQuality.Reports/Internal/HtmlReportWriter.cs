@@ -347,6 +347,11 @@ static class HtmlReportWriter
         }
 
         Row(h, Cell);
+        if (health.Calibration is { } calibration)
+        {
+            h.Element("div", "margin-bottom:6px;", calibration.Describe());
+        }
+
         if (health.Offline.Count == 0 && health.Faults.Count == 0)
         {
             h.Text("Every sensor reported and none showed a fault.");

@@ -157,6 +157,11 @@ static class TextReportWriter
             t.AppendLine($"{x.DisplayName}: {ReportFormat.Percent(x.Share)} complete, {x.SensorsReporting} of {x.Sensors} sensors reporting");
         }
 
+        if (report.Health.Calibration is { } calibration)
+        {
+            t.AppendLine(calibration.Describe());
+        }
+
         if (report.Health.Offline.Count == 0 && report.Health.Faults.Count == 0)
         {
             t.AppendLine("Every sensor reported and none showed a fault.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AirQuality.Aggregation;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
 using AirQuality.Cli.Monitoring;
@@ -64,6 +65,7 @@ static class AggregateCommand
                 return 0;
             }
 
+
             if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(1))
             {
                 throw new UsageException("--every must be between 1 second and 1 day.");
@@ -80,6 +82,12 @@ static class AggregateCommand
                     return text.ToString();
                 },
                 services.GetRequiredService<ILoggerFactory>().CreateLogger("AirQuality.Monitoring"));
+            // The analytics worker keeps the micro sensors' calibration fresh: a re-fit once the last is Calibration:RefitEvery
+            // old, after the health server is up (a fit reads the whole window), then the days it changed.
+            var calibrator = services.GetRequiredService<SensorCalibrator>();
+            var calibration = services.GetRequiredService<CalibrationOptions>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            var lastFit = new Ref<DateTimeOffset?>();
             var detector = parse.GetValue(anomalies) ? services.GetRequiredService<AnomalyDetector>() : null;
             // Attribution follows detection when a trained model is at hand; without one the worker says so once and goes on.
             var modelPath = services.GetRequiredService<AttributionOptions>().ModelPath;
@@ -93,6 +101,8 @@ static class AggregateCommand
             using var timer = new PeriodicTimer(interval, services.GetRequiredService<TimeProvider>());
             try
             {
+                await RefitIfDueAsync(calibrator, calibration, clock, lastFit, token);
+                await RunAsync(aggregator, token, quiet: true);
                 while (true)
                 {
                     // The day is complete in the daily tables once the first run after local midnight has aggregated it.
@@ -114,6 +124,7 @@ static class AggregateCommand
                         break;
                     }
 
+                    await RefitIfDueAsync(calibrator, calibration, clock, lastFit, token);
                     await RunAsync(aggregator, token, quiet: true);
                 }
             }
@@ -126,6 +137,27 @@ static class AggregateCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    static async Task RefitIfDueAsync(SensorCalibrator calibrator, CalibrationOptions options, TimeProvider time, Ref<DateTimeOffset?> lastAttempt, CancellationToken cancellationToken)
+    {
+        // A fit that found nothing to pair stores nothing, so "due" stays true: the attempt itself is what waits RefitEvery.
+        if (lastAttempt.Value is { } last && time.GetUtcNow() - last < options.RefitEvery)
+        {
+            return;
+        }
+
+        if (await calibrator.RefitDueAsync(cancellationToken))
+        {
+            lastAttempt.Value = time.GetUtcNow();
+            CalibrateCommand.Print(await calibrator.RefitAsync(cancellationToken));
+        }
+    }
+
+    /// <summary>A value the worker loop keeps between ticks.</summary>
+    sealed class Ref<T>
+    {
+        public T? Value { get; set; }
     }
 
     /// <summary>Runs the aggregation, printing each group of days as it is done and a summary.</summary>

@@ -18,6 +18,7 @@ static class AirqCommandLine
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(AggregateCommand.Create());
+        root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(YearOverYearCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(AnomaliesCommand.Create());

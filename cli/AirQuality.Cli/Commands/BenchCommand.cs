@@ -75,6 +75,7 @@ static class BenchCommand
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(Scale());
         bench.Subcommands.Add(Aggregate());
+        bench.Subcommands.Add(CalibrationBench.Create());
         bench.Subcommands.Add(FuzzBenchmark.Create());
         bench.Subcommands.Add(ConsoleBenchmark.Create());
         return bench;
@@ -185,7 +186,7 @@ static class BenchCommand
     }
 
     /// <summary>The server whatever its schema: a benchmark measures in a scratch database of its own, migrated there.</summary>
-    static Task<IHost> ServerHostAsync(CancellationToken cancellationToken) =>
+    internal static Task<IHost> ServerHostAsync(CancellationToken cancellationToken) =>
         AirqHost.BuildAsync(AirqConfiguration.Load(), new Dictionary<string, string?>(), new HostNeeds(DatabaseMode.ServerOnly), cancellationToken);
 
     /// <summary>A new database beside the configured one, so a benchmark never touches real data; dropped when disposed.</summary>

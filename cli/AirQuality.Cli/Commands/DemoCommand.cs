@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AirQuality.Aggregation;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Anomalies;
 using AirQuality.Attribution;
 using AirQuality.Attribution.Model;
@@ -80,6 +81,13 @@ static class DemoCommand
             await refreshing;
             Console.WriteLine($"Ingest: {counters}");
             Console.WriteLine($"Reconciled: {messages:N0} sent = {counters.Stored:N0} stored + {counters.Duplicates:N0} duplicates + {counters.Rejected:N0} rejected.");
+
+            // Each simulated period is calibrated on its own window, so last year's days are corrected as this year's are.
+            Console.WriteLine("Calibrating the micro sensors against the national stations near them ...");
+            foreach (var run in new[] { lastYear, options })
+            {
+                CalibrateCommand.Print(await services.GetRequiredService<SensorCalibrator>().RefitAsync((run.Start + run.Duration).UtcDateTime, token));
+            }
 
             Console.WriteLine("Aggregating (hourly sums were kept by ingest; daily, district and city figures now) ...");
             await AggregateCommand.RunAsync(services.GetRequiredService<Aggregator>(), token);
