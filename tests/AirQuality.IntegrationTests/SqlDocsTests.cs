@@ -37,11 +37,11 @@ public sealed partial class SqlDocsTests(PostgresFixture postgres)
             await FillAsync(db, registry, start, TimeSpan.FromDays(2), seed, silent: registry.Sensors[0].SensorId);
         }
 
-        // Each period calibrated on its own window, as the demo does; stations within 0.5 km (no micro sensor of the shipped
-        // registry is co-located with one, the default) so that the calibration view has sensors with their own model.
+        // Each period calibrated on its own window, as the demo does; models of their own against stations within 0.5 km (no
+        // micro sensor of the shipped registry is co-located with one, the default) so that the calibration view has rows.
         foreach (var start in new[] { Day.AddYears(-1), Day })
         {
-            await new SensorCalibrator(db, new CalibrationOptions { MaxDistanceKm = 0.5 }, TimeProvider.System).RefitAsync((start + TimeSpan.FromDays(2)).UtcDateTime, CancellationToken.None);
+            await new SensorCalibrator(db, new CalibrationOptions { OwnModelMaxDistanceKm = 0.5 }, TimeProvider.System).RefitAsync((start + TimeSpan.FromDays(2)).UtcDateTime, CancellationToken.None);
         }
 
         await new Aggregator(db, new AggregationOptions(), TimeProvider.System).RunAsync(null, CancellationToken.None);

@@ -46,8 +46,10 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             "SELECT sensor_id, kind, latitude, longitude FROM sensors ORDER BY sensor_id", cancellationToken: cancellationToken))).ToList();
         var stations = sensors.Where(s => s.Kind == "national_station").ToList();
         var micro = sensors.Where(s => s.Kind == "micro_sensor").ToList();
-        var near = micro.ToDictionary(m => m.Id, m => stations
-            .Where(s => DistanceKm(m.Latitude, m.Longitude, s.Latitude, s.Longitude) <= options.MaxDistanceKm).Select(s => s.Id).ToArray());
+        Dictionary<string, string[]> StationsWithin(double km) => micro.ToDictionary(m => m.Id, m => stations
+            .Where(s => DistanceKm(m.Latitude, m.Longitude, s.Latitude, s.Longitude) <= km).Select(s => s.Id).ToArray());
+        var near = StationsWithin(options.MaxDistanceKm);
+        var colocated = StationsWithin(options.OwnModelMaxDistanceKm);
 
         var reference = new Dictionary<(string Station, long Hour), double>();
         foreach (var (id, hour, pm25) in await connection.QueryAsync<(string, DateTime, double)>(new CommandDefinition("""
@@ -58,8 +60,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             reference[(id, HourlyColumns.HourOf(hour))] = pm25;
         }
 
-        var samples = micro.ToDictionary(m => m.Id, _ => new List<CalibrationSample>());
-        foreach (var (id, hour, raw, rh) in await connection.QueryAsync<(string, DateTime, double, double)>(new CommandDefinition("""
+        var hours = (await connection.QueryAsync<(string Id, DateTime Hour, double Raw, double Rh)>(new CommandDefinition("""
             WITH humidity AS (
                 SELECT r.sensor_id, date_bin('1 hour', r.observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS hour_start,
                        avg(r.relative_humidity_pct::float8) AS rh
@@ -71,28 +72,38 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             SELECT m.sensor_id, m.hour_start, m.pm25_ugm3::float8, h.rh
             FROM sensor_hourly_means m JOIN sensors s USING (sensor_id) JOIN humidity h USING (sensor_id, hour_start)
             WHERE s.kind = 'micro_sensor' AND m.pm25_valid AND m.hour_start >= @windowFrom AND m.hour_start < @windowTo
-            """, new { windowFrom, windowTo }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken)))
+            """, new { windowFrom, windowTo }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken))).ToList();
+
+        // Each hour paired with the mean of the given stations' valid hourly means, where any has one.
+        Dictionary<string, List<CalibrationSample>> PairedWith(Dictionary<string, string[]> stationsOf)
         {
-            var h = HourlyColumns.HourOf(hour);
-            double sum = 0;
-            var count = 0;
-            foreach (var station in near[id])
+            var paired = micro.ToDictionary(m => m.Id, _ => new List<CalibrationSample>());
+            foreach (var (id, hour, raw, rh) in hours)
             {
-                if (reference.TryGetValue((station, h), out var value))
+                var h = HourlyColumns.HourOf(hour);
+                double sum = 0;
+                var count = 0;
+                foreach (var station in stationsOf[id])
                 {
-                    sum += value;
-                    count++;
+                    if (reference.TryGetValue((station, h), out var value))
+                    {
+                        sum += value;
+                        count++;
+                    }
+                }
+
+                if (count > 0)
+                {
+                    paired[id].Add(new CalibrationSample(raw, rh, sum / count, (int)(h / 24)));
                 }
             }
 
-            if (count > 0)
-            {
-                samples[id].Add(new CalibrationSample(raw, rh, sum / count, (int)(h / 24)));
-            }
+            return paired;
         }
 
+        var samples = PairedWith(near);
         var own = new Dictionary<string, CalibrationFit>();
-        foreach (var (id, list) in samples)
+        foreach (var (id, list) in PairedWith(colocated))
         {
             if (list.Count >= options.MinHours && CalibrationFitter.Fit(list, options.Folds) is { } fit)
             {
@@ -113,7 +124,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
         var rows = new List<object>();
         foreach (var (id, _, _, _) in micro)
         {
-            var (fit, scope, used) = own.TryGetValue(id, out var f) ? (f, "sensor", near[id]) : (network, "network", networkStations);
+            var (fit, scope, used) = own.TryGetValue(id, out var f) ? (f, "sensor", colocated[id]) : (network, "network", networkStations);
             if (fit is null)
             {
                 continue;

@@ -34,7 +34,7 @@ public sealed class SensorCalibratorTests(PostgresFixture postgres) : IClassFixt
     static async Task CreateCityAsync(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
-        // 0.01° of latitude is 1.11 km; these tests set Calibration:MaxDistanceKm to 2.
+        // 0.01° of latitude is 1.11 km; these tests set Calibration:MaxDistanceKm and OwnModelMaxDistanceKm to 2.
         await connection.ExecuteAsync("""
             INSERT INTO districts VALUES ('D1', 'One', NULL, 29.6, 106.5);
             INSERT INTO townships VALUES ('T1', 'D1', 'One', NULL);
@@ -74,10 +74,31 @@ public sealed class SensorCalibratorTests(PostgresFixture postgres) : IClassFixt
 
     static long Hour(DateTime at) => (long)(at - Start).TotalHours;
 
-    static SensorCalibrator CalibratorFor(NpgsqlDataSource db) => new(db, new CalibrationOptions { MaxDistanceKm = 2 }.Validate(), TimeProvider.System);
+    static SensorCalibrator CalibratorFor(NpgsqlDataSource db) => new(db, new CalibrationOptions { MaxDistanceKm = 2, OwnModelMaxDistanceKm = 2 }.Validate(), TimeProvider.System);
 
     static Aggregator AggregatorFor(NpgsqlDataSource db, Pm25Flow flow = Pm25Flow.Corrected) =>
         new(db, new AggregationOptions().Validate(), TimeProvider.System, new CalibrationOptions { Pm25 = flow }.Validate());
+
+    [Fact]
+    public async Task Only_a_sensor_within_OwnModelMaxDistanceKm_of_a_station_gets_a_model_of_its_own_and_the_others_the_network_model_of_every_pair()
+    {
+        // M1 is 0.5 km from S1; M2 (0.8 km) and M4 (1 km) are paired with it too (within MaxDistanceKm) but take the
+        // network-wide model, which is fitted on all three sensors' pairs; M3 has no station near.
+        await using var db = await postgres.NewDatabaseAsync();
+        await CreateCityAsync(db);
+        var end = Start.AddDays(5);
+        await StoreAsync(db, Start, end);
+
+        var calibrator = new SensorCalibrator(db, new CalibrationOptions { MaxDistanceKm = 2, OwnModelMaxDistanceKm = 0.6 }.Validate(), TimeProvider.System);
+        var run = await calibrator.RefitAsync(end, CancellationToken.None);
+
+        Assert.Equal((1, 3, 0), (run.OwnFits, run.NetworkFits, run.Uncalibrated));
+        Assert.Equal(120 + 120 + 120 - 18, run.Network!.Hours);
+        await using var connection = await db.OpenConnectionAsync();
+        var scopes = (await connection.QueryAsync<(string Sensor, string Scope)>("SELECT sensor_id, scope FROM sensor_calibrations ORDER BY sensor_id")).ToList();
+        Assert.Equal([("M1", "sensor"), ("M2", "network"), ("M3", "network"), ("M4", "network")], scopes);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationOptions { MaxDistanceKm = 0.5, OwnModelMaxDistanceKm = 1 }.Validate());
+    }
 
     [Fact]
     public async Task Each_micro_sensor_gets_the_model_that_made_its_error_versioned_with_its_stations_and_statistics()
