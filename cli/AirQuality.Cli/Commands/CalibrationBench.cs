@@ -38,10 +38,10 @@ static class CalibrationBench
             var calibration = services.GetRequiredService<CalibrationOptions>();
             var options = new CalibrationOptions
             {
-                MaxDistanceKm = calibration.MaxDistanceKm, Window = TimeSpan.FromDays(fit), RefitEvery = calibration.RefitEvery,
+                MaxDistanceKm = calibration.MaxDistanceKm, OwnModelMaxDistanceKm = calibration.OwnModelMaxDistanceKm, Window = TimeSpan.FromDays(fit), RefitEvery = calibration.RefitEvery,
                 MinHours = calibration.MinHours, Folds = calibration.Folds, Pm25 = Pm25Flow.Corrected,
             }.Validate();
-            Console.WriteLine($"Calibration:MaxDistanceKm {options.MaxDistanceKm}, MinHours {options.MinHours}, Folds {options.Folds}; window {fit} days, {held} held-out days.");
+            Console.WriteLine($"Calibration:MaxDistanceKm {options.MaxDistanceKm}, OwnModelMaxDistanceKm {options.OwnModelMaxDistanceKm}, MinHours {options.MinHours}, Folds {options.Folds}; window {fit} days, {held} held-out days.");
             Console.WriteLine("Seed  Scope    Days      Hours  Corrected  Mean truth  RMSE raw  RMSE after  Change");
             foreach (var seed in worlds)
             {
