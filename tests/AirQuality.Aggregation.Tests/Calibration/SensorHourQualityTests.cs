@@ -185,5 +185,14 @@ public sealed class SensorHourQualityTests(PostgresFixture postgres) : IClassFix
         Assert.True(!actual[("M1", 24)].Flags.CalibrationExpired && actual[("M1", 25)].Flags.CalibrationExpired);
         Assert.True(actual[("M4", 11)].Flags.CalibrationExpired && !actual[("M4", 12)].Flags.CalibrationExpired && actual[("M3", 0)].Flags.CalibrationExpired);
         Assert.False(actual[("S1", 0)].Flags.CalibrationExpired);
+
+        // The function of a period gives the view's rows of that period, the rules looking beyond its ends: hour 16 is
+        // flat with hours 15 and 17, hour 41 a jump from hour 40.
+        var (from, to) = (Start.AddHours(16), Start.AddHours(42));
+        var period = (await connection.QueryAsync<(string Sensor, DateTime HourStart, int Bits)>(
+            "SELECT sensor_id, hour_start, flags FROM sensor_hour_quality(@from, @to)", new { from, to })).ToList();
+        Assert.Equal(rows.Where(r => r.HourStart >= from && r.HourStart < to).Select(r => (r.Sensor, r.HourStart, r.Bits)).Order(), period.Order());
+        Assert.Contains(("M2", from, actual[("M2", 16)].Bits), period);
+        Assert.True((actual[("M2", 16)].Bits & 4) != 0 && (actual[("M2", 41)].Bits & 2) != 0);
     }
 }
