@@ -1,4 +1,5 @@
 using AirQuality.Aggregation.Columns;
+using AirQuality.Storage.Registry;
 using Dapper;
 using Npgsql;
 
@@ -47,7 +48,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
         var stations = sensors.Where(s => s.Kind == "national_station").ToList();
         var micro = sensors.Where(s => s.Kind == "micro_sensor").ToList();
         Dictionary<string, string[]> StationsWithin(double km) => micro.ToDictionary(m => m.Id, m => stations
-            .Where(s => DistanceKm(m.Latitude, m.Longitude, s.Latitude, s.Longitude) <= km).Select(s => s.Id).ToArray());
+            .Where(s => Geo.DistanceMetres(m.Latitude, m.Longitude, s.Latitude, s.Longitude) <= km * 1000).Select(s => s.Id).ToArray());
         var near = StationsWithin(options.MaxDistanceKm);
         var colocated = StationsWithin(options.OwnModelMaxDistanceKm);
 
@@ -193,15 +194,5 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
                 new { from = HourlyColumns.HourStart(hours[i]), to = HourlyColumns.HourStart(hours[j] + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
             i = j + 1;
         }
-    }
-
-    /// <summary>Great-circle distance, km (haversine, mean Earth radius).</summary>
-    public static double DistanceKm(double lat1, double lon1, double lat2, double lon2)
-    {
-        const double R = 6371.0088;
-        var dLat = (lat2 - lat1) * Math.PI / 180;
-        var dLon = (lon2 - lon1) * Math.PI / 180;
-        var h = Math.Pow(Math.Sin(dLat / 2), 2) + Math.Cos(lat1 * Math.PI / 180) * Math.Cos(lat2 * Math.PI / 180) * Math.Pow(Math.Sin(dLon / 2), 2);
-        return 2 * R * Math.Asin(Math.Min(1, Math.Sqrt(h)));
     }
 }
