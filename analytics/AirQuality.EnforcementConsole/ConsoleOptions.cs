@@ -1,3 +1,5 @@
+using AirQuality.Aggregation;
+
 namespace AirQuality.EnforcementConsole;
 
 /// <summary>Settings of <c>airq console</c> (configuration section <c>Console</c>).</summary>
@@ -40,7 +42,7 @@ public sealed record ConsoleOptions
     /// How many days before the day a sensor's usual level is taken from (the median of its valid hourly means at the same
     /// local hour over these days). Default 14, the detector's <c>Anomalies:BaselineDays</c>.
     /// </summary>
-    public int UsualDays { get; init; } = 14;
+    public int UsualDays { get; init; } = UsualHourlyLevels.DefaultDays;
 
     /// <summary>The time zone named by <see cref="TimeZone"/>.</summary>
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone)

@@ -1,3 +1,4 @@
+using AirQuality.Aggregation;
 using Dapper;
 using Npgsql;
 
@@ -6,9 +7,6 @@ namespace AirQuality.EnforcementConsole;
 /// <summary>The today page's episodes: their sensors' hours against their usual level, and the flagged sources' telemetry.</summary>
 static class EpisodeQueries
 {
-    /// <summary>Baseline hours a sensor needs at a clock hour before its median there counts as its usual level.</summary>
-    const int MinUsualDays = 3;
-
     /// <summary>
     /// The attributed pollution episodes of <paramref name="day"/> touching <paramref name="districtIds"/>, with their
     /// charts' series. <paramref name="flaggedPerEpisode"/> gives each episode's sources to inspect in those districts.
@@ -30,37 +28,8 @@ static class EpisodeQueries
         var zone = options.Zone;
         var from = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
         var to = TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
-        var usualFrom = TimeZoneInfo.ConvertTimeToUtc(day.AddDays(-options.UsualDays).ToDateTime(TimeOnly.MinValue), zone);
         var sensorIds = episodes.SelectMany(e => e.SensorIds).Distinct(StringComparer.Ordinal).ToArray();
-
-        // One pass over the sensors' valid hours: the day's means, and per clock hour the means of the days before.
-        var today = new Dictionary<string, double?[]>(StringComparer.Ordinal);
-        var before = new Dictionary<string, List<double>[]>(StringComparer.Ordinal);
-        foreach (var id in sensorIds)
-        {
-            today[id] = new double?[24];
-            before[id] = Enumerable.Range(0, 24).Select(_ => new List<double>()).ToArray();
-        }
-
-        var hours = await connection.QueryAsync<(string SensorId, DateTime HourStart, double Pm25)>(new CommandDefinition("""
-            SELECT sensor_id, hour_start, pm25_ugm3::double precision FROM sensor_hourly_means
-            WHERE sensor_id = ANY (@sensorIds) AND hour_start >= @usualFrom AND hour_start < @to AND pm25_valid
-            """, new { sensorIds, usualFrom, to }, cancellationToken: cancellationToken));
-        foreach (var (sensorId, hourStart, pm25) in hours)
-        {
-            var utc = DateTime.SpecifyKind(hourStart, DateTimeKind.Utc);
-            var clock = TimeZoneInfo.ConvertTimeFromUtc(utc, zone).Hour;
-            if (utc >= from)
-            {
-                today[sensorId][clock] = pm25;
-            }
-            else
-            {
-                before[sensorId][clock].Add(pm25);
-            }
-        }
-
-        var usual = before.ToDictionary(p => p.Key, p => p.Value.Select(v => v.Count >= MinUsualDays ? Median(v) : (double?)null).ToArray(), StringComparer.Ordinal);
+        var levels = await UsualHourlyLevels.LoadAsync(connection, sensorIds, day, zone, options.UsualDays, cancellationToken);
 
         // Telemetry of the flagged sources that send it: the hourly mean particulate concentration in the flue gas.
         var flagged = episodes.SelectMany(e => flaggedPerEpisode[e.AnomalyId]).Distinct(StringComparer.Ordinal).ToArray();
@@ -83,25 +52,14 @@ static class EpisodeQueries
 
         return episodes.Select(e =>
         {
-            var sensors = e.SensorIds.Where(today.ContainsKey).ToList();
-            var usualMean = Enumerable.Range(0, 24).Select(h =>
-            {
-                var levels = sensors.Select(s => usual[s][h]).OfType<double>().ToList();
-                return levels.Count == 0 ? (double?)null : levels.Average();
-            }).ToList();
+            var sensors = e.SensorIds.Where(levels.ContainsKey).ToList();
+            var usualMean = UsualHourlyLevels.MeanOver(sensors.Select(s => levels[s]), s => s.Usual).ToList();
             var sources = flaggedPerEpisode[e.AnomalyId].Distinct(StringComparer.Ordinal).ToList();
             return new EpisodeView(e.AnomalyId, e.SensorIds, new DateTimeOffset(DateTime.SpecifyKind(e.StartedAt, DateTimeKind.Utc)),
                 new DateTimeOffset(DateTime.SpecifyKind(e.EndedAt, DateTimeKind.Utc)), e.PeakUgm3, sources,
-                sensors.Select(s => new HourlySeries(s, today[s])).ToList(), usualMean,
+                sensors.Select(s => new HourlySeries(s, levels[s].Today)).ToList(), usualMean,
                 sources.Where(telemetry.ContainsKey).Select(s => new HourlySeries(s, telemetry[s])).ToList());
         }).ToList();
-    }
-
-    static double Median(List<double> values)
-    {
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
     /// <summary>Properties, not a constructor: Dapper hands a text[] column to a constructor as System.Array.</summary>

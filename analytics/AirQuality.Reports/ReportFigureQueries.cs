@@ -1,3 +1,4 @@
+using AirQuality.Aggregation;
 using Dapper;
 using Npgsql;
 
@@ -20,23 +21,16 @@ public sealed class ReportFigureQueries(NpgsqlDataSource dataSource)
             """, new { day = report.Day, ids }, cancellationToken: cancellationToken)))
             .Select(r => new MapSensor(r.Item1, r.Item2, r.Item3, r.Item4)).ToList();
 
+        // The usual level is the console's (UsualHourlyLevels), so an episode's chart says the same in both.
         var from = TimeZoneInfo.ConvertTimeToUtc(report.Day.ToDateTime(TimeOnly.MinValue), report.Zone);
-        var to = TimeZoneInfo.ConvertTimeToUtc(report.Day.AddDays(1).ToDateTime(TimeOnly.MinValue), report.Zone);
         var episodes = new List<EpisodeSeries>();
         foreach (var episode in report.Anomalies.Where(a => a.Rank > 0).OrderBy(a => a.Rank).Take(ChartedEpisodes))
         {
-            var sensorIds = episode.Sensors.Select(s => s.Id).ToArray();
-            var hours = await connection.QueryAsync<(DateTime, double?, double?)>(new CommandDefinition("""
-                SELECT g.hour,
-                       (SELECT avg(m.pm25_ugm3) FROM sensor_hourly_means m
-                        WHERE m.sensor_id = ANY (@sensorIds) AND m.hour_start = g.hour AND m.pm25_valid)::double precision,
-                       (SELECT avg(m.pm25_ugm3) FROM sensor_hourly_means m
-                        WHERE m.sensor_id = ANY (@sensorIds) AND m.pm25_valid
-                          AND m.hour_start IN (SELECT g.hour - k * interval '1 day' FROM generate_series(1, 7) k))::double precision
-                FROM generate_series(@from, @to - interval '1 hour', interval '1 hour') g(hour)
-                ORDER BY g.hour
-                """, new { sensorIds, from = new DateTimeOffset(from), to = new DateTimeOffset(to) }, cancellationToken: cancellationToken));
-            episodes.Add(new EpisodeSeries(episode, [.. hours.Select(h => new HourPoint(DateTime.SpecifyKind(h.Item1, DateTimeKind.Utc), h.Item2, h.Item3))]));
+            var levels = await UsualHourlyLevels.LoadAsync(connection, episode.Sensors.Select(s => s.Id).Distinct(StringComparer.Ordinal).ToList(),
+                report.Day, report.Zone, UsualHourlyLevels.DefaultDays, cancellationToken);
+            var mean = UsualHourlyLevels.MeanOver(levels.Values, s => s.Today);
+            var usual = UsualHourlyLevels.MeanOver(levels.Values, s => s.Usual);
+            episodes.Add(new EpisodeSeries(episode, [.. Enumerable.Range(0, 24).Select(h => new HourPoint(from.AddHours(h), mean[h], usual[h]))]));
         }
 
         return new ReportFigures(sensors, episodes);

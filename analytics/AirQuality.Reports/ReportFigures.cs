@@ -10,8 +10,8 @@ public sealed record ReportFigures(IReadOnlyList<MapSensor> Sensors, IReadOnlyLi
 public sealed record MapSensor(string SensorId, double Latitude, double Longitude, string? Category);
 
 /// <summary>
-/// One episode's chart: per UTC hour of the local day, the mean PM2.5 (µg/m³) of its sensors' valid hours and their
-/// usual level, the mean of the same hour on the 7 days before (either null without a valid hour).
+/// One episode's chart: per UTC hour of the local day, the mean PM2.5 (µg/m³) of its sensors' valid hours and the mean
+/// of their usual levels at that hour (<see cref="AirQuality.Aggregation.UsualHourlyLevels"/>; either null without one).
 /// </summary>
 public sealed record EpisodeSeries(ReportAnomaly Episode, IReadOnlyList<HourPoint> Hours);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AirQuality.Aggregation;
 using AirQuality.Aggregation.Standards;
 using ScottPlot;
 
@@ -81,7 +82,7 @@ public static class ReportImages
             var line = plot.Add.Scatter(usual.Select(p => (double)p.i).ToArray(), usual.Select(p => p.Usual!.Value).ToArray(), Color.FromHex("#6b7280"));
             line.LinePattern = LinePattern.Dashed;
             line.MarkerSize = 0;
-            line.LegendText = "usual (same hour, 7 days before)";
+            line.LegendText = $"usual (median at that hour, {UsualHourlyLevels.DefaultDays} days before)";
         }
 
         var day = plot.Add.Scatter(mean.Select(p => (double)p.i).ToArray(), mean.Select(p => p.Mean!.Value).ToArray(), Color.FromHex("#b91c1c"));
@@ -131,7 +132,7 @@ public static class ReportImages
     {
         var peak = series.Hours.Where(h => h.Mean is not null).MaxBy(h => h.Mean!.Value)!;
         var local = TimeZoneInfo.ConvertTimeFromUtc(peak.HourStart, report.Zone);
-        var usual = peak.Usual is { } u ? $"a usual {u.ToString("F0", CultureInfo.InvariantCulture)} µg/m³ at that hour" : "no usual level for that hour (no valid hour in the 7 days before)";
+        var usual = peak.Usual is { } u ? $"a usual {u.ToString("F0", CultureInfo.InvariantCulture)} µg/m³ at that hour" : $"no usual level for that hour (fewer than {UsualHourlyLevels.MinDays} valid hours at it in the {UsualHourlyLevels.DefaultDays} days before)";
         return string.Create(CultureInfo.InvariantCulture,
             $"Chart of episode #{series.Episode.Rank}: hourly PM2.5 of its {series.Episode.Sensors.Count} sensor(s) through the day, highest {peak.Mean:F0} µg/m³ in the hour from {local:HH}:00, against {usual}.");
     }
