@@ -83,7 +83,7 @@ public sealed class SimulatedCityTests
         try
         {
             var world = new WorldSpec(4244, new DateOnly(2025, 8, 2), 1, WorldPhysics.Standard, NetworkCapabilities.Full);
-            var (anomalies, aggregation, attribution) = (new AnomalyOptions { BaselineDays = 1 }, new AggregationOptions(), new AttributionOptions());
+            var (anomalies, aggregation, attribution) = (new AnomalyOptions { BaselineDays = 1, Pm25 = Pm25Flow.Raw }, new AggregationOptions(), new AttributionOptions());
             var raw = new ModelTrainer(anomalies, aggregation, attribution, progress: null).Episodes(registry, [world], directory);
             // The key raw worlds had before Anomalies:Pm25 existed: the same options, serialised without it.
             Assert.DoesNotContain("Pm25", System.Text.Json.JsonSerializer.Serialize(anomalies), StringComparison.Ordinal);
