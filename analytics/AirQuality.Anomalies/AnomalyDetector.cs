@@ -26,7 +26,7 @@ public sealed class AnomalyDetector(NpgsqlDataSource? dataSource, AnomalyOptions
 
     AnomalyStore Store => dataSource is null
         ? throw new InvalidOperationException("This detector was made without a database; use Detect on hourly means in memory.")
-        : new AnomalyStore(dataSource);
+        : new AnomalyStore(dataSource, options.Pm25);
 
     /// <summary>
     /// Detects the anomalies of <paramref name="day"/> and replaces that day's rows in <c>anomalies</c>; on a day with

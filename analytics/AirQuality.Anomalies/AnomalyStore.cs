@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Columns;
 using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation;
@@ -10,8 +11,16 @@ namespace AirQuality.Anomalies;
 /// The detector's SQL: what it reads (sensors, hourly and 15-minute PM2.5 means, flat-lined hours, daily exceedances,
 /// the city's wind) and the <c>anomalies</c> rows it writes and attribution reads back.
 /// </summary>
-sealed class AnomalyStore(NpgsqlDataSource dataSource)
+/// <remarks>
+/// With <paramref name="pm25"/> <see cref="Pm25Flow.Corrected"/>, micro sensors' PM2.5 is read corrected: hourly means
+/// from <c>sensor_hourly_means.pm25_corrected_ugm3</c> (raw where the hour has none), 15-minute means through the same
+/// model and humidity as their hour's (<c>calibrated_pm25()</c> with the hour's version and <c>rh_pct</c>), so the two
+/// agree; and each row records the calibration versions behind it (migration 0024).
+/// </remarks>
+sealed class AnomalyStore(NpgsqlDataSource dataSource, Pm25Flow pm25 = Pm25Flow.Raw)
 {
+    bool Corrected => pm25 == Pm25Flow.Corrected;
+
     /// <summary>Replaces <paramref name="day"/>'s rows in <c>anomalies</c> with <paramref name="anomalies"/>, in one transaction.</summary>
     public async Task ReplaceDayAsync(DateOnly day, IReadOnlyList<Anomaly> anomalies, CancellationToken cancellationToken)
     {
@@ -21,12 +30,15 @@ sealed class AnomalyStore(NpgsqlDataSource dataSource)
         foreach (var a in anomalies)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO anomalies (day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail)
-                VALUES (@Day, @Category, @Kinds, @Severity, @SensorIds, @DistrictIds, @TownshipIds, @Start, @End, @PeakUgm3, @PeakSensorId, @PeakAt, @Detail)
+                INSERT INTO anomalies (day, category, kinds, severity, sensor_ids, district_ids, township_ids, started_at, ended_at, peak_ugm3, peak_sensor_id, peak_at, detail,
+                                       pm25_values, calibration_versions)
+                VALUES (@Day, @Category, @Kinds, @Severity, @SensorIds, @DistrictIds, @TownshipIds, @Start, @End, @PeakUgm3, @PeakSensorId, @PeakAt, @Detail,
+                        @Pm25Values, CASE WHEN @Corrected THEN pm25_calibration_versions(@SensorIds, @Start, @End) END)
                 """, new
             {
                 a.Day, a.Category, Kinds = a.Kinds.ToArray(), Severity = (float)a.Severity, SensorIds = a.SensorIds.ToArray(), DistrictIds = a.DistrictIds.ToArray(),
                 TownshipIds = a.TownshipIds.ToArray(), a.Start, a.End, PeakUgm3 = (float?)a.PeakUgm3, a.PeakSensorId, a.PeakAt, a.Detail,
+                Pm25Values = Corrected ? "corrected" : "raw", Corrected,
             }, transaction, cancellationToken: cancellationToken));
         }
 
@@ -76,9 +88,10 @@ sealed class AnomalyStore(NpgsqlDataSource dataSource)
         var values = new double[n * span];
         Array.Fill(values, double.NaN);
         var readings = new int[n * hours];
-        var rows = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Valid, int Readings)>(new CommandDefinition(
-            "SELECT sensor_id, hour_start, pm25_ugm3, pm25_valid, pm25_readings FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to",
-            new { from = HourlyColumns.HourStart(baseline.FirstHour), to = HourlyColumns.HourStart(target.FirstHour + hours) }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string SensorId, DateTime Hour, float? Pm25, bool Valid, int Readings)>(new CommandDefinition("""
+            SELECT sensor_id, hour_start, CASE WHEN @corrected THEN coalesce(pm25_corrected_ugm3, pm25_ugm3) ELSE pm25_ugm3 END, pm25_valid, pm25_readings
+            FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to
+            """, new { corrected = Corrected, from = HourlyColumns.HourStart(baseline.FirstHour), to = HourlyColumns.HourStart(target.FirstHour + hours) }, cancellationToken: cancellationToken));
         foreach (var r in rows)
         {
             if (!index.TryGetValue(r.SensorId, out var s))
@@ -118,17 +131,26 @@ sealed class AnomalyStore(NpgsqlDataSource dataSource)
             "SELECT sensor_id, pm25_ugm3, pm25_limit_ugm3 FROM sensor_daily WHERE day = @day AND pm25_exceeds_limit", new { day }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.SensorId, r => ((double)r.Mean, (double)r.Limit), StringComparer.Ordinal);
 
-        // 15-minute means from the readings themselves, binned as the hourly means are: quarter q holds (start, start + 15 min].
+        // 15-minute means from the readings themselves, binned as the hourly means are: quarter q holds (start, start + 15 min],
+        // so it lies in the hour starting at date_bin('1 hour', start). Corrected, a micro sensor's quarter takes its hour's
+        // calibration version and mean humidity (the hour's correction applied to the quarter's mean); raw where the hour has none.
         const int Q = HourlyPm25.QuartersPerHour;
         var quarters = new double[n * span * Q];
         Array.Fill(quarters, double.NaN);
         var (from, to) = (HourlyColumns.HourStart(baseline.FirstHour), HourlyColumns.HourStart(target.FirstHour + hours));
         var quarterRows = await connection.QueryAsync<(string SensorId, DateTime Quarter, double Pm25)>(new CommandDefinition("""
-            SELECT sensor_id, date_bin(@width, observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS quarter_start, avg(pm25_ugm3)::float8
-            FROM sensor_readings
-            WHERE observed_at > @from AND observed_at <= @to AND pm25_ugm3 IS NOT NULL
-            GROUP BY 1, 2
-            """, new { width = TimeSpan.FromHours(1) / Q, from, to }, cancellationToken: cancellationToken));
+            WITH q AS (
+                SELECT sensor_id, date_bin(@width, observed_at - interval '1 microsecond', timestamptz '2000-01-01 00:00:00+00') AS quarter_start, avg(pm25_ugm3)::float8 AS pm25
+                FROM sensor_readings
+                WHERE observed_at > @from AND observed_at <= @to AND pm25_ugm3 IS NOT NULL
+                GROUP BY 1, 2
+            )
+            SELECT q.sensor_id, q.quarter_start, coalesce(calibrated_pm25(k.method, k.a, k.b, k.c, k.kappa, q.pm25, c.rh_pct::float8), q.pm25)
+            FROM q
+            LEFT JOIN sensor_hourly_calibrated c ON @corrected AND c.pm25_corrected_ugm3 IS NOT NULL AND c.sensor_id = q.sensor_id
+                AND c.hour_start = date_bin('1 hour', q.quarter_start, timestamptz '2000-01-01 00:00:00+00')
+            LEFT JOIN sensor_calibrations k ON k.sensor_id = c.sensor_id AND k.version = c.calibration_version
+            """, new { width = TimeSpan.FromHours(1) / Q, from, to, corrected = Corrected }, cancellationToken: cancellationToken));
         foreach (var (sensorId, quarter, pm25) in quarterRows)
         {
             if (index.TryGetValue(sensorId, out var s))

@@ -1,4 +1,6 @@
 using System.Globalization;
+using AirQuality.Aggregation.Calibration;
+using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
 using AirQuality.Attribution.Model;
@@ -18,13 +20,27 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
     const int Folds = 4;
 
     /// <summary>
+    /// The calibration fitted to each world's micro sensors when <see cref="AnomalyOptions.Pm25"/> is
+    /// <see cref="Pm25Flow.Corrected"/> (<see cref="SimulatedCity.CorrectMicroSensors"/>). Default: the defaults.
+    /// </summary>
+    public CalibrationOptions Calibration { get; init; } = new();
+
+    /// <summary>Which micro-sensor PM2.5 the worlds are detected and attributed on (<c>Anomalies:Pm25</c>).</summary>
+    public Pm25Flow Pm25 => anomalies.Pm25;
+
+    /// <summary>
     /// Simulates and labels the worlds, two at a time; results in world order. With <paramref name="missed"/>, every world
     /// is simulated (the cache holds no simulation) and its missed incidents are listed there, in world order.
     /// </summary>
     public (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents) Episodes(CityRegistry registry, IReadOnlyList<WorldSpec> worlds, string? cacheDirectory = null,
         List<MissedIncident>? missed = null)
     {
-        var cache = cacheDirectory is null ? null : new EpisodeCache(cacheDirectory, registry, new { anomalies, options, Zone = aggregation.Zone.Id });
+        var corrected = anomalies.Pm25 == Pm25Flow.Corrected;
+        // Raw worlds keep the key they always had (Anomalies:Pm25 is not in the options' JSON), so their cached episodes stay valid.
+        object settings = corrected
+            ? new { anomalies, options, Zone = aggregation.Zone.Id, Pm25 = "corrected", Calibration = new { Calibration.MaxDistanceKm, Calibration.Folds } }
+            : new { anomalies, options, Zone = aggregation.Zone.Id };
+        var cache = cacheDirectory is null ? null : new EpisodeCache(cacheDirectory, registry, settings);
         var detector = new AnomalyDetector(anomalies, aggregation);
         var labeller = new EpisodeLabeller(detector, options);
         var results = new (IReadOnlyList<LabelledEpisode> Episodes, IReadOnlyList<ScoredIncident> Incidents)[worlds.Count];
@@ -43,15 +59,29 @@ public sealed class ModelTrainer(AnomalyOptions anomalies, AggregationOptions ag
             var sim = SimulatedCity.Run(registry, spec.Seed, spec.FirstDay.AddDays(-anomalies.BaselineDays), spec.Days + anomalies.BaselineDays, aggregation.Zone, TimeSpan.FromMinutes(15),
                 spec.Physics, spec.Network);
             var days = Enumerable.Range(0, spec.Days).Select(d => spec.FirstDay.AddDays(d)).ToList();
+            var correction = "";
+            if (corrected)
+            {
+                // Fitted on the baseline days only: the scored days are what production would correct with a fit made before them.
+                var fitHours = (int)(LocalDays.StartOf(spec.FirstDay, aggregation.Zone).ToUnixTimeSeconds() / 3600 - sim.Hours.FirstHour);
+                correction = sim.CorrectMicroSensors(Calibration, fitHours) is { } fit
+                    ? string.Create(CultureInfo.InvariantCulture, $"; micro sensors corrected by {Describe(fit.Model)} fitted on {fit.Hours} pairs, RMSE against the stations {fit.RawRmse:0.00} raw, {fit.Rmse:0.00} corrected")
+                    : "; no micro sensor paired with a station on two days, left raw";
+            }
+
             var simulated = clock.Elapsed;
             results[w] = labeller.Label(sim, days, aggregation.Zone, missed is null ? null : missedBy[w]);
             cache?.Save(spec, results[w].Episodes, results[w].Incidents);
             var n = Interlocked.Increment(ref done);
-            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s)"));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"  world {n}/{worlds.Count} ({spec}): {results[w].Episodes.Count} episodes (simulated in {simulated.TotalSeconds:0} s, labelled in {(clock.Elapsed - simulated).TotalSeconds:0} s){correction}"));
         });
         missed?.AddRange(missedBy.SelectMany(m => m));
         return ([.. results.SelectMany(r => r.Episodes)], [.. results.SelectMany(r => r.Incidents)]);
     }
+
+    static string Describe(CalibrationModel model) => model.Method == CalibrationMethod.Hygroscopic
+        ? string.Create(CultureInfo.InvariantCulture, $"hygroscopic κ = {model.Kappa:0.000}")
+        : string.Create(CultureInfo.InvariantCulture, $"linear_rh {model.A:0.000}·raw + {model.B:0.000}·RH + {model.C:0.00}");
 
     /// <summary>
     /// Fits the candidate classifier on the episodes' candidates plus any rows labelled by enforcement outcomes, then

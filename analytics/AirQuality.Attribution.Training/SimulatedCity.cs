@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Daily;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
@@ -32,6 +33,9 @@ public sealed class SimulatedCity : IContributionSink
     /// <summary>15-minute PM2.5 means, [sensor × hours × 4 + quarter], µg/m³; NaN in a quarter no sample fell in.</summary>
     readonly double[] _quarters;
 
+    /// <summary>Hourly mean relative humidity of each sensor's readings, [sensor × hours], %; NaN where none carried it.</summary>
+    readonly double[] _rh;
+
     SimulatedCity(CityRegistry registry, AirQualityWorld world, long firstHour, int hours, int samplesPerHour, NetworkCapabilities network)
     {
         _network = network;
@@ -41,6 +45,7 @@ public sealed class SimulatedCity : IContributionSink
         _samplesPerHour = samplesPerHour;
         Hours = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
         _quarters = new double[registry.Sensors.Count * hours * HourlyPm25.QuartersPerHour];
+        _rh = new double[registry.Sensors.Count * hours];
     }
 
     public CityRegistry Registry { get; }
@@ -133,6 +138,76 @@ public sealed class SimulatedCity : IContributionSink
         };
     }
 
+    /// <summary>
+    /// Corrects the micro sensors' PM2.5 the way production does with <c>Anomalies:Pm25 = Corrected</c>: the network-wide
+    /// calibration (<see cref="CalibrationFitter"/>, the production fitter) fitted on the first <paramref name="fitHours"/>
+    /// hours' pairs of a micro sensor's hourly mean and humidity with the mean of the national stations within
+    /// <see cref="CalibrationOptions.MaxDistanceKm"/>, then applied to every hour of every micro sensor (hourly means and
+    /// 15-minute means, each with its hour's humidity). Hours without humidity stay raw. Null, and nothing changed, when
+    /// no pair covers two days.
+    /// </summary>
+    /// <remarks>
+    /// Production fits on a rolling window before each day and re-fits daily; one fit on the baseline days (which the
+    /// scored days never see) stands in for it here. Every micro sensor takes the network-wide model, as every micro
+    /// sensor of the shipped registry does (none stands within <see cref="CalibrationOptions.OwnModelMaxDistanceKm"/> of
+    /// a station). Stations are left as measured.
+    /// </remarks>
+    public CalibrationFit? CorrectMicroSensors(CalibrationOptions calibration, int fitHours)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fitHours, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fitHours, Hours.Hours);
+        var sensors = Registry.Sensors;
+        var stations = Enumerable.Range(0, sensors.Count).Where(i => sensors[i].Kind == RegistryCodes.NationalStation).ToArray();
+        var micro = Enumerable.Range(0, sensors.Count).Where(i => sensors[i].Kind == RegistryCodes.MicroSensor).ToArray();
+        var hours = Hours.Hours;
+        var samples = new List<CalibrationSample>();
+        foreach (var m in micro)
+        {
+            var near = stations.Where(t => Geo.DistanceMetres(sensors[m].Latitude, sensors[m].Longitude, sensors[t].Latitude, sensors[t].Longitude) <= calibration.MaxDistanceKm * 1000).ToArray();
+            if (near.Length == 0)
+            {
+                continue;
+            }
+
+            for (var h = 0; h < fitHours; h++)
+            {
+                var (raw, rh) = (Hours.Pm25[m * hours + h], _rh[m * hours + h]);
+                var values = near.Select(t => Hours.Pm25[t * hours + h]).Where(v => !double.IsNaN(v)).ToArray();
+                if (!double.IsNaN(raw) && !double.IsNaN(rh) && values.Length > 0)
+                {
+                    samples.Add(new CalibrationSample(raw, rh, values.Average(), (int)((_firstHour + h) / 24)));
+                }
+            }
+        }
+
+        if (CalibrationFitter.Fit(samples, calibration.Folds) is not { } fit)
+        {
+            return null;
+        }
+
+        const int Q = HourlyPm25.QuartersPerHour;
+        foreach (var m in micro)
+        {
+            for (var h = 0; h < hours; h++)
+            {
+                var rh = _rh[m * hours + h];
+                if (double.IsNaN(rh))
+                {
+                    continue;
+                }
+
+                Hours.Pm25[m * hours + h] = fit.Model.Apply(Hours.Pm25[m * hours + h], rh);
+                for (var k = 0; k < Q; k++)
+                {
+                    var at = (m * hours + h) * Q + k;
+                    _quarters[at] = double.IsNaN(_quarters[at]) ? double.NaN : fit.Model.Apply(_quarters[at], rh);
+                }
+            }
+        }
+
+        return fit;
+    }
+
     void IContributionSink.Add(int sensor, int emitter, DateTimeOffset at, double ugm3)
     {
         if (ugm3 < KeepUgm3)
@@ -171,6 +246,7 @@ public sealed class SimulatedCity : IContributionSink
         var pm25 = new double[n];
         var pm10 = new double[n];
         var (so2, so2Count, co, coCount) = (new double[n], new int[n], new double[n], new int[n]);
+        var (rh, rhCount) = (new double[n], new int[n]);
         const int Q = HourlyPm25.QuartersPerHour;
         var (quarter, quarterCount) = (new double[n * Q], new int[n * Q]);
         var monitored = World.MonitoredSources.Select(s => Hours.SourceIndex(s.SourceId)!.Value).ToArray();
@@ -184,6 +260,8 @@ public sealed class SimulatedCity : IContributionSink
             Array.Clear(so2Count);
             Array.Clear(co);
             Array.Clear(coCount);
+            Array.Clear(rh);
+            Array.Clear(rhCount);
             Array.Clear(particulate);
             Array.Clear(particulateCount);
             Array.Clear(quarter);
@@ -205,6 +283,12 @@ public sealed class SimulatedCity : IContributionSink
                     {
                         so2[s] += sulphur;
                         so2Count[s]++;
+                    }
+
+                    if (r.Humidity is { } humidity)
+                    {
+                        rh[s] += humidity;
+                        rhCount[s]++;
                     }
 
                     if (r.Co is { } monoxide)
@@ -235,6 +319,7 @@ public sealed class SimulatedCity : IContributionSink
             for (var s = 0; s < n; s++)
             {
                 Hours.Pm25[s * hours + h] = pm25[s] / _samplesPerHour;
+                _rh[s * hours + h] = rhCount[s] > 0 ? rh[s] / rhCount[s] : double.NaN;
                 for (var k = 0; k < Q; k++)
                 {
                     _quarters[(s * hours + h) * Q + k] = quarterCount[s * Q + k] > 0 ? quarter[s * Q + k] / quarterCount[s * Q + k] : double.NaN;

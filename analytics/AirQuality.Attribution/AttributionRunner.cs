@@ -19,13 +19,14 @@ public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionM
         var registry = await new RegistryStore(dataSource).LoadAsync(cancellationToken);
         var window = new AnomalyDetector(dataSource, anomalies, aggregation).Window(day);
         var hours = (int)(window.Target.FirstHour - window.Baseline.FirstHour) + window.Target.Hours;
-        var city = await CityHoursLoader.LoadAsync(dataSource, registry, window.Baseline.FirstHour, hours, cancellationToken);
+        var city = await CityHoursLoader.LoadAsync(dataSource, registry, window.Baseline.FirstHour, hours, anomalies.Pm25, cancellationToken);
         var plume = new PlumeEstimator(city, aggregation.Zone);
         var attributor = new Attributor(model, options);
         var stored = await AnomalyDetector.LoadWithIdsAsync(dataSource, day, cancellationToken);
         var results = stored.Select(x => AttributionEpisode.From(x.Id, x.Anomaly, city)).OfType<AttributionEpisode>()
             .Select(e => attributor.Attribute(city, plume, e)).ToList();
 
+        var corrected = anomalies.Pm25 == Aggregation.Calibration.Pm25Flow.Corrected;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_flags WHERE day = @day; DELETE FROM episode_contributors WHERE day = @day; DELETE FROM episode_attributions WHERE day = @day;",
@@ -33,9 +34,14 @@ public sealed class AttributionRunner(NpgsqlDataSource dataSource, IAttributionM
         foreach (var a in results)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, registered_source_probability, model_version)
-                VALUES (@AnomalyId, @Day, @Verdict, @Candidates, @Summary, @Probability, @Version)
-                """, new { a.Episode.AnomalyId, Day = day, a.Verdict, a.Candidates, a.Summary, Probability = (float)a.RegisteredSourceProbability, model.Version }, transaction, cancellationToken: cancellationToken));
+                INSERT INTO episode_attributions (anomaly_id, day, verdict, candidates, summary, registered_source_probability, model_version, pm25_values, calibration_versions)
+                VALUES (@AnomalyId, @Day, @Verdict, @Candidates, @Summary, @Probability, @Version, @Pm25Values,
+                        CASE WHEN @Corrected THEN (SELECT pm25_calibration_versions(sensor_ids, started_at, ended_at) FROM anomalies WHERE anomaly_id = @AnomalyId) END)
+                """, new
+            {
+                a.Episode.AnomalyId, Day = day, a.Verdict, a.Candidates, a.Summary, Probability = (float)a.RegisteredSourceProbability, model.Version,
+                Pm25Values = corrected ? "corrected" : "raw", Corrected = corrected,
+            }, transaction, cancellationToken: cancellationToken));
             foreach (var f in a.Flags)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""

@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Columns;
 using AirQuality.Aggregation;
 using AirQuality.Storage.Registry;
@@ -9,17 +10,26 @@ namespace AirQuality.Attribution;
 /// <summary>Reads <see cref="CityHours"/> from the database: valid hourly means, the stations' hourly wind, and sources' hourly particulate.</summary>
 public static class CityHoursLoader
 {
-    public static async Task<CityHours> LoadAsync(NpgsqlDataSource dataSource, CityRegistry registry, long firstHour, int hours, CancellationToken cancellationToken)
+    /// <summary>The hours from <paramref name="firstHour"/>, PM2.5 as the sensors reported it.</summary>
+    public static Task<CityHours> LoadAsync(NpgsqlDataSource dataSource, CityRegistry registry, long firstHour, int hours, CancellationToken cancellationToken) =>
+        LoadAsync(dataSource, registry, firstHour, hours, Pm25Flow.Raw, cancellationToken);
+
+    /// <summary>
+    /// The hours from <paramref name="firstHour"/>; with <paramref name="pm25"/> <see cref="Pm25Flow.Corrected"/> (<c>Anomalies:Pm25</c>),
+    /// micro sensors' PM2.5 from <c>pm25_corrected_ugm3</c> where the hour has a correction, as the detector read it.
+    /// </summary>
+    public static async Task<CityHours> LoadAsync(NpgsqlDataSource dataSource, CityRegistry registry, long firstHour, int hours, Pm25Flow pm25,
+        CancellationToken cancellationToken)
     {
         var city = new CityHours(registry.Sensors, registry.Sources, firstHour, hours);
         var (from, to) = (HourlyColumns.HourStart(firstHour), HourlyColumns.HourStart(firstHour + hours));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await HourlyStore.FoldAsync(connection, cancellationToken);
         var means = await connection.QueryAsync<HourlyMeans>(new CommandDefinition("""
-            SELECT sensor_id AS SensorId, hour_start AS Hour, pm25_ugm3 AS Pm25, pm25_valid AS Pm25Valid, pm10_ugm3 AS Pm10, pm10_valid AS Pm10Valid,
+            SELECT sensor_id AS SensorId, hour_start AS Hour, CASE WHEN @corrected THEN coalesce(pm25_corrected_ugm3, pm25_ugm3) ELSE pm25_ugm3 END AS Pm25, pm25_valid AS Pm25Valid, pm10_ugm3 AS Pm10, pm10_valid AS Pm10Valid,
                    so2_ugm3 AS So2, so2_valid AS So2Valid, co_mgm3 AS Co, co_valid AS CoValid
             FROM sensor_hourly_means WHERE hour_start >= @from AND hour_start < @to
-            """, new { from, to }, cancellationToken: cancellationToken));
+            """, new { from, to, corrected = pm25 == Pm25Flow.Corrected }, cancellationToken: cancellationToken));
         foreach (var m in means)
         {
             if (city.SensorIndex(m.SensorId) is { } s)

@@ -31,7 +31,7 @@ public static class OutcomeLabels
         {
             var window = detector.Window(group.Key);
             var hours = (int)(window.Target.FirstHour - window.Baseline.FirstHour) + window.Target.Hours;
-            var city = await CityHoursLoader.LoadAsync(dataSource, registry, window.Baseline.FirstHour, hours, cancellationToken);
+            var city = await CityHoursLoader.LoadAsync(dataSource, registry, window.Baseline.FirstHour, hours, anomalies.Pm25, cancellationToken);
             var plume = new PlumeEstimator(city, aggregation.Zone);
             foreach (var o in group)
             {

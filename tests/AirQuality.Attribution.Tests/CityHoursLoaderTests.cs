@@ -1,5 +1,9 @@
 using AirQuality.Attribution;
+using AirQuality.Aggregation;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Columns;
+using AirQuality.Contracts;
+using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 using AirQuality.Tests.Support;
 using Dapper;
@@ -36,5 +40,50 @@ public sealed class CityHoursLoaderTests(PostgresFixture postgres) : IClassFixtu
         Assert.True(double.IsNaN(city.Particulate[p1 * 4 + 1]), "Start-up is not emission evidence.");
         Assert.True(double.IsNaN(city.Particulate[p1 * 4 + 2]), "A stopped plant is not emission evidence.");
         Assert.Equal(12, city.Particulate[p1 * 4 + 3], 3);
+    }
+
+    [Fact]
+    public async Task Corrected_pm25_is_read_for_micro_sensors_where_the_hour_has_a_correction_and_raw_elsewhere()
+    {
+        // A station and a micro sensor reading 1 + κ·RH/(100 − RH) times the truth (κ = 0.1) at RH 90%, except in hour 2,
+        // whose readings carry no humidity and so has no correction.
+        await using var db = await postgres.NewDatabaseAsync();
+        var t0 = new DateTimeOffset(2025, 6, 30, 0, 0, 0, TimeSpan.Zero);
+        const double Kappa = 0.1, Truth = 50;
+        var raw = Truth * (1 + Kappa * CalibrationModel.Growth(90));
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO districts VALUES ('D1', 'One', NULL, 29.6, 106.5);
+                INSERT INTO townships VALUES ('T1', 'D1', 'One', NULL);
+                INSERT INTO sensors VALUES ('S1', 'station', 'D1', 'T1', 29.600, 106.5, 'national_station', 3600),
+                                           ('M1', 'micro', 'D1', 'T1', 29.603, 106.5, 'micro_sensor', 300);
+                INSERT INTO sensor_calibrations (sensor_id, version, valid_from, method, scope, kappa, window_from, window_to, n_hours, rmse_ugm3, cv_rmse_ugm3,
+                                                 cv_rmse_linear_ugm3, cv_rmse_hygroscopic_ugm3, raw_rmse_ugm3, stations, humidity_source)
+                VALUES ('M1', 1, @t0, 'hygroscopic', 'network', @Kappa, @t0 - interval '28 days', @t0, 100, 1, 1, 1, 1, 1, ARRAY['S1'], 'sensor');
+                """, new { t0 = t0.UtcDateTime, Kappa });
+            var readings = Enumerable.Range(1, 3).Select(h => new SensorReading("S1", t0.AddHours(h), Truth))
+                .Concat(Enumerable.Range(1, 36).Select(i => new SensorReading("M1", t0.AddMinutes(5 * i), raw, Humidity: (i - 1) / 12 == 2 ? null : 90)))
+                .ToList();
+            await new TimeSeriesWriter(new HourlyRollup()).WriteAsync(connection, readings, [], CancellationToken.None);
+            await connection.ExecuteAsync("SELECT fold_sensor_hourly(); SELECT apply_sensor_calibrations(@from, @to)", new { from = t0.UtcDateTime, to = t0.AddHours(3).UtcDateTime });
+        }
+
+        var registry = await new RegistryStore(db).LoadAsync(CancellationToken.None);
+        var firstHour = HourlyColumns.HourOf(t0.UtcDateTime);
+        var asReported = await CityHoursLoader.LoadAsync(db, registry, firstHour, 3, Pm25Flow.Raw, CancellationToken.None);
+        var corrected = await CityHoursLoader.LoadAsync(db, registry, firstHour, 3, Pm25Flow.Corrected, CancellationToken.None);
+        var (s1, m1) = (asReported.SensorIndex("S1")!.Value, asReported.SensorIndex("M1")!.Value);
+        Assert.Equal([raw, raw, raw], asReported.Pm25[(m1 * 3)..(m1 * 3 + 3)], new ToleranceComparer());
+        Assert.Equal([Truth, Truth, raw], corrected.Pm25[(m1 * 3)..(m1 * 3 + 3)], new ToleranceComparer());
+        Assert.Equal([Truth, Truth, Truth], corrected.Pm25[(s1 * 3)..(s1 * 3 + 3)], new ToleranceComparer());
+    }
+
+    /// <summary>Hourly means are stored as <c>real</c>: equal to a thousandth of a µg/m³.</summary>
+    sealed class ToleranceComparer : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-3;
+
+        public int GetHashCode(double obj) => 0;
     }
 }

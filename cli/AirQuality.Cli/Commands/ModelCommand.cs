@@ -3,6 +3,7 @@ using System.Globalization;
 using AirQuality.Attribution;
 using AirQuality.Attribution.Model;
 using AirQuality.Attribution.Training;
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation;
 using AirQuality.Anomalies;
 using AirQuality.Storage.Registry;
@@ -38,7 +39,8 @@ static class ModelCommand
             AllowMultipleArgumentsPerToken = true,
         };
         trainers.AcceptOnlyFromAmong([.. BinaryClassifier.Trainers]);
-        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache, trainers };
+        var pm25 = Pm25Option();
+        var command = new Command("train", "Fit the model on episodes detected in simulated worlds, labelled by their ground truth (and by recorded inspection outcomes with --outcomes).") { worlds, days, output, outcomes, cache, trainers, pm25 };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -48,7 +50,7 @@ static class ModelCommand
             var services = host.Services;
             var path = parse.GetValue(output) ?? services.GetRequiredService<AttributionOptions>().ModelPath;
             var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
-            var trainer = Trainer(host);
+            var trainer = Trainer(host, parse.GetValue(pm25));
             var specs = WorldSpec.Training(w, d);
             Console.WriteLine($"Simulating {w} training world(s) of {d} day(s) each and detecting their episodes ...");
             var (episodes, incidents) = trainer.Episodes(registry, specs, parse.GetValue(cache));
@@ -56,7 +58,7 @@ static class ModelCommand
                 ? await OutcomeLabels.LoadAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<AnomalyOptions>(),
                     services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<AttributionOptions>(), token)
                 : [];
-            var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
+            var model = trainer.Fit(episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), rows, $"{specs.Count} simulated worlds{(trainer.Pm25 == Pm25Flow.Corrected ? " (micro sensors' PM2.5 corrected)" : "")}: {string.Join("; ", specs)}{(rows.Count > 0 ? $"; {rows.Count} enforcement outcomes" : "")}", path,
                 parse.GetValue(trainers) is { Length: > 0 } chosen ? chosen : null,
                 OtherPhysics(specs, services.GetRequiredService<AnomalyOptions>().BaselineDays));
             model.Save(path);
@@ -89,7 +91,8 @@ static class ModelCommand
             DefaultValueFactory = _ => [.. WorldSpec.Kinds],
         };
         kinds.AcceptOnlyFromAmong([.. WorldSpec.Kinds]);
-        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, missedCsv, cache, kinds };
+        var pm25 = Pm25Option();
+        var command = new Command("evaluate", "Score the model against three baselines and an upper bound on held-out simulated worlds of each kind, with 95% intervals.") { worlds, days, modelPath, candidatesCsv, missedCsv, cache, kinds, pm25 };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
             var (w, d) = (Check(parse.GetValue(worlds), "--worlds", 1, 200), Check(parse.GetValue(days), "--days", 1, 120));
@@ -100,13 +103,14 @@ static class ModelCommand
             var registry = RegistryCsv.Load(AirqConfiguration.DefaultRegistryDirectory);
             var all = new List<LabelledEpisode>();
             var missed = parse.GetValue(missedCsv) is null ? null : new List<MissedIncident>();
+            var trainer = Trainer(host, parse.GetValue(pm25));
             foreach (var kind in parse.GetValue(kinds) ?? [.. WorldSpec.Kinds])
             {
                 var specs = WorldSpec.HeldOut(w, d, kind);
                 Console.WriteLine();
                 Console.WriteLine($"== Held-out worlds of kind ({kind}): {specs[0].Physics} physics; {specs[0].Network}.");
-                Console.WriteLine($"Scoring {model.Version} on {w} world(s) of {d} day(s) each ...");
-                var (episodes, incidents) = Trainer(host).Episodes(registry, specs, parse.GetValue(cache), missed);
+                Console.WriteLine($"Scoring {model.Version} on {w} world(s) of {d} day(s) each, micro sensors' PM2.5 {(trainer.Pm25 == Pm25Flow.Corrected ? "corrected" : "raw")} ...");
+                var (episodes, incidents) = trainer.Episodes(registry, specs, parse.GetValue(cache), missed);
                 Print(model, episodes, incidents, registry, registry.Teams.Count * specs.Sum(x => x.Days), attribution.MaxFlags);
                 all.AddRange(episodes);
             }
@@ -137,8 +141,30 @@ static class ModelCommand
         Description = "Keep each world's labelled episodes in this folder and reuse them on the next run (for trying models on the same worlds; keyed by world, registry, settings and features).",
     };
 
-    static ModelTrainer Trainer(IHost host) =>
-        new(host.Services.GetRequiredService<AnomalyOptions>(), host.Services.GetRequiredService<AggregationOptions>(), host.Services.GetRequiredService<AttributionOptions>(), Progress.Line);
+    static Option<string?> Pm25Option()
+    {
+        var option = new Option<string?>("--pm25")
+        {
+            Description = "Which micro-sensor PM2.5 the simulated worlds are detected and attributed on: raw, or corrected as production corrects it (the network-wide calibration fitted on each world's baseline days against the stations within Calibration:MaxDistanceKm). Default: Anomalies:Pm25, what production reads.",
+        };
+        option.AcceptOnlyFromAmong("raw", "corrected");
+        return option;
+    }
+
+    /// <summary>The trainer on the host's settings, with <c>Anomalies:Pm25</c> replaced by <paramref name="pm25"/> when given.</summary>
+    static ModelTrainer Trainer(IHost host, string? pm25)
+    {
+        var anomalies = host.Services.GetRequiredService<AnomalyOptions>();
+        if (pm25 is not null)
+        {
+            anomalies.Pm25 = pm25 == "corrected" ? Pm25Flow.Corrected : Pm25Flow.Raw;
+        }
+
+        return new(anomalies, host.Services.GetRequiredService<AggregationOptions>(), host.Services.GetRequiredService<AttributionOptions>(), Progress.Line)
+        {
+            Calibration = host.Services.GetRequiredService<CalibrationOptions>(),
+        };
+    }
 
     static void Print(AttributionModel model, IReadOnlyList<LabelledEpisode> episodes, IReadOnlyList<ScoredIncident> incidents, CityRegistry registry, int teamDays, int maxFlags)
     {
