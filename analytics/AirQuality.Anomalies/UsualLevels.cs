@@ -73,6 +73,11 @@ sealed class UsualLevels(AnomalyOptions options)
             Judge(raw, options.SharpRiseSigmas, sharp: true);
         }
 
+        if (options.CityWideRiseShare > 0)
+        {
+            DropCityWide(rises, n, hours * Q);
+        }
+
         return rises;
 
         void Judge(double[] values, double sigmas, bool sharp)
@@ -132,6 +137,34 @@ sealed class UsualLevels(AnomalyOptions options)
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Clears every rise of a quarter in which at least <see cref="AnomalyOptions.CityWideRiseShare"/> of the sensors
+    /// rose (and at least two): the weather (an evening's still air reaching every sensor beside a site at once), not an
+    /// incident, which raises the sensors downwind of one place.
+    /// </summary>
+    void DropCityWide(Rise?[] rises, int n, int cells)
+    {
+        var least = Math.Max(2, (int)Math.Ceiling(options.CityWideRiseShare * n));
+        for (var c = 0; c < cells; c++)
+        {
+            var count = 0;
+            for (var s = 0; s < n; s++)
+            {
+                count += rises[s * cells + c] is null ? 0 : 1;
+            }
+
+            if (count < least)
+            {
+                continue;
+            }
+
+            for (var s = 0; s < n; s++)
+            {
+                rises[s * cells + c] = null;
             }
         }
     }

@@ -234,4 +234,17 @@ public sealed class UsualLevelsTests
         Assert.Contains("sharp rise", episode.Detail, StringComparison.Ordinal);
         Assert.Empty(Episodes(grid, With(o => (o.MinRiseQuarters, o.SharpRiseSigmas) = (1, 0))));
     }
+
+    [Fact]
+    public void With_CityWideRiseShare_sensors_that_rise_all_in_the_same_quarters_are_the_weather_not_an_incident()
+    {
+        // S1 and S3, 11 km apart, both gain 40 µg/m³ from 18:00 to 19:00 on the day (an evening's still air reaching every
+        // sensor beside a site at once); S5 alone gains 40 µg/m³ from 10:00 to 11:00 (an incident).
+        var grid = Grid(_ => 0.05, (s, day, hour, _) => day != 7 ? 0 : s is 1 or 3 && hour == 18 || s == 5 && hour == 10 ? 40 : 0, (_, _) => double.NaN);
+
+        // By default each is an episode of its own.
+        Assert.Equal(["S1", "S3", "S5"], Episodes(grid).SelectMany(a => a.SensorIds).Order(StringComparer.Ordinal));
+        // With a third of the sensors (2 of 6) rising together as the weather, only the incident is left.
+        Assert.Equal(["S5"], Assert.Single(Episodes(grid, With(o => o.CityWideRiseShare = 0.3))).SensorIds);
+    }
 }
