@@ -14,7 +14,7 @@ namespace AirQuality.Attribution.Training;
 public sealed class EpisodeCache(string directory, CityRegistry registry, object settings)
 {
     /// <summary>Change whenever simulation, detection, labelling or the features change in a way their names do not show.</summary>
-    public const string LabelsVersion = "2026-12-10.explain";
+    public const string LabelsVersion = "2026-12-11.displaced-plume";
 
     static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

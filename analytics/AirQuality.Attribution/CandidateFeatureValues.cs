@@ -71,6 +71,22 @@ public sealed record CandidateFeatureValues
     /// </summary>
     public double RoseDownwindShare { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The plume's fit to the neighbourhood's excess (Pearson's r, as <see cref="FootprintCorrelation"/>) at the best of
+    /// the registered position and the displaced ones (<see cref="DisplacedPlumeFit"/>): whether the sensors that rose
+    /// match this source's plume from where it may really stand. Missing where its plume reaches none of them from anywhere.
+    /// </summary>
+    public double BestFitFootprintCorrelation { get; init; } = double.NaN;
+
+    /// <summary>Log of the plume estimate from the best-fitting position over the measured excess, as <see cref="PlumeExplainedLog"/>. Missing as above.</summary>
+    public double BestFitExplainedLog { get; init; } = double.NaN;
+
+    /// <summary>The source's share of the plume estimates from each candidate's best-fitting position, as <see cref="PlumeShare"/>. Missing as above.</summary>
+    public double BestFitPlumeShare { get; init; } = double.NaN;
+
+    /// <summary>How far the best-fitting position lies from the registered one, km (0: the registered one). Missing as above.</summary>
+    public double BestFitOffsetKm { get; init; } = double.NaN;
+
     /// <summary>Each feature's stored name beside its field, in the order of the model's vector.</summary>
     public static readonly IReadOnlyList<(string Name, Func<CandidateFeatureValues, double> Value)> Table =
     [
@@ -114,6 +130,10 @@ public sealed record CandidateFeatureValues
         ("telemetry_over_hour_usual_log", f => f.TelemetryOverHourUsualLog),
         ("excess_over_usual_log", f => f.ExcessOverUsualLog),
         ("rose_downwind_share", f => f.RoseDownwindShare),
+        ("best_fit_footprint_correlation", f => f.BestFitFootprintCorrelation),
+        ("best_fit_explained_log", f => f.BestFitExplainedLog),
+        ("best_fit_plume_share", f => f.BestFitPlumeShare),
+        ("best_fit_offset_km", f => f.BestFitOffsetKm),
     ];
 
     /// <summary>The values in the order of <see cref="Table"/> (and of <see cref="CandidateFeatures.Names"/>).</summary>

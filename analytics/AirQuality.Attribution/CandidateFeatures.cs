@@ -84,6 +84,8 @@ public static class CandidateFeatures
             var usual = cells.Sum(c => plume.Unit(j, c.s, c.h) * plume.UsualEmission(j, c.h));
             var footprintCells = localCells.Select(c => plume.Unit(j, c.s, c.h) * plume.Activity(j, c.h)).ToArray();
             var footprint = Correlation(footprintCells, localExcess);
+            // The same fit from where the source may really stand, the registry's position being off by up to a kilometre.
+            var bestFit = DisplacedPlumeFit.Find(plume, j, localCells, localExcess, cells);
             var telemetry = Telemetry(city, plume, j, episode, lead);
             var (down, downRose, up, upRose) = DownwindUpwind(city, source, episode);
             // The share of the episode in the source's working hours, from the registry or its telemetry; missing (NaN) when
@@ -140,15 +142,19 @@ public static class CandidateFeatures
                 TelemetryOverHourUsualLog = TelemetryOverHourUsual(city, j, episode, lead),
                 ExcessOverUsualLog = ExcessOverUsual(city, plume, j, cells, cellUsual),
                 RoseDownwindShare = RoseDownwind(city, source, cells, radiusM),
+                BestFitFootprintCorrelation = bestFit?.Correlation ?? double.NaN,
+                BestFitExplainedLog = bestFit is null ? double.NaN : Math.Log((bestFit.Predicted + 1) / (excessSum + 1)),
+                BestFitOffsetKm = bestFit is null ? double.NaN : bestFit.OffsetM / 1000,
             };
             var facts = new CandidateFacts(distance / 1000, bearing, double.IsNaN(wind) ? 0 : wind, alignment,
                 telemetry.PeakMgm3, source.PermittedParticulateMgm3, telemetry.PeakOverUsual, telemetry.HighSince,
                 down, downRose, up, upRose, predicted, 0, footprint, required, plume.IsDustSite(j), source.HasTelemetry, working, coarse,
-                so2PerPm25, coPerPm25, so2Footprint, plume.HoursFrom(j));
+                so2PerPm25, coPerPm25, so2Footprint, plume.HoursFrom(j), bestFit);
             raw.Add((j, x, facts, nearest, predicted, footprint));
         }
 
         var totalPlume = raw.Sum(r => r.Plume);
+        var totalBestFit = raw.Sum(r => r.Facts.BestFit?.Predicted ?? 0);
         var distanceRank = Ranks(raw.Select(r => -r.Distance).ToArray());
         var plumeRank = Ranks(raw.Select(r => r.Plume).ToArray());
         var footprintRank = Ranks(raw.Select(r => r.Footprint).ToArray());
@@ -163,6 +169,7 @@ public static class CandidateFeatures
                 InverseDistanceRank = 1.0 / distanceRank[i],
                 InversePlumeRank = 1.0 / plumeRank[i],
                 InverseFootprintRank = 1.0 / footprintRank[i],
+                BestFitPlumeShare = facts.BestFit is not { } fit ? double.NaN : totalBestFit > 0 ? fit.Predicted / totalBestFit : 0,
             };
             candidates.Add(new Candidate(j, features.ToVector(), facts with { PlumeShare = share }));
         }

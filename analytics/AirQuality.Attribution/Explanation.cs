@@ -42,6 +42,10 @@ public static class Explanation
         "plume_share" or "plume_explained_log" or "inverse_plume_rank" => Invariant($"plume model puts {f.PlumeShare:0%} of the modelled contribution on it"),
         "footprint_correlation" or "inverse_footprint_rank" or "required_factor_log" =>
             Invariant($"the sensors that rose match its plume (r = {f.FootprintCorrelation:0.00}); explaining them needs {f.RequiredFactor:0.#}× its usual emission"),
+        "best_fit_footprint_correlation" or "best_fit_explained_log" or "best_fit_plume_share" or "best_fit_offset_km" when f.BestFit is { } fit =>
+            fit.OffsetM > 0
+                ? Invariant($"the sensors that rose match its plume best from {fit.OffsetM / 1000:0.0} km {Compass[(int)Math.Round(fit.BearingDeg / 45) % 8]} of its registered position (r = {fit.Correlation:0.00}, from the registered one {fit.RegistryCorrelation:0.00}): the registry's position may be off")
+                : Invariant($"the sensors that rose match its plume from its registered position (r = {fit.Correlation:0.00}) better than from any position up to {DisplacedPlumeFit.Rings.Max(r => r.RadiusM) / 1000:0.#} km away"),
         "downwind_rose_share" or "upwind_rose_share" when f.DownwindSensors > 0 =>
             Invariant($"{f.DownwindRose} of {f.DownwindSensors} sensor-hours downwind rose, {f.UpwindRose} of {f.UpwindSensors} upwind"),
         // Hours cited only where they were known (the registry's or learnt from telemetry): never an assumed working day.

@@ -141,11 +141,18 @@ public sealed class PlumeEstimator
     public (double Median, double Mad) Usual(int j) => _usualParticulate[j];
 
     /// <summary>µg/m³ at sensor <paramref name="s"/> in <paramref name="hour"/> per g/s emitted by source <paramref name="j"/>, carried by that hour's wind turned as the sensor feels it.</summary>
-    public double Unit(int j, int s, int hour)
+    public double Unit(int j, int s, int hour) => UnitFrom(j, s, hour, 0, 0);
+
+    /// <summary>
+    /// As <see cref="Unit"/>, with the source moved <paramref name="eastM"/> and <paramref name="northM"/> metres from its
+    /// registry position: where it would be if the registry's position were that far off.
+    /// </summary>
+    public double UnitFrom(int j, int s, int hour, double eastM, double northM)
     {
         var source = _city.Sources[j];
         var sensor = _city.Sensors[s];
         var (dx, dy) = Geo.OffsetMetres(source.Latitude, source.Longitude, sensor.Latitude, sensor.Longitude);
+        (dx, dy) = (dx - eastM, dy - northM);
         // Even the sensor's own wind is not known to the degree: average the plume over directions around it,
         // or a narrow ground-level plume misses a sensor by a few degrees.
         var sum = 0.0;

@@ -20,7 +20,10 @@ public sealed class CandidateFeaturesTests
     const int Start = 7 * 24 + 2; // 02:00 local on the last day
     const int End = Start + 4;
 
-    static (CityHours City, AttributionEpisode Episode) Morning(params PollutionSource[] more)
+    static (CityHours City, AttributionEpisode Episode) Morning(params PollutionSource[] more) => Morning(0, more);
+
+    /// <summary>The same morning with stack A's registry entry <paramref name="aRegisteredEastKm"/> east of where it stands (2 km north of X).</summary>
+    static (CityHours City, AttributionEpisode Episode) Morning(double aRegisteredEastKm, PollutionSource[] more)
     {
         static (double, double) At(double northKm, double eastKm) => Geo.Move(Lat, Lon, Math.Sqrt(northKm * northKm + eastKm * eastKm) * 1000, Math.Atan2(eastKm, northKm));
         var sensors = new List<Sensor>();
@@ -30,7 +33,7 @@ public sealed class CandidateFeaturesTests
             sensors.Add(new Sensor(id, $"Sensor {id}", "D1", "T1", lat, lon, RegistryCodes.MicroSensor, 300));
         }
 
-        var (aLat, aLon) = At(2, 0);
+        var (aLat, aLon) = At(2, aRegisteredEastKm);
         var (bLat, bLon) = At(-2, 0);
         var sources = new List<PollutionSource>
         {
@@ -173,6 +176,44 @@ public sealed class CandidateFeaturesTests
         var daily = CandidateFeatures.Compute(routine, new PlumeEstimator(routine, Zone), episode, new AttributionOptions());
         Assert.InRange(F(routine, daily, "A", "excess_over_usual_log"), -0.3, 0.3);
         Assert.InRange(F(routine, daily, "A", "telemetry_over_hour_usual_log"), -0.3, 0.3);
+    }
+
+    [Fact]
+    public void A_source_registered_a_kilometre_off_is_found_by_its_plume_from_where_it_really_stands()
+    {
+        // Stack A's plume (the north wind carries it south) raises X and Y; its registry entry is 1 km east of it, from
+        // where the plume would pass a kilometre east of them. The plain fit reads the registered position only.
+        var (city, episode) = Morning(1, []);
+        var a = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions())
+            .Single(c => city.Sources[c.Source].SourceId == "A");
+
+        Assert.True(a.Features[CandidateFeatures.Index("footprint_correlation")] < 0.3, "From the registered position its plume misses the sensors that rose.");
+        Assert.True(a.Features[CandidateFeatures.Index("best_fit_footprint_correlation")] > 0.6, "From a kilometre west of it, where it stands, its plume follows them.");
+        Assert.Equal(1, a.Features[CandidateFeatures.Index("best_fit_offset_km")], 3);
+        Assert.True(a.Features[CandidateFeatures.Index("best_fit_explained_log")] > a.Features[CandidateFeatures.Index("plume_explained_log")] + 1);
+        var said = Explanation.Write(city, Zone, episode, a, [("best_fit_footprint_correlation", 1.0)]);
+        Assert.Contains("match its plume best from 1.0 km W of its registered position", said, StringComparison.Ordinal);
+
+        // Registered where it stands, the registered position is the best fit and the explanation says so.
+        var (right, rightEpisode) = Morning();
+        var registered = CandidateFeatures.Compute(right, new PlumeEstimator(right, Zone), rightEpisode, new AttributionOptions())
+            .Single(c => right.Sources[c.Source].SourceId == "A");
+        Assert.Equal(0, registered.Features[CandidateFeatures.Index("best_fit_offset_km")]);
+        Assert.Contains("match its plume from its registered position", Explanation.Write(right, Zone, rightEpisode, registered, [("best_fit_offset_km", 1.0)]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_wind_no_plume_reaches_a_sensor_and_the_best_fit_is_missing()
+    {
+        var (city, episode) = Morning();
+        Array.Fill(city.WindFromDeg, double.NaN);
+        Array.Fill(city.WindSpeedMs, double.NaN);
+        var candidates = CandidateFeatures.Compute(city, new PlumeEstimator(city, Zone), episode, new AttributionOptions());
+
+        foreach (var feature in new[] { "best_fit_footprint_correlation", "best_fit_explained_log", "best_fit_plume_share", "best_fit_offset_km" })
+        {
+            Assert.All(candidates, c => Assert.True(double.IsNaN(c.Features[CandidateFeatures.Index(feature)]), feature));
+        }
     }
 
     static readonly string[] TelemetryFeatures = ["telemetry_ratio_log", "telemetry_z", "telemetry_correlation", "telemetry_over_hour_usual_log"];

@@ -27,12 +27,38 @@ public sealed class AttributionModel(ModelFile file, BinaryClassifier candidate,
     public AttributionModel With(double abstainBelow, double inspectAtOrAbove, IReadOnlyDictionary<string, double> metrics) =>
         new(File with { AbstainBelow = abstainBelow, InspectAtOrAbove = inspectAtOrAbove, TrainingMetrics = metrics }, candidate, episode);
 
-    public double Probability(ReadOnlySpan<double> features) => candidate.Probability(features);
+    // The candidate classifier reads its features by name from the current vector, so a model trained before features
+    // were added still scores on exactly the evidence it was trained on.
+    readonly int[] _candidateInputs = [.. candidate.Features.Select(CandidateFeatures.Index)];
+
+    public double Probability(ReadOnlySpan<double> features) => candidate.Probability(Inputs(features));
 
     public double RegisteredSourceProbability(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> probabilities, int maxFlags) =>
         candidates.Count == 0 ? 0 : episode.Probability(EpisodeEvidence.Compute(candidates, probabilities, maxFlags));
 
-    public IReadOnlyList<(string Feature, double LogOdds)> Contributions(ReadOnlySpan<double> features) => candidate.Contributions(features);
+    public IReadOnlyList<(string Feature, double LogOdds)> Contributions(ReadOnlySpan<double> features) => candidate.Contributions(Inputs(features));
+
+    /// <summary>The model's own features, by name, out of a vector in <see cref="CandidateFeatures.Names"/> order.</summary>
+    ReadOnlySpan<double> Inputs(ReadOnlySpan<double> features)
+    {
+        if (features.Length != CandidateFeatures.Names.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(features), features.Length, $"A candidate's vector has {CandidateFeatures.Names.Count} features (CandidateFeatures.Names).");
+        }
+
+        if (_candidateInputs.Length == features.Length && _candidateInputs.Select((index, i) => index == i).All(same => same))
+        {
+            return features;
+        }
+
+        var inputs = new double[_candidateInputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = features[_candidateInputs[i]];
+        }
+
+        return inputs;
+    }
 
     /// <summary>Writes the sidecar to <paramref name="path"/> and each classifier's ML.NET model beside it, replacing what was there.</summary>
     public void Save(string path)
@@ -69,19 +95,21 @@ public sealed class AttributionModel(ModelFile file, BinaryClassifier candidate,
 
         var file = JsonSerializer.Deserialize<ModelFile>(text) ?? throw new AttributionModelException($"{path} is empty.");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        BinaryClassifier Classifier(ClassifierFile c, IReadOnlyList<string> names)
+        // A candidate model may have been trained on fewer features than are computed now (it reads its own by name);
+        // the episode model's evidence must be the same.
+        BinaryClassifier Classifier(ClassifierFile c, IReadOnlyList<string> names, bool subsetAllowed)
         {
-            if (!c.Features.SequenceEqual(names))
+            if (subsetAllowed ? !c.Features.All(names.Contains) || c.Features.Distinct().Count() != c.Features.Count : !c.Features.SequenceEqual(names))
             {
                 throw new AttributionModelException($"{path} was trained on other features ({string.Join(", ", c.Features)}), so the model must be trained again.");
             }
 
             var zip = Path.Combine(folder, c.File);
             return System.IO.File.Exists(zip)
-                ? BinaryClassifier.Load(zip, c.Trainer, names, c.Slope, c.Offset)
+                ? BinaryClassifier.Load(zip, c.Trainer, c.Features, c.Slope, c.Offset)
                 : throw new AttributionModelException($"{path} names the model file {c.File}, which is not beside it, so the model must be trained again.");
         }
 
-        return new AttributionModel(file, Classifier(file.Candidate, CandidateFeatures.Names), Classifier(file.Episode, EpisodeEvidence.Names));
+        return new AttributionModel(file, Classifier(file.Candidate, CandidateFeatures.Names, subsetAllowed: true), Classifier(file.Episode, EpisodeEvidence.Names, subsetAllowed: false));
     }
 }
