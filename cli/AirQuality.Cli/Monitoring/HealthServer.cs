@@ -1,5 +1,7 @@
 using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace AirQuality.Cli.Monitoring;
@@ -8,26 +10,50 @@ namespace AirQuality.Cli.Monitoring;
 /// A small HTTP endpoint beside a worker: <c>GET /health/live</c> (200 while the process serves requests and its
 /// worker has not stopped for good, else 503 with the reason),
 /// <c>GET /health/ready</c> (200 when the worker can do its work, else 503 with the reason) and <c>GET /metrics</c>
-/// (Prometheus text format). Built on <see cref="HttpListener"/>, which needs no web framework.
+/// (Prometheus text format).
 /// </summary>
+/// <remarks>
+/// Kestrel, not <see cref="HttpListener"/>: on Linux the managed HttpListener's <c>Start</c> throws an
+/// ArgumentNullException when a client connects while it starts (dotnet/corefx#35191) and leaves an orphaned accept on
+/// the port, which a probe polling a starting worker hit in the integration tests.
+/// </remarks>
 public sealed class HealthServer : IAsyncDisposable
 {
-    readonly HttpListener _listener;
+    const string Text = "text/plain; charset=utf-8";
+
+    readonly WebApplication _app;
     readonly Func<CancellationToken, Task<string?>> _notReadyReason;
     readonly Func<CancellationToken, Task<string>> _metrics;
     readonly Func<string?> _notLiveReason;
     readonly ILogger _logger;
     readonly CancellationTokenSource _stop = new();
-    readonly Task _loop;
 
-    HealthServer(HttpListener listener, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, Func<string?> notLiveReason, ILogger logger)
+    HealthServer(MonitoringOptions options, Func<CancellationToken, Task<string?>> notReadyReason, Func<CancellationToken, Task<string>> metrics, Func<string?> notLiveReason, ILogger logger)
     {
-        _listener = listener;
         _notReadyReason = notReadyReason;
         _metrics = metrics;
         _notLiveReason = notLiveReason;
         _logger = logger;
-        _loop = Task.Run(LoopAsync, CancellationToken.None);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (options.Host == "localhost")
+            {
+                kestrel.ListenLocalhost(options.Port);
+            }
+            else if (options.Host is "*" or "+")
+            {
+                kestrel.ListenAnyIP(options.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            }
+        });
+        _app = builder.Build();
+        _app.Run(RespondAsync);
     }
 
     /// <summary>
@@ -42,82 +68,53 @@ public sealed class HealthServer : IAsyncDisposable
             return null;
         }
 
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://{options.Host}:{options.Port}/");
+        var server = new HealthServer(options, notReadyReason, metrics, notLiveReason ?? (() => null), logger);
         try
         {
-            listener.Start();
+            server._app.StartAsync().GetAwaiter().GetResult();
         }
-        catch (HttpListenerException e)
+        catch (IOException e)
         {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw new InvalidOperationException($"Cannot listen on {options.Host}:{options.Port} for health and metrics ({e.Message}). Choose another Monitoring:Port or --metrics-port.", e);
         }
 
         logger.LogInformation("Health and metrics on http://{Host}:{Port}/ (/health/live, /health/ready, /metrics).", options.Host, options.Port);
-        return new HealthServer(listener, notReadyReason, metrics, notLiveReason ?? (() => null), logger);
+        return server;
     }
 
-    async Task LoopAsync()
+    async Task RespondAsync(HttpContext context)
     {
-        while (!_stop.IsCancellationRequested)
+        var request = context.Request;
+        int status;
+        string contentType, body;
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-
-            // One request at a time: scrapes and probes are rare and quick, and a slow readiness check bounds itself.
-            try
-            {
-                await RespondAsync(context);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                _logger.LogDebug("Health endpoint: the client went away ({Message}).", e.Message);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A scrape that cannot be answered (the database is down) must not stop the endpoint.
-                _logger.LogWarning("Health endpoint: {Path} failed: {Message}", context.Request.Url?.AbsolutePath, e.Message);
-                try
+            (status, contentType, body) = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+                ? request.Path.Value switch
                 {
-                    context.Response.StatusCode = 500;
-                    context.Response.Close();
+                    "/health/live" => _notLiveReason() is { } stopped ? (503, Text, $"not live: {stopped}\n") : (200, Text, "live\n"),
+                    "/health/ready" => await ReadyAsync(),
+                    "/metrics" => (200, PrometheusText.ContentType, await _metrics(_stop.Token)),
+                    _ => (404, Text, "Not found: /health/live, /health/ready and /metrics are served.\n"),
                 }
-                catch (Exception closing) when (closing is HttpListenerException or InvalidOperationException or ObjectDisposedException)
-                {
-                    _logger.LogDebug("Health endpoint: could not send the error ({Message}).", closing.Message);
-                }
-            }
+                : (405, Text, "Only GET.\n");
         }
-    }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A scrape that cannot be answered (the database is down) must not stop the endpoint.
+            _logger.LogWarning("Health endpoint: {Path} failed: {Message}", request.Path.Value, e.Message);
+            (status, contentType, body) = (500, Text, "");
+        }
 
-    async Task RespondAsync(HttpListenerContext context)
-    {
-        var (status, contentType, body) = context.Request.HttpMethod is "GET" or "HEAD"
-            ? context.Request.Url?.AbsolutePath switch
-            {
-                "/health/live" => _notLiveReason() is { } stopped ? (503, "text/plain; charset=utf-8", $"not live: {stopped}\n") : (200, "text/plain; charset=utf-8", "live\n"),
-                "/health/ready" => await ReadyAsync(),
-                "/metrics" => (200, PrometheusText.ContentType, await _metrics(_stop.Token)),
-                _ => (404, "text/plain; charset=utf-8", "Not found: /health/live, /health/ready and /metrics are served.\n"),
-            }
-            : (405, "text/plain; charset=utf-8", "Only GET.\n");
-        var bytes = Encoding.UTF8.GetBytes(body);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
-        context.Response.ContentLength64 = bytes.Length;
-        if (context.Request.HttpMethod != "HEAD")
+        context.Response.ContentLength = bytes.Length;
+        if (!HttpMethods.IsHead(request.Method))
         {
-            await context.Response.OutputStream.WriteAsync(bytes, _stop.Token);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         }
-
-        context.Response.Close();
     }
 
     async Task<(int, string, string)> ReadyAsync()
@@ -140,9 +137,9 @@ public sealed class HealthServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        await _loop;
-        _listener.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
         _stop.Dispose();
     }
 }
