@@ -160,6 +160,10 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             marked += await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT apply_sensor_calibrations(@from, 'infinity', @sensors)", new { from = group.Key, sensors = group.ToArray() }, transaction,
                 commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
+            // A new version can clear calibration_expired (and move the drift flag) from its valid_from on.
+            marked += await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT apply_sensor_hour_flags(@from, 'infinity', @sensors)", new { from = group.Key, sensors = group.ToArray() }, transaction,
+                commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -192,6 +196,30 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
 
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT apply_sensor_calibrations(@from, @to)",
                 new { from = HourlyColumns.HourStart(hours[i]), to = HourlyColumns.HourStart(hours[j] + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
+            i = j + 1;
+        }
+    }
+
+    /// <summary>
+    /// Brings <c>sensor_hour_flags</c> up to date for the hours marked in <c>aggregation_dirty_hours</c> and the two
+    /// hours either side (a changed hour can start or end a flat line there, or a jump in the next hour), marking any
+    /// further hour whose flags changed, so the daily figures leave out and count the flags as they now are.
+    /// </summary>
+    public static async Task ApplyFlagsToMarkedHoursAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const int Reach = 2;
+        var hours = (await connection.QueryAsync<DateTime>(new CommandDefinition(
+            "SELECT hour_start FROM aggregation_dirty_hours ORDER BY hour_start", cancellationToken: cancellationToken))).Select(HourlyColumns.HourOf).ToList();
+        for (var i = 0; i < hours.Count;)
+        {
+            var j = i;
+            while (j + 1 < hours.Count && hours[j + 1] <= hours[j] + 2 * Reach + 1)
+            {
+                j++;
+            }
+
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT apply_sensor_hour_flags(@from, @to)",
+                new { from = HourlyColumns.HourStart(hours[i] - Reach), to = HourlyColumns.HourStart(hours[j] + Reach + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
             i = j + 1;
         }
     }
