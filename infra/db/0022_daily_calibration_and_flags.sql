@@ -71,3 +71,5 @@ RETURNS bigint LANGUAGE sql AS $$
     SELECT (SELECT count(*) FROM marked) + 0 * (SELECT count(*) FROM written) + 0 * (SELECT count(*) FROM removed);
 $$;
 COMMENT ON FUNCTION apply_sensor_hour_flags IS 'Brings sensor_hour_flags up to date with sensor_hour_quality for the hours in [from_hour, to_hour) (only only_sensors when given) and marks in aggregation_dirty_hours the hours whose flags changed; returns how many hours it marked.';
+
+GRANT INSERT, UPDATE, DELETE ON sensor_hour_flags TO airq_analytics;
