@@ -79,9 +79,9 @@ public sealed class HourlyGrid
     {
         // sensor_hourly_calibrated and sensor_hour_flags have none of sensor_hourly's sum columns, so the names stay unambiguous either way.
         var columns = correctedPm25 ? CorrectedSumColumns : HourlyStore.SumColumns;
-        var version = correctedPm25 ? "CASE WHEN c.pm25_corrected_ugm3 IS NOT NULL THEN c.calibration_version ELSE 0 END" : "0";
         var sql = $"""
-            SELECT h.sensor_id, h.hour_start, {columns}, coalesce(f.flags, 0), {version}
+            SELECT h.sensor_id, h.hour_start, {columns}, coalesce(f.flags, 0),
+                   CASE WHEN c.pm25_corrected_ugm3 IS NOT NULL THEN c.calibration_version ELSE 0 END
             FROM sensor_hourly h LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
             LEFT JOIN sensor_hour_flags f USING (sensor_id, hour_start)
             WHERE h.hour_start >= $1 AND h.hour_start < $2
@@ -117,7 +117,8 @@ public sealed class HourlyGrid
                 }
 
                 Pm25Flags[cell] = reader.GetInt32(2 + 2 * Pollutants.Count);
-                Pm25CalibrationVersion[cell] = reader.GetInt32(3 + 2 * Pollutants.Count);
+                // Under Raw the sum is the raw mean's, whatever the hour's correction.
+                Pm25CalibrationVersion[cell] = correctedPm25 ? reader.GetInt32(3 + 2 * Pollutants.Count) : 0;
             }
         }
     }
