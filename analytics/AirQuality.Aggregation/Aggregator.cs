@@ -17,7 +17,9 @@ namespace AirQuality.Aggregation;
 /// (a mark renewed meanwhile stays for the next run), record the run. A reading that arrives days late marks its
 /// hour, so its day's figures (and any year-over-year figure over it) are corrected on the next run. An advisory
 /// lock keeps two runs from working at once. Micro sensors' PM2.5 is their corrected hourly mean where one exists,
-/// unless the calibration options (default: corrected) say <see cref="Pm25Flow.Raw"/>.
+/// unless the calibration options (default: corrected) say <see cref="Pm25Flow.Raw"/>; PM2.5 hours whose quality flags
+/// exclude them (<see cref="CalibrationOptions.ExcludedFlags"/>) are left out and counted. The flags of the marked hours
+/// and two hours either side are brought up to date first, and an hour whose flags changed is marked too.
 /// </remarks>
 public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions options, TimeProvider time, CalibrationOptions? calibration = null)
 {
@@ -33,6 +35,8 @@ public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions o
             await HourlyStore.FoldAsync(connection, cancellationToken);
             // New hours of micro sensors get their corrected value (and humidity) before their days are read.
             await SensorCalibrator.ApplyToMarkedHoursAsync(connection, cancellationToken);
+            // Then their quality flags, which may mark more hours (a flat line reaching into the day before).
+            await SensorCalibrator.ApplyFlagsToMarkedHoursAsync(connection, cancellationToken);
         }
 
         while (true)
@@ -82,8 +86,9 @@ public sealed class Aggregator(NpgsqlDataSource dataSource, AggregationOptions o
         var network = await SensorNetwork.LoadAsync(connection, cancellationToken);
         var catalog = await StandardCatalog.LoadAsync(connection, cancellationToken);
         var grid = new HourlyGrid(network, new LocalDays(firstDay, lastDay, zone));
-        await grid.LoadAsync(connection, (calibration ?? new CalibrationOptions()).Pm25 == Pm25Flow.Corrected, cancellationToken);
-        var sensorDays = DailyCalculator.SensorDays(grid, catalog);
+        var settings = calibration ?? new CalibrationOptions();
+        await grid.LoadAsync(connection, settings.Pm25 == Pm25Flow.Corrected, cancellationToken);
+        var sensorDays = DailyCalculator.SensorDays(grid, catalog, settings.ExcludedFlags);
         var districtDays = DailyCalculator.AreaDays(sensorDays, network, AreaLevel.District, catalog);
         var cityDays = DailyCalculator.AreaDays(sensorDays, network, AreaLevel.City, catalog);
         // Days in the range that nobody marked are recomputed too (cheaper than a second read); their rows come out the same.

@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using Npgsql;
 
 namespace AirQuality.Aggregation;
@@ -11,7 +12,12 @@ public static class SqlReference
 {
     static readonly string Sql = Load();
 
-    public static async Task RunAsync(NpgsqlConnection connection, string timeZone, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    /// <summary>The figures under the default settings, which leave the hours flagged out of range, flat line or humid out of the PM2.5 means.</summary>
+    public static Task RunAsync(NpgsqlConnection connection, string timeZone, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        RunAsync(connection, timeZone, firstDay, lastDay, new CalibrationOptions().ExcludedFlags, cancellationToken);
+
+    /// <summary>The figures with the valid PM2.5 hours carrying any of <paramref name="excluded"/> left out (<see cref="CalibrationOptions.ExcludedFlags"/>).</summary>
+    public static async Task RunAsync(NpgsqlConnection connection, string timeZone, DateOnly firstDay, DateOnly lastDay, QualityBits excluded, CancellationToken cancellationToken)
     {
 #pragma warning disable CA2100 // An embedded resource; the values are parameters.
         await using var command = new NpgsqlCommand(Sql, connection)
@@ -23,6 +29,7 @@ public static class SqlReference
                 new("time_zone", timeZone),
                 new("first_day", firstDay),
                 new("last_day", lastDay),
+                new("excluded_flags", (int)excluded),
             },
         };
         await command.ExecuteNonQueryAsync(cancellationToken);

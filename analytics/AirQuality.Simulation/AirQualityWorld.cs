@@ -31,6 +31,10 @@ public sealed class AirQualityWorld
     readonly int[] _sensorDistrict;
     readonly double[] _sensorWindOffsetDeg;
     readonly WeatherGenerator _weatherGenerator;
+    readonly int _seed;
+    readonly DateTimeOffset _start;
+    MicroSensorErrors? _sensorErrors;
+    MicroSensorErrors.Drawn[]? _drawnErrors;
     Weather _weather;
     double _background;
     long _hour = long.MinValue;
@@ -38,6 +42,7 @@ public sealed class AirQualityWorld
     public AirQualityWorld(CityRegistry registry, int seed, DateTimeOffset start, TimeSpan duration, WorldPhysics? physics = null)
     {
         _random = new Random(seed);
+        (_seed, _start) = (seed, start);
         _gasNoise = new Random(unchecked(seed * 7919 + 104_729));
         _sensors = [.. registry.Sensors];
         Truth = new CityTruth(registry, _random, start, duration, physics);
@@ -70,6 +75,19 @@ public sealed class AirQualityWorld
 
     /// <summary>When set, told each reading's true PM2.5 (µg/m³) at the sensor, before sensor noise and humidity: the truth calibration is scored against.</summary>
     public Action<int, DateTimeOffset, double>? TruePm25 { get; set; }
+
+    /// <summary>
+    /// When set, each micro sensor reads with errors of its own (<see cref="MicroSensorErrors"/>), drawn from the seed;
+    /// null (the default) leaves every reading as the standard world draws it. Set it before the first reading.
+    /// </summary>
+    public MicroSensorErrors? SensorErrors
+    {
+        get => _sensorErrors;
+        set => (_sensorErrors, _drawnErrors) = (value, value?.Draw(_sensors.Length, _seed));
+    }
+
+    /// <summary>The errors drawn for each sensor (by index) under <see cref="SensorErrors"/>, or null: the truth that calibration and the drift flag are scored against.</summary>
+    public IReadOnlyList<MicroSensorErrors.Drawn>? DrawnSensorErrors => _drawnErrors;
 
     /// <summary>The weather of the hour last simulated.</summary>
     public Weather Weather => _weather;
@@ -138,6 +156,15 @@ public sealed class AirQualityWorld
         var humidityBias = micro ? 1 + 0.5 * Math.Max(0, _weather.HumidityPct - 70) / 30 : 1;
         var regional = _background * _districtFactor[_sensorDistrict[index]] * cycle;
         var pm25 = Math.Clamp((regional + plume) * noise * humidityBias, 1, 1500);
+        if (micro && _drawnErrors is { } errors)
+        {
+            // The sensor's own gain (drifting from the start), humidity response and offset; nothing here draws from _random.
+            var e = errors[index];
+            humidityBias = 1 + e.Kappa * Math.Max(0, _weather.HumidityPct - 70) / 30;
+            var gain = Math.Max(0.1, e.Gain * (1 + e.DriftPerDay * (at - _start).TotalDays));
+            pm25 = Math.Clamp((regional + plume) * gain * noise * humidityBias + e.OffsetUgm3, 1, 1500);
+        }
+
         TruePm25?.Invoke(index, at, regional + plume);
         // PM10 carries each emitter's coarse fraction: dust raises it far more than smoke does.
         var pm10 = Math.Clamp((regional * (1.45 + 0.2 * _random.NextDouble()) + plumePm10) * noise, pm25 / humidityBias, 4000);

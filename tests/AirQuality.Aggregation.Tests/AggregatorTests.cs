@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Daily;
 using AirQuality.Contracts;
 using AirQuality.Storage;
@@ -13,8 +14,13 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
     const string TimeZone = "Asia/Shanghai";
     static readonly TimeSpan Cst = TimeSpan.FromHours(8);
 
-    static Aggregator AggregatorFor(NpgsqlDataSource db, int daysPerTransaction = 31) =>
-        new(db, new AggregationOptions { TimeZone = TimeZone, DaysPerTransaction = daysPerTransaction }.Validate(), TimeProvider.System);
+    /// <summary>
+    /// The aggregation with the default settings; tests whose hours are built identical (a flat line by the quality rules,
+    /// docs/calibration.md) and are about other rules keep every flagged hour in with <paramref name="excludeFlaggedHours"/> false.
+    /// </summary>
+    static Aggregator AggregatorFor(NpgsqlDataSource db, int daysPerTransaction = 31, bool excludeFlaggedHours = true) =>
+        new(db, new AggregationOptions { TimeZone = TimeZone, DaysPerTransaction = daysPerTransaction }.Validate(), TimeProvider.System,
+            new CalibrationOptions { ExcludeFlaggedHours = excludeFlaggedHours }.Validate());
 
     /// <summary>Stores readings the way the ingest worker does: shuffled batches, with repeats, hourly sums in the same transaction.</summary>
     static async Task StoreAsync(NpgsqlDataSource db, IReadOnlyList<SensorReading> readings, int seed)
@@ -198,7 +204,7 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
         }
 
         await StoreAsync(db, readings, 1);
-        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+        await AggregatorFor(db, excludeFlaggedHours: false).RunAsync(null, CancellationToken.None);
 
         await using var connection = await db.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<(string Sensor, float? Pm25, short Hours, bool Valid, int Readings, int Expected)>(
@@ -226,7 +232,7 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
             await StoreAsync(db, readings, day.Year);
         }
 
-        var aggregator = AggregatorFor(db);
+        var aggregator = AggregatorFor(db, excludeFlaggedHours: false);
         await aggregator.RunAsync(null, CancellationToken.None);
         await using var connection = await db.OpenConnectionAsync();
         var before = await connection.QuerySingleAsync<(double This, double Last, double Change, double Pct, bool Comparable)>(
@@ -274,7 +280,7 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
         }
 
         await StoreAsync(db, readings, 6);
-        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+        await AggregatorFor(db, excludeFlaggedHours: false).RunAsync(null, CancellationToken.None);
 
         await using var connection = await db.OpenConnectionAsync();
         var noisy = await connection.ExecuteScalarAsync<double>("SELECT avg(pm25_mean) FROM (SELECT sum(pm25_sum) / sum(pm25_readings) AS pm25_mean FROM sensor_hourly WHERE sensor_id = 'S1' AND hour_start >= '2025-06-01 16:00+00' AND hour_start < '2025-06-02 16:00+00' GROUP BY hour_start) h");
@@ -292,7 +298,7 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
         // PostgreSQL alone, from the raw readings, judges the same.
         foreach (var (first, last) in new[] { (new DateOnly(2025, 6, 2), new DateOnly(2025, 6, 3)), (new DateOnly(2026, 6, 2), new DateOnly(2026, 6, 3)) })
         {
-            await SqlReference.RunAsync(connection, TimeZone, first, last, CancellationToken.None);
+            await SqlReference.RunAsync(connection, TimeZone, first, last, QualityBits.None, CancellationToken.None);
             foreach (var level in Enum.GetValues<AreaLevel>())
             {
                 var table = DailyStore.Table(level);
@@ -315,7 +321,7 @@ public sealed class AggregatorTests(PostgresFixture postgres) : IClassFixture<Po
         await SmallCity.CreateAsync(db);
         var midnight = new DateTimeOffset(2026, 6, 1, 0, 0, 0, Cst);
         await StoreAsync(db, SmallCity.Sensors.SelectMany(s => Enumerable.Range(1, 24 * 3600 / s.IntervalS).Select(i => new SensorReading(s.Id, midnight.AddSeconds(s.IntervalS * i), 30))).ToList(), 1);
-        await AggregatorFor(db).RunAsync(null, CancellationToken.None);
+        await AggregatorFor(db, excludeFlaggedHours: false).RunAsync(null, CancellationToken.None);
 
         await using var connection = await db.OpenConnectionAsync();
         var city = await connection.QuerySingleAsync<(int Valid, int ValidLast, double? Change, bool Comparable)>(

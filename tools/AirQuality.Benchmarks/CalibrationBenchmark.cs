@@ -17,10 +17,11 @@ namespace AirQuality.Benchmarks;
 /// <remarks>Runs on an empty, migrated database with the registry; the calibration and aggregation are the pipeline's own.</remarks>
 public sealed class CalibrationBenchmark(NpgsqlDataSource database, CityRegistry registry, CalibrationOptions calibration, AggregationOptions aggregation, TimeProvider time)
 {
-    public async Task<IReadOnlyList<CalibrationScore>> RunAsync(DateTimeOffset start, int fitDays, int heldOutDays, int seed, Action<string> progress, CancellationToken cancellationToken)
+    /// <summary>Simulates, stores, calibrates and scores; <paramref name="sensorErrors"/> gives each micro sensor errors of its own (null: the standard world).</summary>
+    public async Task<IReadOnlyList<CalibrationScore>> RunAsync(DateTimeOffset start, int fitDays, int heldOutDays, int seed, MicroSensorErrors? sensorErrors, Action<string> progress, CancellationToken cancellationToken)
     {
         var duration = TimeSpan.FromDays(fitDays + heldOutDays);
-        var world = new AirQualityWorld(registry, seed, start, duration);
+        var world = new AirQualityWorld(registry, seed, start, duration) { SensorErrors = sensorErrors };
         var truth = new Dictionary<(int Sensor, long Hour), (double Sum, int Count)>();
         world.TruePm25 = (sensor, at, ugm3) =>
         {
@@ -80,7 +81,40 @@ public sealed class CalibrationBenchmark(NpgsqlDataSource database, CityRegistry
             }
         }
 
+        if (world.DrawnSensorErrors is { } drawn)
+        {
+            await ScoreDriftFlagAsync(drawn, index, start, fitDays, windowTo, (start + duration).UtcDateTime, progress, cancellationToken);
+        }
+
         return [.. scores.OrderBy(s => s.Key.HeldOut).ThenByDescending(s => s.Key.Scope).Select(s => s.Value.Score(s.Key.Scope, s.Key.HeldOut))];
+    }
+
+    /// <summary>
+    /// The drift flag on the held-out days against the injected drift: an hour is truly drifted when the sensor's gain
+    /// then differs by more than 25% from its mean over the fitting window (the flag's own threshold, on the truth).
+    /// </summary>
+    async Task ScoreDriftFlagAsync(IReadOnlyList<MicroSensorErrors.Drawn> drawn, Dictionary<string, int> index, DateTimeOffset start, int fitDays,
+        DateTime windowTo, DateTime end, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var (flagged, drifted, both, hours) = (0L, 0L, 0L, 0L);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        foreach (var (sensor, hour, drift) in await connection.QueryAsync<(string, DateTime, bool)>(new CommandDefinition("""
+            SELECT q.sensor_id, q.hour_start, q.drift FROM sensor_hour_quality(@windowTo, @end) q JOIN sensors s USING (sensor_id)
+            WHERE s.kind = 'micro_sensor'
+            """, new { windowTo, end }, commandTimeout: 1800, cancellationToken: cancellationToken)))
+        {
+            var d = drawn[index[sensor]].DriftPerDay;
+            var days = (new DateTimeOffset(DateTime.SpecifyKind(hour, DateTimeKind.Utc)) - start).TotalDays;
+            var truly = Math.Abs((1 + d * days) / (1 + d * fitDays / 2.0) - 1) > 0.25;
+            hours++;
+            flagged += drift ? 1 : 0;
+            drifted += truly ? 1 : 0;
+            both += drift && truly ? 1 : 0;
+        }
+
+        var sensors = drawn.Where((d, i) => d.DriftPerDay != 0 && registry.Sensors[i].Kind == RegistryCodes.MicroSensor).Count();
+        progress(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"  Drift flag on the held-out days: {hours:N0} micro-sensor hours, {sensors} sensors drifting; {drifted:N0} hours truly drifted (gain > 25% from the window's), {flagged:N0} flagged, {both:N0} both: precision {(flagged == 0 ? double.NaN : (double)both / flagged):P0}, recall {(drifted == 0 ? double.NaN : (double)both / drifted):P0}."));
     }
 
     static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);

@@ -35,6 +35,17 @@ public sealed class CalibrationOptions
     /// <summary>Which PM2.5 hourly mean the daily figures take for micro sensors: <see cref="Pm25Flow.Corrected"/> (default; the raw mean for an hour not corrected) or <see cref="Pm25Flow.Raw"/>.</summary>
     public Pm25Flow Pm25 { get; set; } = Pm25Flow.Corrected;
 
+    /// <summary>
+    /// Whether the daily PM2.5 means leave out the hours whose quality flags say the value is not the air's: out of range,
+    /// flat line, and humidity above 95% (micro sensors; why: docs/calibration.md, "Flagged hours in the daily figures").
+    /// Default true. Either way every figure counts the flagged hours. Changing it re-marks nothing: run
+    /// <c>airq aggregate --from … --to …</c> for the days that should follow.
+    /// </summary>
+    public bool ExcludeFlaggedHours { get; set; } = true;
+
+    /// <summary>The flags that leave an hour out of the daily means under <see cref="ExcludeFlaggedHours"/>.</summary>
+    public QualityBits ExcludedFlags => ExcludeFlaggedHours ? QualityBits.OutOfRange | QualityBits.FlatLine | QualityBits.HumidityHigh : QualityBits.None;
+
     /// <summary>Throws when a setting is out of range, with a sentence saying what is allowed.</summary>
     public CalibrationOptions Validate()
     {

@@ -123,6 +123,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             FROM sensor_calibrations GROUP BY sensor_id
             """, new { windowFrom, windowTo }, transaction, cancellationToken: cancellationToken))).ToDictionary(p => p.Id);
         var rows = new List<object>();
+        var fitted = new List<(string Id, int Version)>();
         foreach (var (id, _, _, _) in micro)
         {
             var (fit, scope, used) = own.TryGetValue(id, out var f) ? (f, "sensor", colocated[id]) : (network, "network", networkStations);
@@ -133,6 +134,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
 
             previous.TryGetValue(id, out var p);
             var validFrom = p.EndedWithin ?? windowFrom;
+            fitted.Add((id, p.Version + 1));
             rows.Add(new
             {
                 sensorId = id, version = p.Version + 1, validFrom, method = fit.Model.Method.Code(), scope,
@@ -151,6 +153,7 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             VALUES (@sensorId, @version, @validFrom, @method, @scope, @a, @b, @c, @kappa, @windowFrom, @windowTo, @hours,
                     @r2, @rmse, @cv, @cvLinear, @cvHygroscopic, @raw, @stations, 'sensor')
             """, rows, transaction, cancellationToken: cancellationToken));
+        await SetDriftBaselineAsync(connection, transaction, windowFrom, windowTo, fitted, cancellationToken);
 
         // Each new version takes over from its valid_from; the hours whose corrected value moved are marked dirty.
         long marked = 0;
@@ -160,12 +163,65 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
             marked += await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT apply_sensor_calibrations(@from, 'infinity', @sensors)", new { from = group.Key, sensors = group.ToArray() }, transaction,
                 commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
+            // A new version can clear calibration_expired (and move the drift flag) from its valid_from on.
+            marked += await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT apply_sensor_hour_flags(@from, 'infinity', @sensors)", new { from = group.Key, sensors = group.ToArray() }, transaction,
+                commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
         var chosen = micro.Select(m => own.TryGetValue(m.Id, out var f) ? f : network).OfType<CalibrationFit>().ToList();
         return new CalibrationRun(windowFrom, windowTo, own.Count, network is null ? 0 : micro.Count - own.Count, network is null ? micro.Count - own.Count : 0,
             chosen.Count(f => f.Model.Method == CalibrationMethod.LinearRh), chosen.Count(f => f.Model.Method == CalibrationMethod.Hygroscopic), network, marked);
+    }
+
+    /// <summary>
+    /// The drift flag's baseline (migration 0023) for each new version: over its window, the hours in which the sensor has a
+    /// valid raw hourly mean and at least 2 other sensors within 2 km have one (their median from
+    /// <c>sensor_neighbour_medians</c>, the same reference as <c>sensor_hour_quality</c>'s), the sum of its means over the
+    /// sum of the medians and the mean difference; ratio and offset stay NULL with fewer than 24 such hours.
+    /// </summary>
+    /// <remarks>Joined here rather than in SQL: PostgreSQL planned the view joined to the medians' aggregate so badly that a fit of the shipped city took minutes.</remarks>
+    static async Task SetDriftBaselineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime windowFrom, DateTime windowTo,
+        List<(string Id, int Version)> fitted, CancellationToken cancellationToken)
+    {
+        const int MinPairedHours = 24;
+        var medians = new Dictionary<(string, DateTime), double>();
+        foreach (var (id, hour, median) in await connection.QueryAsync<(string, DateTime, double)>(new CommandDefinition(
+            "SELECT sensor_id, hour_start, median FROM sensor_neighbour_medians(@windowFrom, @windowTo) WHERE n >= 2",
+            new { windowFrom, windowTo }, transaction, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken)))
+        {
+            medians[(id, hour)] = median;
+        }
+
+        var sums = new Dictionary<string, (int N, double Sensor, double Reference)>();
+        foreach (var (id, hour, pm25) in await connection.QueryAsync<(string, DateTime, double)>(new CommandDefinition("""
+            SELECT m.sensor_id, m.hour_start, m.pm25_ugm3::float8 FROM sensor_hourly_means m JOIN sensors s USING (sensor_id)
+            WHERE s.kind = 'micro_sensor' AND m.pm25_valid AND m.hour_start >= @windowFrom AND m.hour_start < @windowTo
+            """, new { windowFrom, windowTo }, transaction, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken)))
+        {
+            if (medians.TryGetValue((id, hour), out var median))
+            {
+                var (n, sensor, reference) = sums.GetValueOrDefault(id);
+                sums[id] = (n + 1, sensor + pm25, reference + median);
+            }
+        }
+
+        var rows = fitted.Select(f =>
+        {
+            var (n, sensor, reference) = sums.GetValueOrDefault(f.Id);
+            var enough = n >= MinPairedHours && reference > 0;
+            return (f.Id, f.Version, Hours: n, Ratio: enough ? sensor / reference : (double?)null, Offset: enough ? (sensor - reference) / n : (double?)null);
+        }).ToList();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sensor_calibrations k SET reference_hours = u.hours, reference_ratio = u.ratio, reference_offset_ugm3 = u.offset_ugm3
+            FROM unnest(@ids, @versions, @hours, @ratios, @offsets) AS u(sensor_id, version, hours, ratio, offset_ugm3)
+            WHERE k.sensor_id = u.sensor_id AND k.version = u.version
+            """, new
+        {
+            ids = rows.Select(r => r.Id).ToArray(), versions = rows.Select(r => r.Version).ToArray(), hours = rows.Select(r => r.Hours).ToArray(),
+            ratios = rows.Select(r => r.Ratio).ToArray(), offsets = rows.Select(r => r.Offset).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -192,6 +248,30 @@ public sealed class SensorCalibrator(NpgsqlDataSource dataSource, CalibrationOpt
 
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT apply_sensor_calibrations(@from, @to)",
                 new { from = HourlyColumns.HourStart(hours[i]), to = HourlyColumns.HourStart(hours[j] + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
+            i = j + 1;
+        }
+    }
+
+    /// <summary>
+    /// Brings <c>sensor_hour_flags</c> up to date for the hours marked in <c>aggregation_dirty_hours</c> and the two
+    /// hours either side (a changed hour can start or end a flat line there, or a jump in the next hour), marking any
+    /// further hour whose flags changed, so the daily figures leave out and count the flags as they now are.
+    /// </summary>
+    public static async Task ApplyFlagsToMarkedHoursAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const int Reach = 2;
+        var hours = (await connection.QueryAsync<DateTime>(new CommandDefinition(
+            "SELECT hour_start FROM aggregation_dirty_hours ORDER BY hour_start", cancellationToken: cancellationToken))).Select(HourlyColumns.HourOf).ToList();
+        for (var i = 0; i < hours.Count;)
+        {
+            var j = i;
+            while (j + 1 < hours.Count && hours[j + 1] <= hours[j] + 2 * Reach + 1)
+            {
+                j++;
+            }
+
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT apply_sensor_hour_flags(@from, @to)",
+                new { from = HourlyColumns.HourStart(hours[i] - Reach), to = HourlyColumns.HourStart(hours[j] + Reach + 1) }, commandTimeout: WindowCommandTimeoutS, cancellationToken: cancellationToken));
             i = j + 1;
         }
     }

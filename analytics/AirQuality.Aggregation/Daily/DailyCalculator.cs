@@ -1,3 +1,4 @@
+using AirQuality.Aggregation.Calibration;
 using AirQuality.Aggregation.Standards;
 
 namespace AirQuality.Aggregation.Daily;
@@ -23,12 +24,18 @@ public static class DailyCalculator
     const int WindowHours = 8;
 
     /// <summary>One row per sensor and day, day by day, sensors in network order.</summary>
-    public static DailyFigures SensorDays(HourlyGrid grid, StandardCatalog catalog)
+    /// <remarks>
+    /// A valid PM2.5 hour carrying any of <paramref name="excluded"/> is left out of the PM2.5 mean and of its valid
+    /// hours, and counted in <see cref="DailyFigures.Pm25ExcludedHours"/>; one carrying other flags stays in and is
+    /// counted in <see cref="DailyFigures.Pm25FlaggedHours"/>. The flags judge PM2.5 only, so other pollutants keep every hour.
+    /// </remarks>
+    public static DailyFigures SensorDays(HourlyGrid grid, StandardCatalog catalog, QualityBits excluded = QualityBits.None)
     {
         var network = grid.Network;
         var sensors = network.SensorIds.Length;
         var figures = new DailyFigures(AreaLevel.Sensor, checked(grid.Days.Count * sensors));
         Span<double> o3Hourly = stackalloc double[26];
+        var versions = new SortedSet<int>();
         for (var d = 0; d < grid.Days.Count; d++)
         {
             var (first, end) = (grid.Days.DayStart[d], grid.Days.DayStart[d + 1]);
@@ -41,6 +48,7 @@ public static class DailyCalculator
                 figures.ExpectedReadings[row] = (end - first) * 3600 / network.ReportingIntervalS[s];
                 var validCount = (ValidHourSeconds + network.ReportingIntervalS[s] - 1) / network.ReportingIntervalS[s];
                 var cells = (s * grid.Hours + first)..(s * grid.Hours + end);
+                versions.Clear();
                 foreach (var p in Pollutants.All)
                 {
                     var sums = grid.Sums[(int)p].AsSpan(cells);
@@ -50,6 +58,26 @@ public static class DailyCalculator
                     {
                         reported |= counts[h] > 0;
                         var valid = counts[h] >= validCount && counts[h] > 0;
+                        if (valid && p == Pollutant.Pm25)
+                        {
+                            var cell = cells.Start.Value + h;
+                            var flags = (QualityBits)grid.Pm25Flags[cell];
+                            if ((flags & excluded) != 0)
+                            {
+                                figures.Pm25ExcludedHours[row]++;
+                                valid = false;
+                            }
+                            else
+                            {
+                                figures.Pm25FlaggedHours[row] += flags != 0 ? 1 : 0;
+                                if (grid.Pm25CalibrationVersion[cell] is var version and > 0)
+                                {
+                                    figures.Pm25CorrectedHours[row]++;
+                                    versions.Add(version);
+                                }
+                            }
+                        }
+
                         if (valid)
                         {
                             total += sums[h] / counts[h];
@@ -78,6 +106,7 @@ public static class DailyCalculator
                     }
                 }
 
+                figures.CalibrationVersions[row] = [.. versions];
                 O3Maxima(o3Hourly[..(end - first)], figures, row);
                 figures.AssignAqi(row, catalog);
             }
@@ -126,11 +155,27 @@ public static class DailyCalculator
                 Average(sensorDays.Mean[(int)p], sensorDays.Valid[(int)p], sensorDays.Reported[(int)p], figures.Mean[(int)p], figures.Support[(int)p], figures.Valid[(int)p], p == Pollutant.Pm25);
             }
 
+            Count(sensorDays.Pm25CorrectedHours, figures.Pm25CorrectedHours, true);
+            Count(sensorDays.Pm25FlaggedHours, figures.Pm25FlaggedHours, true);
+            Count(sensorDays.Pm25ExcludedHours, figures.Pm25ExcludedHours, false);
             Average(sensorDays.O3EightHourMax, sensorDays.O3EightHourValid, sensorDays.Reported[(int)Pollutant.O3], figures.O3EightHourMax, figures.O3EightHourSupport, figures.O3EightHourValid, false);
             Average(sensorDays.O3OneHourMax, sensorDays.O3EightHourValid, unused.Reported, figures.O3OneHourMax, unused.Support, unused.Valid, false);
             for (var a = 0; a < areas; a++)
             {
                 figures.AssignAqi(d * areas + a, catalog);
+            }
+
+            // Hours behind an area's PM2.5 mean are those of the valid sensor days it averages; excluded hours count wherever they fell.
+            void Count(int[] perSensor, int[] perArea, bool validDaysOnly)
+            {
+                for (var s = 0; s < sensors; s++)
+                {
+                    var i = d * sensors + s;
+                    if (!validDaysOnly || sensorDays.Valid[(int)Pollutant.Pm25][i])
+                    {
+                        perArea[d * areas + areaOf[s]] += perSensor[i];
+                    }
+                }
             }
 
             void Average(double[] values, bool[] valid, bool[] reported, double[] mean, short[] support, bool[] isValid, bool everySensorMeasures)

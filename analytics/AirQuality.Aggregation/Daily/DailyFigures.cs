@@ -28,6 +28,10 @@ public sealed class DailyFigures
         O3OneHourMax = new double[rows];
         ExpectedReadings = new int[rows];
         Pm25Readings = new int[rows];
+        Pm25CorrectedHours = new int[rows];
+        CalibrationVersions = new int[]?[rows];
+        Pm25ExcludedHours = new int[rows];
+        Pm25FlaggedHours = new int[rows];
         Sensors = new int[rows];
         Aqi = new short[rows];
         Category = new string?[rows];
@@ -80,6 +84,18 @@ public sealed class DailyFigures
 
     /// <summary>Sensor level: PM2.5 readings stored for the day.</summary>
     public int[] Pm25Readings { get; }
+
+    /// <summary>Valid PM2.5 hours behind the mean that took a corrected hourly mean (area: summed over the valid sensor days behind its mean).</summary>
+    public int[] Pm25CorrectedHours { get; }
+
+    /// <summary>Sensor level: the calibration versions of those corrected hours, distinct and ascending (empty when none).</summary>
+    public int[]?[] CalibrationVersions { get; }
+
+    /// <summary>Valid PM2.5 hours left out of the mean for an excluding quality flag (area: summed over every sensor day).</summary>
+    public int[] Pm25ExcludedHours { get; }
+
+    /// <summary>Valid PM2.5 hours behind the mean carrying a flag that does not exclude (area: summed over the valid sensor days behind its mean).</summary>
+    public int[] Pm25FlaggedHours { get; }
 
     /// <summary>Area level: registered sensors in the area.</summary>
     public int[] Sensors { get; }

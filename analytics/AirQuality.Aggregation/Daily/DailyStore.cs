@@ -131,6 +131,20 @@ public static class DailyStore
             }
         }));
         columns.Add(("standard_version", (i, f, r) => i.Write(f.Standard[r], NpgsqlDbType.Text)));
+        if (level == AreaLevel.Sensor)
+        {
+            columns.Add(("pm25_corrected_hours", (i, f, r) => i.Write((short)f.Pm25CorrectedHours[r], NpgsqlDbType.Smallint)));
+            columns.Add(("calibration_versions", (i, f, r) => i.Write(f.CalibrationVersions[r] ?? [], NpgsqlDbType.Array | NpgsqlDbType.Integer)));
+            columns.Add(("pm25_excluded_hours", (i, f, r) => i.Write((short)f.Pm25ExcludedHours[r], NpgsqlDbType.Smallint)));
+            columns.Add(("pm25_flagged_hours", (i, f, r) => i.Write((short)f.Pm25FlaggedHours[r], NpgsqlDbType.Smallint)));
+        }
+        else
+        {
+            columns.Add(("pm25_corrected_hours", (i, f, r) => i.Write(f.Pm25CorrectedHours[r], NpgsqlDbType.Integer)));
+            columns.Add(("pm25_excluded_hours", (i, f, r) => i.Write(f.Pm25ExcludedHours[r], NpgsqlDbType.Integer)));
+            columns.Add(("pm25_flagged_hours", (i, f, r) => i.Write(f.Pm25FlaggedHours[r], NpgsqlDbType.Integer)));
+        }
+
         return columns;
     }
 

@@ -25,6 +25,9 @@ public sealed class HourlyGrid
             Sums[p] = new double[cells];
             Counts[p] = new int[cells];
         }
+
+        Pm25Flags = new int[cells];
+        Pm25CalibrationVersion = new int[cells];
     }
 
     public SensorNetwork Network { get; }
@@ -36,6 +39,12 @@ public sealed class HourlyGrid
     public double[][] Sums { get; }
 
     public int[][] Counts { get; }
+
+    /// <summary>Per cell: the hour's quality flags (<c>sensor_hour_flags</c>, migration 0022; the bits of <c>sensor_hour_quality</c>), 0 when none.</summary>
+    public int[] Pm25Flags { get; }
+
+    /// <summary>Per cell: the <c>sensor_calibrations</c> version whose corrected mean the PM2.5 sum holds, 0 when it holds the raw mean.</summary>
+    public int[] Pm25CalibrationVersion { get; }
 
     /// <summary>Rows read for sensors that are not in the registry (left out of every figure).</summary>
     public long UnregisteredRows { get; private set; }
@@ -64,14 +73,17 @@ public sealed class HourlyGrid
     /// Reads <c>sensor_hourly</c> for the grid's hours (binary results, straight into the arrays); with
     /// <paramref name="correctedPm25"/>, a micro sensor's PM2.5 sum is its corrected hourly mean times its readings
     /// where <c>sensor_hourly_calibrated</c> has one (migration 0019), so the daily figures average corrected hours.
+    /// Each cell also gets its quality flags and the calibration version behind its PM2.5 (migration 0022).
     /// </summary>
     public async Task LoadAsync(NpgsqlConnection connection, bool correctedPm25, CancellationToken cancellationToken)
     {
-        // sensor_hourly_calibrated has none of sensor_hourly's sum columns, so the names stay unambiguous either way.
+        // sensor_hourly_calibrated and sensor_hour_flags have none of sensor_hourly's sum columns, so the names stay unambiguous either way.
         var columns = correctedPm25 ? CorrectedSumColumns : HourlyStore.SumColumns;
         var sql = $"""
-            SELECT h.sensor_id, h.hour_start, {columns}
+            SELECT h.sensor_id, h.hour_start, {columns}, coalesce(f.flags, 0),
+                   CASE WHEN c.pm25_corrected_ugm3 IS NOT NULL THEN c.calibration_version ELSE 0 END
             FROM sensor_hourly h LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
+            LEFT JOIN sensor_hour_flags f USING (sensor_id, hour_start)
             WHERE h.hour_start >= $1 AND h.hour_start < $2
             """;
 #pragma warning disable CA2100 // Column names are constants; the hours are parameters.
@@ -103,6 +115,10 @@ public sealed class HourlyGrid
                     Sums[p][cell] += reader.GetDouble(2 + 2 * p);
                     Counts[p][cell] += reader.GetInt32(3 + 2 * p);
                 }
+
+                Pm25Flags[cell] = reader.GetInt32(2 + 2 * Pollutants.Count);
+                // Under Raw the sum is the raw mean's, whatever the hour's correction.
+                Pm25CalibrationVersion[cell] = correctedPm25 ? reader.GetInt32(3 + 2 * Pollutants.Count) : 0;
             }
         }
     }

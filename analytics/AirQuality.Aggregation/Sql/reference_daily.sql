@@ -1,7 +1,8 @@
 -- The daily figures computed by PostgreSQL alone, straight from sensor_readings, into temporary tables
 -- ref_hourly, ref_sensor_daily, ref_district_daily, ref_city_daily with the columns of the real tables.
 -- It is the reference the tests compare the columnar stage with, and the baseline `airq bench aggregate` times.
--- Parameters: @time_zone (IANA id), @first_day and @last_day (local days, inclusive).
+-- Parameters: @time_zone (IANA id), @first_day and @last_day (local days, inclusive), @excluded_flags (quality bits
+-- that leave a PM2.5 hour out of the means).
 -- Means stay unrounded; the IAQI (iaqi()), the O3 800 µg/m³ switch and the PM2.5 limit take the concentration as
 -- HJ 663 reports it (reported_concentration(), migration 0014).
 DROP TABLE IF EXISTS ref_hourly, ref_hourly_means, ref_sensor_daily, ref_district_daily, ref_city_daily;
@@ -24,14 +25,26 @@ SELECT h.sensor_id, h.hour_start, (h.hour_start AT TIME ZONE @time_zone)::date A
        h.no2_sum / nullif(h.no2_readings, 0) AS no2_mean, h.no2_readings, h.no2_readings * s.reporting_interval_s >= 2700 AS no2_valid,
        h.so2_sum / nullif(h.so2_readings, 0) AS so2_mean, h.so2_readings, h.so2_readings * s.reporting_interval_s >= 2700 AS so2_valid,
        h.o3_sum / nullif(h.o3_readings, 0) AS o3_mean, h.o3_readings, h.o3_readings * s.reporting_interval_s >= 2700 AS o3_valid,
-       h.co_sum / nullif(h.co_readings, 0) AS co_mean, h.co_readings, h.co_readings * s.reporting_interval_s >= 2700 AS co_valid
-FROM ref_hourly h JOIN sensors s USING (sensor_id);
+       h.co_sum / nullif(h.co_readings, 0) AS co_mean, h.co_readings, h.co_readings * s.reporting_interval_s >= 2700 AS co_valid,
+       c.pm25_corrected_ugm3::float8 AS pm25_corrected, CASE WHEN c.pm25_corrected_ugm3 IS NOT NULL THEN c.calibration_version END AS pm25_version,
+       coalesce(q.flags, 0) AS pm25_flags
+FROM ref_hourly h JOIN sensors s USING (sensor_id)
+LEFT JOIN sensor_hourly_calibrated c USING (sensor_id, hour_start)
+LEFT JOIN sensor_hour_quality((@first_day::timestamp AT TIME ZONE @time_zone) - interval '1 hour', (@last_day::date + 1)::timestamp AT TIME ZONE @time_zone) q USING (sensor_id, hour_start);
+-- Calibration:Pm25 = Corrected (the default), and the valid PM2.5 hours carrying any of @excluded_flags left out (the
+-- default Calibration:ExcludeFlaggedHours = true: out_of_range 1, flat_line 4, humidity_high 8; docs/calibration.md).
+ALTER TABLE ref_hourly_means ADD COLUMN pm25_kept boolean;
+UPDATE ref_hourly_means SET pm25_kept = pm25_valid AND pm25_flags & @excluded_flags = 0, pm25_mean = coalesce(pm25_corrected, pm25_mean);
 CREATE TEMP TABLE ref_sensor_daily AS
 WITH days AS (
     SELECT d::date AS day FROM generate_series(@first_day::date, @last_day::date, interval '1 day') AS d
 ), agg AS (
     SELECT sensor_id, day,
-           avg(pm25_mean) FILTER (WHERE pm25_valid) AS pm25, count(*) FILTER (WHERE pm25_valid) AS pm25_hours, bool_or(pm25_readings > 0) AS pm25_reported,
+           avg(pm25_mean) FILTER (WHERE pm25_kept) AS pm25, count(*) FILTER (WHERE pm25_kept) AS pm25_hours, bool_or(pm25_readings > 0) AS pm25_reported,
+           count(*) FILTER (WHERE pm25_kept AND pm25_version IS NOT NULL) AS pm25_corrected_hours,
+           array_agg(DISTINCT pm25_version ORDER BY pm25_version) FILTER (WHERE pm25_kept AND pm25_version IS NOT NULL) AS calibration_versions,
+           count(*) FILTER (WHERE pm25_valid AND NOT pm25_kept) AS pm25_excluded_hours,
+           count(*) FILTER (WHERE pm25_kept AND pm25_flags <> 0) AS pm25_flagged_hours,
            avg(pm10_mean) FILTER (WHERE pm10_valid) AS pm10, count(*) FILTER (WHERE pm10_valid) AS pm10_hours, bool_or(pm10_readings > 0) AS pm10_reported,
            avg(no2_mean) FILTER (WHERE no2_valid) AS no2, count(*) FILTER (WHERE no2_valid) AS no2_hours, bool_or(no2_readings > 0) AS no2_reported,
            avg(so2_mean) FILTER (WHERE so2_valid) AS so2, count(*) FILTER (WHERE so2_valid) AS so2_hours, bool_or(so2_readings > 0) AS so2_reported,
@@ -57,7 +70,9 @@ SELECT s.sensor_id, d.day, s.district_id,
        a.co AS co_mgm3, coalesce(a.co_hours, 0) AS co_valid_hours, coalesce(a.co_hours, 0) >= 20 AS co_valid, coalesce(a.co_reported, false) AS co_reported,
        o.o3_8h_max AS o3_8h_max_ugm3, coalesce(o.o3_8h_windows, 0) AS o3_8h_valid_windows, coalesce(o.o3_8h_windows, 0) >= 14 AS o3_8h_valid,
        a.o3_1h_max AS o3_1h_max_ugm3,
-       24 * 3600 / s.reporting_interval_s AS expected_readings, coalesce(a.pm25_readings, 0) AS pm25_readings
+       24 * 3600 / s.reporting_interval_s AS expected_readings, coalesce(a.pm25_readings, 0) AS pm25_readings,
+       coalesce(a.pm25_corrected_hours, 0) AS pm25_corrected_hours, coalesce(a.calibration_versions, '{}') AS calibration_versions,
+       coalesce(a.pm25_excluded_hours, 0) AS pm25_excluded_hours, coalesce(a.pm25_flagged_hours, 0) AS pm25_flagged_hours
 FROM sensors s CROSS JOIN days d
 LEFT JOIN agg a ON a.sensor_id = s.sensor_id AND a.day = d.day
 LEFT JOIN o3 o ON o.sensor_id = s.sensor_id AND o.day = d.day;
@@ -70,7 +85,10 @@ SELECT a.district_id, d.day, count(r.sensor_id) AS sensors,
        avg(r.so2_ugm3) FILTER (WHERE r.so2_valid) AS so2_ugm3, count(*) FILTER (WHERE r.so2_valid) AS so2_sensors, count(*) FILTER (WHERE r.so2_valid) > 0 AND 2 * count(*) FILTER (WHERE r.so2_valid) >= count(*) FILTER (WHERE r.so2_reported) AS so2_valid,
        avg(r.co_mgm3) FILTER (WHERE r.co_valid) AS co_mgm3, count(*) FILTER (WHERE r.co_valid) AS co_sensors, count(*) FILTER (WHERE r.co_valid) > 0 AND 2 * count(*) FILTER (WHERE r.co_valid) >= count(*) FILTER (WHERE r.co_reported) AS co_valid,
        avg(r.o3_8h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_8h_max_ugm3, count(*) FILTER (WHERE r.o3_8h_valid) AS o3_8h_sensors, count(*) FILTER (WHERE r.o3_8h_valid) > 0 AND 2 * count(*) FILTER (WHERE r.o3_8h_valid) >= count(*) FILTER (WHERE r.o3_reported) AS o3_8h_valid,
-       avg(r.o3_1h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_1h_max_ugm3
+       avg(r.o3_1h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_1h_max_ugm3,
+       coalesce(sum(r.pm25_corrected_hours) FILTER (WHERE r.pm25_valid), 0) AS pm25_corrected_hours,
+       coalesce(sum(r.pm25_excluded_hours), 0) AS pm25_excluded_hours,
+       coalesce(sum(r.pm25_flagged_hours) FILTER (WHERE r.pm25_valid), 0) AS pm25_flagged_hours
 FROM districts a
 CROSS JOIN (SELECT DISTINCT day FROM ref_sensor_daily) d
 LEFT JOIN ref_sensor_daily r ON r.day = d.day AND r.district_id = a.district_id
@@ -84,7 +102,10 @@ SELECT 'city' AS area_id, d.day, count(r.sensor_id) AS sensors,
        avg(r.so2_ugm3) FILTER (WHERE r.so2_valid) AS so2_ugm3, count(*) FILTER (WHERE r.so2_valid) AS so2_sensors, count(*) FILTER (WHERE r.so2_valid) > 0 AND 2 * count(*) FILTER (WHERE r.so2_valid) >= count(*) FILTER (WHERE r.so2_reported) AS so2_valid,
        avg(r.co_mgm3) FILTER (WHERE r.co_valid) AS co_mgm3, count(*) FILTER (WHERE r.co_valid) AS co_sensors, count(*) FILTER (WHERE r.co_valid) > 0 AND 2 * count(*) FILTER (WHERE r.co_valid) >= count(*) FILTER (WHERE r.co_reported) AS co_valid,
        avg(r.o3_8h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_8h_max_ugm3, count(*) FILTER (WHERE r.o3_8h_valid) AS o3_8h_sensors, count(*) FILTER (WHERE r.o3_8h_valid) > 0 AND 2 * count(*) FILTER (WHERE r.o3_8h_valid) >= count(*) FILTER (WHERE r.o3_reported) AS o3_8h_valid,
-       avg(r.o3_1h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_1h_max_ugm3
+       avg(r.o3_1h_max_ugm3) FILTER (WHERE r.o3_8h_valid) AS o3_1h_max_ugm3,
+       coalesce(sum(r.pm25_corrected_hours) FILTER (WHERE r.pm25_valid), 0) AS pm25_corrected_hours,
+       coalesce(sum(r.pm25_excluded_hours), 0) AS pm25_excluded_hours,
+       coalesce(sum(r.pm25_flagged_hours) FILTER (WHERE r.pm25_valid), 0) AS pm25_flagged_hours
 FROM (SELECT 1) a
 CROSS JOIN (SELECT DISTINCT day FROM ref_sensor_daily) d
 LEFT JOIN ref_sensor_daily r ON r.day = d.day

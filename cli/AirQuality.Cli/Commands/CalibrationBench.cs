@@ -3,6 +3,7 @@ using System.Globalization;
 using AirQuality.Aggregation;
 using AirQuality.Aggregation.Calibration;
 using AirQuality.Benchmarks;
+using AirQuality.Simulation;
 using AirQuality.Storage;
 using AirQuality.Storage.Registry;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,9 +19,10 @@ static class CalibrationBench
         var fitDays = new Option<int>("--fit-days") { Description = "Days simulated and fitted on (the calibration window).", DefaultValueFactory = _ => 14 };
         var heldOut = new Option<int>("--held-out-days") { Description = "Days simulated after the window, corrected by the fit but not fitted on.", DefaultValueFactory = _ => 7 };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated world seeds, one simulated city each.", DefaultValueFactory = _ => "7" };
+        var sensorErrors = new Option<bool>("--sensor-errors") { Description = "Give each micro sensor a gain, offset, humidity response and (one in ten) drift of its own, drawn from the seed (default: the standard world, where they share one response)." };
         var command = new Command("calibrate", "Simulate the shipped city, store its readings, calibrate the micro sensors on the first days, and score their hourly PM2.5 against the true concentration before and after, in the window and on held-out days.")
         {
-            fitDays, heldOut, seeds,
+            fitDays, heldOut, seeds, sensorErrors,
         };
         command.SetAction((parse, ct) => AirqCommandLine.RunAsync(async token =>
         {
@@ -41,7 +43,8 @@ static class CalibrationBench
                 MaxDistanceKm = calibration.MaxDistanceKm, OwnModelMaxDistanceKm = calibration.OwnModelMaxDistanceKm, Window = TimeSpan.FromDays(fit), RefitEvery = calibration.RefitEvery,
                 MinHours = calibration.MinHours, Folds = calibration.Folds, Pm25 = Pm25Flow.Corrected,
             }.Validate();
-            Console.WriteLine($"Calibration:MaxDistanceKm {options.MaxDistanceKm}, OwnModelMaxDistanceKm {options.OwnModelMaxDistanceKm}, MinHours {options.MinHours}, Folds {options.Folds}; window {fit} days, {held} held-out days.");
+            var errors = parse.GetValue(sensorErrors) ? MicroSensorErrors.Typical : null;
+            Console.WriteLine($"Calibration:MaxDistanceKm {options.MaxDistanceKm}, OwnModelMaxDistanceKm {options.OwnModelMaxDistanceKm}, MinHours {options.MinHours}, Folds {options.Folds}; window {fit} days, {held} held-out days; micro sensors' own errors {(errors is null ? "off" : "on")}.");
             Console.WriteLine("Seed  Scope    Days      Hours  Corrected  Mean truth  RMSE raw  RMSE after  Change");
             foreach (var seed in worlds)
             {
@@ -50,7 +53,7 @@ static class CalibrationBench
                 await new RegistryStore(scratch.DataSource).UpsertAsync(registry, token);
                 var start = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
                 var scores = await new CalibrationBenchmark(scratch.DataSource, registry, options, services.GetRequiredService<AggregationOptions>(), services.GetRequiredService<TimeProvider>())
-                    .RunAsync(start, fit, held, seed, Progress.Line, token);
+                    .RunAsync(start, fit, held, seed, errors, Progress.Line, token);
                 foreach (var s in scores)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
