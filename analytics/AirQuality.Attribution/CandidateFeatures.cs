@@ -85,7 +85,7 @@ public static class CandidateFeatures
             var footprintCells = localCells.Select(c => plume.Unit(j, c.s, c.h) * plume.Activity(j, c.h)).ToArray();
             var footprint = Correlation(footprintCells, localExcess);
             // The same fit from where the source may really stand, the registry's position being off by up to a kilometre.
-            var bestFit = DisplacedPlumeFit.Find(plume, j, localCells, localExcess, cells);
+            var bestFit = DisplacedPlumeFit.Find(plume, j, localCells, localExcess, cells, footprintCells, predicted);
             var telemetry = Telemetry(city, plume, j, episode, lead);
             var (down, downRose, up, upRose) = DownwindUpwind(city, source, episode);
             // The share of the episode in the source's working hours, from the registry or its telemetry; missing (NaN) when

@@ -38,13 +38,18 @@ public sealed record DisplacedPlumeFit(double EastM, double NorthM, double Corre
     /// <summary>
     /// The best-fitting position of source <paramref name="j"/>: null where its plume reaches none of the
     /// neighbourhood's sensor-hours from any position (no wind, or all far off), so there is nothing to fit.
+    /// <paramref name="registeredFootprint"/> and <paramref name="registeredPredicted"/> are the footprint over the
+    /// neighbourhood and the predicted sum over the episode's cells from the registered position, which the caller has
+    /// already computed for its own features: only the displaced positions are computed here.
     /// </summary>
-    public static DisplacedPlumeFit? Find(PlumeEstimator plume, int j, (int s, int h)[] neighbourhood, double[] excess, (int s, int h)[] episodeCells)
+    public static DisplacedPlumeFit? Find(PlumeEstimator plume, int j, (int s, int h)[] neighbourhood, double[] excess, (int s, int h)[] episodeCells,
+        double[] registeredFootprint, double registeredPredicted)
     {
+        var registryR = CandidateFeatures.Correlation(registeredFootprint, excess);
+        var (bestIndex, bestR, reached) = (0, registryR, registeredFootprint.Any(v => v > 0));
         var activity = neighbourhood.Select(c => plume.Activity(j, c.h)).ToArray();
         var footprint = new double[neighbourhood.Length];
-        var (bestIndex, bestR, registryR, reached) = (0, double.NaN, double.NaN, false);
-        for (var p = 0; p < Positions.Count; p++)
+        for (var p = 1; p < Positions.Count; p++)
         {
             var (east, north) = Positions[p];
             var any = false;
@@ -56,11 +61,7 @@ public sealed record DisplacedPlumeFit(double EastM, double NorthM, double Corre
 
             reached |= any;
             var r = CandidateFeatures.Correlation(footprint, excess);
-            if (p == 0)
-            {
-                (bestR, registryR) = (r, r);
-            }
-            else if (r > bestR && r >= registryR + MinBetterFit)
+            if (r > bestR && r >= registryR + MinBetterFit)
             {
                 (bestIndex, bestR) = (p, r);
             }
@@ -72,7 +73,7 @@ public sealed record DisplacedPlumeFit(double EastM, double NorthM, double Corre
         }
 
         var (e, n) = Positions[bestIndex];
-        var predicted = episodeCells.Sum(c => plume.UnitFrom(j, c.s, c.h, e, n) * plume.ReportedEmission(j, c.h));
+        var predicted = bestIndex == 0 ? registeredPredicted : episodeCells.Sum(c => plume.UnitFrom(j, c.s, c.h, e, n) * plume.ReportedEmission(j, c.h));
         return new DisplacedPlumeFit(e, n, bestR, registryR, predicted);
     }
 }
